@@ -1,0 +1,26 @@
+//! Archive errors: a stable code for each way a package can be malformed or
+//! hostile, and a message naming the entry.
+
+/// A rejected archive. `code` is stable and documented in docs/FORMAT.md.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchiveError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ArchiveError {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        ArchiveError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ArchiveError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ArchiveError {}

@@ -1,0 +1,16 @@
+//! The `.expert` archive: ustar inside gzip, written deterministically and
+//! read strictly, both streaming.
+
+mod error;
+mod gzip_writer;
+mod reader;
+mod tar_header;
+mod writer;
+
+pub use error::ArchiveError;
+pub use reader::{read_all, ArchiveReader, EntryRecord, EntrySink, NullSink, ReadAllError};
+pub use writer::PackageWriter;
+
+/// Fallback entry mtime when `SOURCE_DATE_EPOCH` is not set: 1980-01-01,
+/// because tools treat an mtime of 0 as "unknown" (cargo learned this).
+pub const DEFAULT_MTIME: u64 = 315_532_800;

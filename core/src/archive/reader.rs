@@ -1,0 +1,427 @@
+//! The strict streaming reader. Bytes are pushed in (from a file, a JS
+//! stream, anything); entries come out to an `EntrySink` with their SHA-256,
+//! and nothing but the current chunk is held in memory.
+//!
+//! It rejects, never skips: links, devices, directories, PAX and GNU
+//! extension headers, unsafe or colliding paths, bad checksums, padding or
+//! data after the end marker, truncation, bad CRC, extra gzip members, and
+//! anything past the `Limits`.
+
+use super::tar_header::{self, BLOCK};
+use super::ArchiveError;
+use crate::limits::Limits;
+use crate::path::check_relative_path;
+use flate2::{Decompress, FlushDecompress, Status};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+
+/// Receives entries as they stream past.
+pub trait EntrySink {
+    fn start(&mut self, path: &str, size: u64) -> Result<(), ArchiveError>;
+    fn data(&mut self, chunk: &[u8]) -> Result<(), ArchiveError>;
+    fn end(&mut self, sha256: &[u8; 32]) -> Result<(), ArchiveError>;
+}
+
+/// A sink that only lets the reader hash.
+pub struct NullSink;
+
+impl EntrySink for NullSink {
+    fn start(&mut self, _: &str, _: u64) -> Result<(), ArchiveError> {
+        Ok(())
+    }
+    fn data(&mut self, _: &[u8]) -> Result<(), ArchiveError> {
+        Ok(())
+    }
+    fn end(&mut self, _: &[u8; 32]) -> Result<(), ArchiveError> {
+        Ok(())
+    }
+}
+
+/// One regular file of the archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryRecord {
+    pub path: String,
+    pub size: u64,
+    pub sha256: [u8; 32],
+}
+
+enum Gz {
+    Header(Vec<u8>),
+    Body,
+    Trailer(Vec<u8>),
+    Done,
+}
+
+enum Tar {
+    Header,
+    Data { remaining: u64 },
+    Pad(usize),
+    /// Inside the second zero block of the end marker.
+    SecondZero(usize),
+    /// Past the end marker: only zero padding may follow.
+    Finished,
+}
+
+const OUT_CHUNK: usize = 64 << 10;
+const MAX_GZIP_HEADER: usize = 64 << 10;
+
+pub struct ArchiveReader {
+    limits: Limits,
+    gz: Gz,
+    inflater: Decompress,
+    crc: crc32fast::Hasher,
+    compressed_in: u64,
+    out_len: u64,
+    out: Vec<u8>,
+    tar: Tar,
+    header: [u8; BLOCK],
+    header_len: usize,
+    current: Option<(String, u64)>,
+    hasher: Sha256,
+    total: u64,
+    records: Vec<EntryRecord>,
+    folded_files: HashSet<String>,
+    folded_dirs: HashSet<String>,
+    failed: Option<ArchiveError>,
+    /// The inflater filled the output buffer and may hold more output.
+    draining: bool,
+}
+
+impl ArchiveReader {
+    pub fn new(limits: Limits) -> Self {
+        ArchiveReader {
+            limits,
+            gz: Gz::Header(Vec::new()),
+            inflater: Decompress::new(false),
+            crc: crc32fast::Hasher::new(),
+            compressed_in: 0,
+            out_len: 0,
+            out: vec![0; OUT_CHUNK],
+            tar: Tar::Header,
+            header: [0; BLOCK],
+            header_len: 0,
+            current: None,
+            hasher: Sha256::new(),
+            total: 0,
+            records: Vec::new(),
+            folded_files: HashSet::new(),
+            folded_dirs: HashSet::new(),
+            failed: None,
+            draining: false,
+        }
+    }
+
+    /// Pushes the next compressed bytes through.
+    pub fn update(&mut self, input: &[u8], sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let r = self.update_inner(input, sink);
+        if let Err(e) = &r {
+            self.failed = Some(e.clone());
+        }
+        r
+    }
+
+    /// Ends the stream: the gzip trailer and the tar end marker must have
+    /// been seen. Returns every entry in archive order.
+    pub fn finish(self) -> Result<Vec<EntryRecord>, ArchiveError> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        if !matches!(self.gz, Gz::Done) {
+            return Err(ArchiveError::new("E_GZIP_TRUNCATED", "the gzip stream ends early; the package is truncated"));
+        }
+        if !matches!(self.tar, Tar::Finished) {
+            return Err(ArchiveError::new("E_TAR_TRUNCATED", "the tar stream has no end marker; the package is truncated"));
+        }
+        Ok(self.records)
+    }
+
+    fn update_inner(&mut self, mut input: &[u8], sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
+        self.compressed_in += input.len() as u64;
+        while !input.is_empty() || self.draining {
+            self.draining = false;
+            match &mut self.gz {
+                Gz::Header(buf) => {
+                    let take = input.len().min(MAX_GZIP_HEADER + 1 - buf.len());
+                    buf.extend_from_slice(&input[..take]);
+                    match gzip_header_len(buf)? {
+                        Some(n) => {
+                            let rest = buf.len() - n;
+                            input = &input[take - rest..];
+                            self.gz = Gz::Body;
+                        }
+                        None if buf.len() > MAX_GZIP_HEADER => return Err(ArchiveError::new("E_GZIP_HEADER", "the gzip header is implausibly long")),
+                        None => input = &input[take..],
+                    }
+                }
+                Gz::Body => {
+                    let before_in = self.inflater.total_in();
+                    let before_out = self.inflater.total_out();
+                    let status = self
+                        .inflater
+                        .decompress(input, &mut self.out, FlushDecompress::None)
+                        .map_err(|e| ArchiveError::new("E_DEFLATE", format!("the compressed data is corrupt: {e}")))?;
+                    let used = (self.inflater.total_in() - before_in) as usize;
+                    let produced = (self.inflater.total_out() - before_out) as usize;
+                    input = &input[used..];
+                    self.draining = produced == self.out.len();
+                    if produced > 0 {
+                        let out = std::mem::take(&mut self.out);
+                        let r = self.produced(&out[..produced], sink);
+                        self.out = out;
+                        r?;
+                    }
+                    if status == Status::StreamEnd {
+                        self.gz = Gz::Trailer(Vec::with_capacity(8));
+                    } else if used == 0 && produced == 0 {
+                        return Err(ArchiveError::new("E_DEFLATE", "the compressed data makes no progress"));
+                    }
+                }
+                Gz::Trailer(buf) => {
+                    let take = input.len().min(8 - buf.len());
+                    buf.extend_from_slice(&input[..take]);
+                    input = &input[take..];
+                    if buf.len() == 8 {
+                        let crc = u32::from_le_bytes(buf[..4].try_into().unwrap());
+                        let size = u32::from_le_bytes(buf[4..].try_into().unwrap());
+                        if crc != self.crc.clone().finalize() {
+                            return Err(ArchiveError::new("E_GZIP_CRC", "the gzip CRC does not match the data; the package is corrupt"));
+                        }
+                        if size != self.out_len as u32 {
+                            return Err(ArchiveError::new("E_GZIP_SIZE", "the gzip length field does not match the data"));
+                        }
+                        self.gz = Gz::Done;
+                    }
+                }
+                Gz::Done => {
+                    return Err(if input.starts_with(&[0x1f]) {
+                        ArchiveError::new("E_GZIP_MULTIPLE_MEMBERS", "a second gzip member follows the first; it could hide another archive")
+                    } else {
+                        ArchiveError::new("E_GZIP_TRAILING_DATA", "data follows the end of the gzip stream")
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn produced(&mut self, data: &[u8], sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
+        self.crc.update(data);
+        self.out_len += data.len() as u64;
+        if self.out_len > self.limits.ratio_grace && self.out_len > self.limits.max_ratio.saturating_mul(self.compressed_in) {
+            return Err(ArchiveError::new(
+                "E_LIMIT_RATIO",
+                format!("the package inflates more than {}x past {} MiB: a compression bomb", self.limits.max_ratio, self.limits.ratio_grace >> 20),
+            ));
+        }
+        self.tar_bytes(data, sink)
+    }
+
+    fn tar_bytes(&mut self, mut data: &[u8], sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
+        while !data.is_empty() {
+            match &mut self.tar {
+                Tar::Header => {
+                    let take = data.len().min(BLOCK - self.header_len);
+                    self.header[self.header_len..self.header_len + take].copy_from_slice(&data[..take]);
+                    self.header_len += take;
+                    data = &data[take..];
+                    if self.header_len == BLOCK {
+                        self.header_len = 0;
+                        if self.header.iter().all(|&b| b == 0) {
+                            self.tar = Tar::SecondZero(0);
+                        } else {
+                            self.begin_entry(sink)?;
+                        }
+                    }
+                }
+                Tar::Data { remaining } => {
+                    let take = data.len().min(usize::try_from(*remaining).unwrap_or(usize::MAX));
+                    let chunk = &data[..take];
+                    *remaining -= take as u64;
+                    let done = *remaining == 0;
+                    self.hasher.update(chunk);
+                    sink.data(chunk)?;
+                    data = &data[take..];
+                    if done {
+                        self.end_entry(sink)?;
+                    }
+                }
+                Tar::Pad(left) => {
+                    let take = data.len().min(*left);
+                    if data[..take].iter().any(|&b| b != 0) {
+                        return Err(ArchiveError::new("E_TAR_PADDING", "non-zero bytes in tar padding could hide data"));
+                    }
+                    *left -= take;
+                    data = &data[take..];
+                    if *left == 0 {
+                        self.tar = Tar::Header;
+                    }
+                }
+                Tar::SecondZero(seen) => {
+                    let take = data.len().min(BLOCK - *seen);
+                    if data[..take].iter().any(|&b| b != 0) {
+                        return Err(ArchiveError::new("E_TAR_HEADER", "a lone zero block is followed by data; the end marker is malformed"));
+                    }
+                    *seen += take;
+                    data = &data[take..];
+                    if *seen == BLOCK {
+                        self.tar = Tar::Finished;
+                    }
+                }
+                Tar::Finished => {
+                    if data.iter().any(|&b| b != 0) {
+                        return Err(ArchiveError::new("E_TAR_TRAILING_DATA", "data follows the tar end marker; it could hide entries"));
+                    }
+                    data = &[];
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn begin_entry(&mut self, sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
+        let h = tar_header::parse(&self.header)?;
+        let path = &h.path;
+        let kind = match h.typeflag {
+            b'0' | 0 => None,
+            b'x' | b'g' => Some(("E_TAR_PAX_HEADER", "a PAX extended header (it could override names and sizes)")),
+            b'L' | b'K' => Some(("E_TAR_GNU_LONGNAME", "a GNU long-name header")),
+            b'1' => Some(("E_TAR_HARDLINK", "a hard link")),
+            b'2' => Some(("E_TAR_SYMLINK", "a symbolic link")),
+            b'3' | b'4' => Some(("E_TAR_DEVICE", "a device node")),
+            b'5' => Some(("E_TAR_DIRECTORY", "a directory entry")),
+            b'6' => Some(("E_TAR_FIFO", "a FIFO")),
+            _ => Some(("E_TAR_ENTRY_TYPE", "an unknown entry type")),
+        };
+        if let Some((code, what)) = kind {
+            return Err(ArchiveError::new(code, format!("{path:?} is {what}; packages hold regular files only")));
+        }
+        if let Err(p) = check_relative_path(path) {
+            return Err(ArchiveError::new(p.code(), format!("entry {path:?}: {}", p.describe())));
+        }
+        if self.records.len() >= self.limits.max_entries {
+            return Err(ArchiveError::new("E_LIMIT_ENTRIES", format!("more than {} entries", self.limits.max_entries)));
+        }
+        if h.size > self.limits.max_entry_size {
+            return Err(ArchiveError::new("E_LIMIT_ENTRY_SIZE", format!("{path} is {} bytes; the limit is {}", h.size, self.limits.max_entry_size)));
+        }
+        self.total = self.total.saturating_add(h.size);
+        if self.total > self.limits.max_total_size {
+            return Err(ArchiveError::new("E_LIMIT_TOTAL_SIZE", format!("the entries add up to more than {} bytes", self.limits.max_total_size)));
+        }
+        let small = match path.as_str() {
+            "manifest.json" => Some(("E_MANIFEST_TOO_LARGE", self.limits.max_manifest_size)),
+            "signature.sig" => Some(("E_SIGNATURE_TOO_LARGE", self.limits.max_signature_size)),
+            _ => None,
+        };
+        if let Some((code, max)) = small {
+            if h.size > max {
+                return Err(ArchiveError::new(code, format!("{path} is {} bytes; the limit is {max}", h.size)));
+            }
+        }
+        self.claim_path(path)?;
+        sink.start(path, h.size)?;
+        self.current = Some((h.path, h.size));
+        self.hasher = Sha256::new();
+        if h.size == 0 {
+            self.end_entry(sink)
+        } else {
+            self.tar = Tar::Data { remaining: h.size };
+            Ok(())
+        }
+    }
+
+    /// Rejects a path that repeats, case-folds onto, or nests under another.
+    fn claim_path(&mut self, path: &str) -> Result<(), ArchiveError> {
+        if self.records.iter().any(|r| r.path == path) {
+            let code = if path == "manifest.json" { "E_DUPLICATE_MANIFEST" } else { "E_DUPLICATE_ENTRY" };
+            return Err(ArchiveError::new(code, format!("{path} appears twice; readers would disagree on its content")));
+        }
+        let folded = path.to_lowercase();
+        if self.folded_files.contains(&folded) {
+            return Err(ArchiveError::new("E_CASE_COLLISION", format!("{path} differs from another entry only in case; it would overwrite it on case-insensitive filesystems")));
+        }
+        let prefixes: Vec<&str> = folded.match_indices('/').map(|(i, _)| &folded[..i]).collect();
+        if self.folded_dirs.contains(&folded) || prefixes.iter().any(|p| self.folded_files.contains(*p)) {
+            return Err(ArchiveError::new("E_PATH_CONFLICT", format!("{path} is both a file and a directory in this archive")));
+        }
+        for p in prefixes {
+            self.folded_dirs.insert(p.to_string());
+        }
+        self.folded_files.insert(folded);
+        Ok(())
+    }
+
+    fn end_entry(&mut self, sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
+        let (path, size) = self.current.take().expect("an entry is open");
+        let sha256: [u8; 32] = std::mem::take(&mut self.hasher).finalize().into();
+        sink.end(&sha256)?;
+        self.records.push(EntryRecord { path, size, sha256 });
+        let pad = (BLOCK - (size % BLOCK as u64) as usize) % BLOCK;
+        self.tar = if pad == 0 { Tar::Header } else { Tar::Pad(pad) };
+        Ok(())
+    }
+}
+
+/// Length of a complete gzip header at the start of `b`, or None if more
+/// bytes are needed.
+fn gzip_header_len(b: &[u8]) -> Result<Option<usize>, ArchiveError> {
+    let bad = |m: &str| ArchiveError::new("E_GZIP_HEADER", m.to_string());
+    if b.len() >= 2 && b[..2] != [0x1f, 0x8b] {
+        return Err(bad("not a gzip file (a .expert package is a .tar.gz)"));
+    }
+    if b.len() < 10 {
+        return Ok(None);
+    }
+    if b[2] != 8 {
+        return Err(bad("the gzip compression method is not deflate"));
+    }
+    let flags = b[3];
+    if flags & 0xE0 != 0 {
+        return Err(bad("the gzip header sets reserved flags"));
+    }
+    let mut n = 10;
+    if flags & 4 != 0 {
+        if b.len() < n + 2 {
+            return Ok(None);
+        }
+        n += 2 + usize::from(u16::from_le_bytes([b[n], b[n + 1]]));
+    }
+    for flag in [8, 16] {
+        if flags & flag != 0 {
+            match b.get(n..).and_then(|rest| rest.iter().position(|&c| c == 0)) {
+                Some(z) => n += z + 1,
+                None => return Ok(None),
+            }
+        }
+    }
+    if flags & 2 != 0 {
+        n += 2;
+    }
+    Ok(if b.len() >= n { Some(n) } else { None })
+}
+
+/// Reads a whole package from `src` in 64 KiB chunks.
+pub fn read_all(src: &mut dyn std::io::Read, limits: Limits, sink: &mut dyn EntrySink) -> Result<Vec<EntryRecord>, ReadAllError> {
+    let mut reader = ArchiveReader::new(limits);
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        let n = match src.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(ReadAllError::Io(e)),
+        };
+        reader.update(&buf[..n], sink).map_err(ReadAllError::Archive)?;
+    }
+    reader.finish().map_err(ReadAllError::Archive)
+}
+
+/// Either the source failed or the archive is bad.
+#[derive(Debug)]
+pub enum ReadAllError {
+    Io(std::io::Error),
+    Archive(ArchiveError),
+}

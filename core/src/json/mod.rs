@@ -1,0 +1,234 @@
+//! A lossless JSON document: keys keep their order, numbers and strings keep
+//! their source text, and every node remembers where it came from. Manifests
+//! are edited through this tree so that packaging never drops or rewrites a
+//! field it does not own.
+
+mod jcs;
+mod parse;
+mod write;
+
+pub use jcs::canonicalize;
+pub use parse::{parse, Duplicate, ParseError, ParseErrorKind, Parsed};
+pub use write::{to_pretty, Style};
+
+/// Byte range of a node in the source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub value: Value,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    /// The number exactly as written (`5e-5`, `8.0`, `0.90`).
+    Number(String),
+    String(JsonStr),
+    Array(Vec<Node>),
+    Object(Vec<Member>),
+}
+
+/// A string with its decoded value and its source text between the quotes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonStr {
+    pub value: String,
+    pub raw: String,
+}
+
+impl JsonStr {
+    pub fn new(value: &str) -> Self {
+        JsonStr {
+            value: value.to_string(),
+            raw: write::escape(value),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub key: JsonStr,
+    pub key_span: Span,
+    pub value: Node,
+}
+
+impl Node {
+    /// A synthesized node (no source position).
+    pub fn new(value: Value) -> Self {
+        Node {
+            value,
+            span: Span::default(),
+        }
+    }
+
+    pub fn string(s: &str) -> Self {
+        Node::new(Value::String(JsonStr::new(s)))
+    }
+
+    pub fn uint(n: u64) -> Self {
+        Node::new(Value::Number(n.to_string()))
+    }
+
+    pub fn object(members: Vec<(&str, Node)>) -> Self {
+        Node::new(Value::Object(
+            members
+                .into_iter()
+                .map(|(k, v)| Member {
+                    key: JsonStr::new(k),
+                    key_span: Span::default(),
+                    value: v,
+                })
+                .collect(),
+        ))
+    }
+
+    /// First member with this key. Duplicate keys are reported by the parser;
+    /// lookups always agree on the first occurrence.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.members()?
+            .iter()
+            .find(|m| m.key.value == key)
+            .map(|m| &m.value)
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
+        match &mut self.value {
+            Value::Object(ms) => ms.iter_mut().find(|m| m.key.value == key).map(|m| &mut m.value),
+            _ => None,
+        }
+    }
+
+    pub fn members(&self) -> Option<&[Member]> {
+        match &self.value {
+            Value::Object(ms) => Some(ms),
+            _ => None,
+        }
+    }
+
+    pub fn items(&self) -> Option<&[Node]> {
+        match &self.value {
+            Value::Array(xs) => Some(xs),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(&s.value),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match &self.value {
+            Value::Number(raw) => raw.parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The value as a non-negative integer, if it is written as one.
+    pub fn as_u64(&self) -> Option<u64> {
+        match &self.value {
+            Value::Number(raw) => raw.parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.value, Value::Null)
+    }
+
+    /// Sets `key` in place if present, otherwise appends it.
+    pub fn set(&mut self, key: &str, value: Node) {
+        if let Value::Object(ms) = &mut self.value {
+            if let Some(m) = ms.iter_mut().find(|m| m.key.value == key) {
+                m.value = value;
+            } else {
+                ms.push(Member {
+                    key: JsonStr::new(key),
+                    key_span: Span::default(),
+                    value,
+                });
+            }
+        }
+    }
+
+    /// Removes every member named `key`; returns whether any was present.
+    pub fn remove(&mut self, key: &str) -> bool {
+        if let Value::Object(ms) = &mut self.value {
+            let before = ms.len();
+            ms.retain(|m| m.key.value != key);
+            return ms.len() != before;
+        }
+        false
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+}
+
+/// Maps byte offsets to 1-based line and column (columns count characters).
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        (line + 1, col + 1)
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text(&self, line: usize) -> &'a str {
+        let Some(&start) = self.starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self.starts.get(line).copied().unwrap_or(self.text.len());
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+/// `parent.key`, or `parent["odd key"]` when the key is not a plain identifier.
+pub fn key_path(parent: &str, key: &str) -> String {
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    match (plain, parent.is_empty()) {
+        (true, true) => key.to_string(),
+        (true, false) => format!("{parent}.{key}"),
+        (false, _) => format!("{parent}[{}]", write::quote(key)),
+    }
+}
+
+/// `parent[i]`.
+pub fn index_path(parent: &str, i: usize) -> String {
+    format!("{parent}[{i}]")
+}

@@ -1,0 +1,17 @@
+//! `expert-core`: the `.expert` format without I/O.
+//!
+//! Manifests, archives, signatures and trust decisions live here. Files,
+//! time and randomness come in as arguments, so the same code runs in the
+//! CLI, in Node and in the browser, and gives the same answers.
+
+pub mod archive;
+pub mod deps;
+pub mod files;
+pub mod json;
+pub mod limits;
+pub mod manifest;
+pub mod package;
+pub mod path;
+pub mod util;
+
+pub use limits::Limits;

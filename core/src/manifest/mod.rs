@@ -1,0 +1,135 @@
+//! The expert manifest: schema detection, typed views over the lossless
+//! tree, validation, model selection, naming and migration.
+
+mod diagnostic;
+mod migrate;
+mod select;
+mod validate;
+
+pub use diagnostic::{Diagnostic, Report, Severity};
+pub use migrate::{migrate_v1_to_v2, MigrateError};
+pub use select::{model_slug, normalized_model_key, package_file_name, select_model, weights_dir_slugs, SelectError};
+pub use validate::{validate, validate_with_files};
+
+use crate::json::{self, Node, Style};
+use crate::limits::Limits;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemaVersion {
+    V1,
+    V2,
+}
+
+impl SchemaVersion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SchemaVersion::V1 => "1.0",
+            SchemaVersion::V2 => "2.0",
+        }
+    }
+}
+
+/// A manifest that parsed and validated without errors.
+#[derive(Debug, Clone)]
+pub struct Manifest {
+    pub root: Node,
+    pub style: Style,
+    pub schema: SchemaVersion,
+}
+
+/// One base model with its adapters: a `base_models[i]` entry in v2, or
+/// `base_model` plus the root `adapters` in v1.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelView<'a> {
+    pub index: usize,
+    pub name: &'a str,
+    pub node: &'a Node,
+    /// JSON path of the adapters array.
+    pub adapters_path: &'static str,
+    pub adapters: &'a [Node],
+}
+
+impl Manifest {
+    /// Parses and validates; any error-level finding refuses the manifest.
+    pub fn parse(bytes: &[u8], limits: &Limits) -> Result<Manifest, Report> {
+        let report = validate(bytes, limits);
+        if !report.valid {
+            return Err(report);
+        }
+        let parsed = json::parse(bytes, limits.max_depth).expect("validated text parses");
+        let schema = detect_schema(&parsed.root).expect("validated schema");
+        Ok(Manifest {
+            style: Style::detect(parsed.text),
+            root: parsed.root,
+            schema,
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        self.root.get("name").and_then(Node::as_str).unwrap_or("")
+    }
+
+    pub fn version(&self) -> &str {
+        self.root.get("version").and_then(Node::as_str).unwrap_or("")
+    }
+
+    pub fn models(&self) -> Vec<ModelView<'_>> {
+        models_of(&self.root, self.schema)
+    }
+
+    pub fn model_names(&self) -> Vec<&str> {
+        self.models().iter().map(|m| m.name).collect()
+    }
+
+    /// The manifest text in the author's style.
+    pub fn to_text(&self) -> String {
+        json::to_pretty(&self.root, &self.style)
+    }
+}
+
+/// `schema_version`: absent means 1.0; only "1.0" and "2.0" are known.
+pub(crate) fn detect_schema(root: &Node) -> Result<SchemaVersion, Option<String>> {
+    match root.get("schema_version") {
+        None => Ok(SchemaVersion::V1),
+        Some(n) => match n.as_str() {
+            Some("1.0") => Ok(SchemaVersion::V1),
+            Some("2.0") => Ok(SchemaVersion::V2),
+            Some(other) => Err(Some(other.to_string())),
+            None => Err(None),
+        },
+    }
+}
+
+pub(crate) fn models_of(root: &Node, schema: SchemaVersion) -> Vec<ModelView<'_>> {
+    match schema {
+        SchemaVersion::V1 => root
+            .get("base_model")
+            .map(|bm| ModelView {
+                index: 0,
+                name: model_name(bm),
+                node: bm,
+                adapters_path: "adapters",
+                adapters: root.get("adapters").and_then(Node::items).unwrap_or(&[]),
+            })
+            .into_iter()
+            .collect(),
+        SchemaVersion::V2 => root
+            .get("base_models")
+            .and_then(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+            .map(|(index, bm)| ModelView {
+                index,
+                name: model_name(bm),
+                node: bm,
+                adapters_path: "adapters",
+                adapters: bm.get("adapters").and_then(Node::items).unwrap_or(&[]),
+            })
+            .collect(),
+    }
+}
+
+fn model_name(n: &Node) -> &str {
+    n.get("name").and_then(Node::as_str).unwrap_or("")
+}

@@ -1,0 +1,32 @@
+//! Packaging: which files go into a package for one base model, where they
+//! sit in the archive, and the packaged manifest.
+
+mod packaged_manifest;
+mod plan;
+mod resolve;
+
+pub use packaged_manifest::packaged_manifest;
+pub use plan::{plan, Plan, PlanOptions, PlannedFile};
+pub use resolve::{resolve_weights, Weights};
+
+/// Why a package cannot be planned; `code` is stable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl PlanError {
+    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
+        PlanError {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}

@@ -1,0 +1,33 @@
+//! The manifest as packaged: the author's document with `base_models`
+//! filtered to the packaged model (still an array) and the adapter's
+//! `size_bytes`, `sha256` and `path` filled in. Nothing else changes.
+
+use super::Plan;
+use crate::json::{Node, Value};
+use crate::manifest::{Manifest, SchemaVersion};
+use crate::util::hex;
+
+pub fn packaged_manifest(manifest: &Manifest, plan: &Plan, weight_sha256: &[u8; 32]) -> Node {
+    let mut root = manifest.root.clone();
+    root.remove("integrity");
+    let fill = |adapters: Option<&mut Node>| {
+        if let Some(Value::Array(items)) = adapters.map(|a| &mut a.value) {
+            for a in items.iter_mut() {
+                a.set("size_bytes", Node::uint(plan.weights.weight_size));
+                a.set("sha256", Node::string(&hex::encode(weight_sha256)));
+                a.set("path", Node::string(&plan.weight_archive_path));
+            }
+        }
+    };
+    match manifest.schema {
+        SchemaVersion::V1 => fill(root.get_mut("adapters")),
+        SchemaVersion::V2 => {
+            if let Some(Node { value: Value::Array(models), .. }) = root.get_mut("base_models") {
+                let mut selected = models.swap_remove(plan.model_index);
+                fill(selected.get_mut("adapters"));
+                *models = vec![selected];
+            }
+        }
+    }
+    root
+}

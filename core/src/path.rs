@@ -1,0 +1,117 @@
+//! Safety rules for relative paths (archive entries, declared files) and for
+//! names that become path components (expert names).
+
+/// Why a path is unsafe. Each kind has its own stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PathProblem {
+    Empty,
+    Absolute,
+    Drive,
+    Backslash,
+    Traversal,
+    DotSegment,
+    EmptySegment,
+    Control,
+}
+
+impl PathProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            PathProblem::Empty => "E_PATH_EMPTY",
+            PathProblem::Absolute => "E_PATH_ABSOLUTE",
+            PathProblem::Drive => "E_PATH_DRIVE",
+            PathProblem::Backslash => "E_PATH_BACKSLASH",
+            PathProblem::Traversal => "E_PATH_TRAVERSAL",
+            PathProblem::DotSegment => "E_PATH_DOT_SEGMENT",
+            PathProblem::EmptySegment => "E_PATH_EMPTY_SEGMENT",
+            PathProblem::Control => "E_PATH_CONTROL",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            PathProblem::Empty => "the path is empty",
+            PathProblem::Absolute => "the path is absolute",
+            PathProblem::Drive => "the path starts with a drive letter",
+            PathProblem::Backslash => "the path contains a backslash",
+            PathProblem::Traversal => "the path contains a '..' segment",
+            PathProblem::DotSegment => "the path contains a '.' segment",
+            PathProblem::EmptySegment => "the path contains an empty segment ('//' or a trailing '/')",
+            PathProblem::Control => "the path contains a control character",
+        }
+    }
+}
+
+/// A relative, `/`-separated path with no `.`/`..`/empty segments, no
+/// backslash, drive letter or control character.
+pub fn check_relative_path(p: &str) -> Result<(), PathProblem> {
+    if p.is_empty() {
+        return Err(PathProblem::Empty);
+    }
+    if p.chars().any(char::is_control) {
+        return Err(PathProblem::Control);
+    }
+    if p.starts_with('/') {
+        return Err(PathProblem::Absolute);
+    }
+    if p.contains('\\') {
+        return Err(PathProblem::Backslash);
+    }
+    let b = p.as_bytes();
+    if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
+        return Err(PathProblem::Drive);
+    }
+    for seg in p.split('/') {
+        match seg {
+            "" => return Err(PathProblem::EmptySegment),
+            "." => return Err(PathProblem::DotSegment),
+            ".." => return Err(PathProblem::Traversal),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Whether `name` is safe as one path component (an expert's install
+/// directory): no separators, no `..`, no control characters, not `.`.
+pub fn is_safe_component(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 128
+        && name != "."
+        && !name.contains("..")
+        && !name.contains(['/', '\\', ':'])
+        && !name.chars().any(char::is_control)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_each_unsafe_form() {
+        let cases = [
+            ("", PathProblem::Empty),
+            ("/etc/passwd", PathProblem::Absolute),
+            ("C:/x", PathProblem::Drive),
+            ("a\\b", PathProblem::Backslash),
+            ("a/../../b", PathProblem::Traversal),
+            ("./a", PathProblem::DotSegment),
+            ("a//b", PathProblem::EmptySegment),
+            ("a/", PathProblem::EmptySegment),
+            ("a\nb", PathProblem::Control),
+        ];
+        for (p, want) in cases {
+            assert_eq!(check_relative_path(p), Err(want), "{p:?}");
+        }
+        assert_eq!(check_relative_path("soft_prompts/x.bin"), Ok(()));
+    }
+
+    #[test]
+    fn names_must_be_single_safe_components() {
+        for bad in ["../../x", "a/b", "a\\b", "..", ".", "", "x\u{0}", "C:x"] {
+            assert!(!is_safe_component(bad), "{bad:?}");
+        }
+        assert!(is_safe_component("expert-json"));
+    }
+}
