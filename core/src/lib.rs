@@ -5,13 +5,16 @@
 //! CLI, in Node and in the browser, and gives the same answers.
 
 pub mod archive;
+pub mod build;
 pub mod deps;
 pub mod files;
+pub mod inspect;
 pub mod json;
 pub mod limits;
 pub mod manifest;
 pub mod package;
 pub mod path;
+pub mod sign;
 pub mod util;
 
 pub use limits::Limits;

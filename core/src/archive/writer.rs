@@ -11,7 +11,7 @@ const COPY_CHUNK: usize = 64 << 10;
 pub struct PackageWriter<W: Write> {
     gz: GzipWriter<W>,
     mtime: u64,
-    buf: Vec<u8>,
+    open: Option<(String, u64, Sha256)>,
 }
 
 impl<W: Write> PackageWriter<W> {
@@ -19,36 +19,55 @@ impl<W: Write> PackageWriter<W> {
         Ok(PackageWriter {
             gz: GzipWriter::new(out)?,
             mtime,
-            buf: vec![0; COPY_CHUNK],
+            open: None,
         })
     }
 
-    /// Appends one regular file of exactly `size` bytes read from `src`, and
-    /// returns its SHA-256. A source that is shorter or longer than `size`
-    /// (a file changed while packaging) is an error.
-    pub fn append(&mut self, path: &str, size: u64, src: &mut dyn Read) -> io::Result<[u8; 32]> {
+    /// Starts a regular file of exactly `size` bytes.
+    pub fn begin(&mut self, path: &str, size: u64) -> io::Result<()> {
+        assert!(self.open.is_none(), "previous entry not ended");
         self.gz.write_all(&regular_file(path, size, self.mtime))?;
-        let mut hasher = Sha256::new();
-        let mut left = size;
-        while left > 0 {
-            let want = left.min(self.buf.len() as u64) as usize;
-            let n = src.read(&mut self.buf[..want])?;
-            if n == 0 {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, format!("{path}: shorter than its recorded size of {size} bytes (changed while packaging?)")));
-            }
-            hasher.update(&self.buf[..n]);
-            self.gz.write_all(&self.buf[..n])?;
-            left -= n as u64;
+        self.open = Some((path.to_string(), size, Sha256::new()));
+        Ok(())
+    }
+
+    pub fn data(&mut self, chunk: &[u8]) -> io::Result<()> {
+        let (path, left, hasher) = self.open.as_mut().expect("an entry is open");
+        if chunk.len() as u64 > *left {
+            return Err(io::Error::new(io::ErrorKind::InvalidData, format!("{path}: longer than its recorded size (changed while packaging?)")));
         }
-        if src.read(&mut self.buf[..1])? != 0 {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, format!("{path}: longer than its recorded size of {size} bytes (changed while packaging?)")));
+        *left -= chunk.len() as u64;
+        hasher.update(chunk);
+        self.gz.write_all(chunk)
+    }
+
+    /// Ends the open entry and returns its SHA-256.
+    pub fn end(&mut self, size: u64) -> io::Result<[u8; 32]> {
+        let (path, left, hasher) = self.open.take().expect("an entry is open");
+        if left != 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, format!("{path}: shorter than its recorded size (changed while packaging?)")));
         }
         let pad = (BLOCK - (size % BLOCK as u64) as usize) % BLOCK;
         self.gz.write_all(&[0u8; BLOCK][..pad])?;
         Ok(hasher.finalize().into())
     }
 
-    /// Appends an in-memory file.
+    /// Appends one file of exactly `size` bytes read from `src`.
+    pub fn append(&mut self, path: &str, size: u64, src: &mut dyn Read) -> io::Result<[u8; 32]> {
+        self.begin(path, size)?;
+        let mut buf = vec![0u8; COPY_CHUNK];
+        loop {
+            let n = match src.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            self.data(&buf[..n])?;
+        }
+        self.end(size)
+    }
+
     pub fn append_bytes(&mut self, path: &str, data: &[u8]) -> io::Result<[u8; 32]> {
         self.append(path, data.len() as u64, &mut &data[..])
     }

@@ -1,0 +1,114 @@
+//! Ed25519 keys: PKCS#8 PEM private keys (readable by `openssl pkey`),
+//! upstream's raw 32-byte key files, `ed25519:<hex>` public keys and key IDs.
+
+use crate::util::hex;
+use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyError(pub String);
+
+impl std::fmt::Display for KeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A signing key. It has no `Debug` or `Display`, so it cannot be printed.
+pub struct SecretKey(SigningKey);
+
+impl SecretKey {
+    /// A key from 32 seed bytes; callers bring the randomness.
+    pub fn from_seed(seed: &[u8; 32]) -> Self {
+        SecretKey(SigningKey::from_bytes(seed))
+    }
+
+    /// PKCS#8 PEM, or upstream's raw 32-byte key file.
+    pub fn parse(bytes: &[u8]) -> Result<Self, KeyError> {
+        if let Ok(seed) = <[u8; 32]>::try_from(bytes) {
+            return Ok(Self::from_seed(&seed));
+        }
+        let text = std::str::from_utf8(bytes).map_err(|_| KeyError("the key file is neither PKCS#8 PEM nor a raw 32-byte Ed25519 key".into()))?;
+        if !text.contains("-----BEGIN PRIVATE KEY-----") {
+            return Err(KeyError("the key file is neither PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) nor a raw 32-byte Ed25519 key".into()));
+        }
+        SigningKey::from_pkcs8_pem(text.trim()).map(SecretKey).map_err(|e| KeyError(format!("not an Ed25519 PKCS#8 key: {e}")))
+    }
+
+    pub fn to_pkcs8_pem(&self) -> String {
+        self.0
+            .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
+            .expect("Ed25519 keys always encode")
+            .to_string()
+    }
+
+    pub fn public(&self) -> PublicKey {
+        PublicKey(self.0.verifying_key())
+    }
+
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.0.sign(message).to_bytes()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicKey(VerifyingKey);
+
+impl PublicKey {
+    /// `ed25519:<64 hex>`; surrounding whitespace is ignored.
+    pub fn parse(s: &str) -> Result<Self, KeyError> {
+        let s = s.trim();
+        let hex_part = s.strip_prefix("ed25519:").ok_or_else(|| KeyError(format!("{s:?} is not a public key of the form ed25519:<64 hex digits>")))?;
+        let raw = hex::decode32(hex_part).ok_or_else(|| KeyError("the public key must be 64 hex digits after ed25519:".into()))?;
+        VerifyingKey::from_bytes(&raw).map(PublicKey).map_err(|_| KeyError("the bytes are not a valid Ed25519 public key".into()))
+    }
+
+    pub fn bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+
+    /// The first 16 hex digits of SHA-256 over the raw 32-byte key.
+    pub fn key_id(&self) -> String {
+        hex::encode(&Sha256::digest(self.0.as_bytes())[..8])
+    }
+
+    /// Strict RFC 8032 verification (no small-order or non-canonical points).
+    pub fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+        let sig = ed25519_dalek::Signature::from_bytes(signature);
+        self.0.verify_strict(message, &sig).is_ok()
+    }
+}
+
+impl std::fmt::Display for PublicKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ed25519:{}", hex::encode(self.0.as_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_raw_and_public_forms_round_trip() {
+        let k = SecretKey::from_seed(&[7; 32]);
+        let pem = k.to_pkcs8_pem();
+        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
+        assert_eq!(SecretKey::parse(pem.as_bytes()).unwrap().public(), k.public());
+        assert_eq!(SecretKey::parse(&[7; 32]).unwrap().public(), k.public());
+        let pk = k.public();
+        assert_eq!(PublicKey::parse(&pk.to_string()).unwrap(), pk);
+        assert_eq!(pk.key_id().len(), 16);
+        assert!(PublicKey::parse("abcd").is_err());
+        assert!(SecretKey::parse(b"hello").is_err());
+    }
+
+    #[test]
+    fn signatures_verify_only_for_their_message() {
+        let k = SecretKey::from_seed(&[1; 32]);
+        let sig = k.sign(b"m");
+        assert!(k.public().verify(b"m", &sig));
+        assert!(!k.public().verify(b"n", &sig));
+    }
+}

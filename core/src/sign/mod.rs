@@ -1,0 +1,14 @@
+//! Ed25519 signatures that cover the whole package (docs/FORMAT.md §5):
+//! keys, the signed message, the `integrity` section, verification and the
+//! trust decision.
+
+mod integrity;
+mod keys;
+mod legacy;
+mod message;
+mod verify;
+
+pub use integrity::{integrity_node, manifest_digest};
+pub use keys::{KeyError, PublicKey, SecretKey};
+pub use message::{signed_message, Claims, SignedFile, DOMAIN, SCHEME};
+pub use verify::{verify_package, FileStatus, PackageVerifier, Problem, SmallFiles, Status, Verdict};
