@@ -1,1 +1,62 @@
-fn main() {}
+//! `expert-cli`: a thin shell over `expert-core` that adds files, keys,
+//! the clock, randomness and terminal output.
+
+mod args;
+mod atomic;
+mod cmd;
+mod error;
+mod fs_source;
+mod home;
+mod term;
+mod trust_store;
+
+use clap::{CommandFactory, Parser};
+use error::Exit;
+
+fn main() {
+    // Die quietly on a closed pipe (`expert-cli verify x | head`), like
+    // other Unix tools, instead of panicking on the failed write.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error[E_INTERNAL]: expert-cli hit a bug: {info}");
+        eprintln!("  hint: please report this with the command you ran");
+    }));
+    let _ = ctrlc::set_handler(|| {
+        atomic::cleanup_in_flight();
+        std::process::exit(130);
+    });
+    let cli = args::Cli::parse();
+    let json = cli.command.json();
+    let result = match cli.command {
+        args::Command::Validate(a) => cmd::validate::run(a),
+        args::Command::Migrate(a) => cmd::migrate::run(a),
+        args::Command::Package(a) => cmd::package::run(a),
+        args::Command::Keygen(a) => cmd::keygen::run(a),
+        args::Command::Sign(a) => cmd::sign::run(a),
+        args::Command::Verify(a) => cmd::verify::run(a),
+        args::Command::Inspect(a) => cmd::inspect::run(a),
+        args::Command::Trust(c) => cmd::trust::run(c),
+        args::Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut args::Cli::command(), "expert-cli", &mut std::io::stdout());
+            Ok(Exit::Ok)
+        }
+    };
+    let exit = match result {
+        Ok(exit) => exit,
+        Err(e) => {
+            if json {
+                cmd::print_json(&serde_json::json!({ "error": { "code": e.code, "message": e.message, "hint": e.hint } }));
+            }
+            let s = term::Style::stderr();
+            eprintln!("{}: {}", s.red(&format!("error[{}]", e.code)), e.message);
+            if let Some(h) = &e.hint {
+                eprintln!("  {} {h}", s.bold("hint:"));
+            }
+            e.exit
+        }
+    };
+    std::process::exit(exit as i32);
+}

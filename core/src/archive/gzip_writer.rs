@@ -12,6 +12,10 @@ pub const LEVEL: i32 = 1;
 /// Header: magic, deflate, no flags, mtime 0, XFL 4 ("fastest"), OS 255.
 const HEADER: [u8; 10] = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255];
 const OUT_CHUNK: usize = 64 << 10;
+/// Input is fed to the compressor in blocks of exactly this size, because
+/// deflate output depends on how input is split across calls; fixed blocks
+/// make the bytes independent of how callers write.
+const IN_BLOCK: usize = 64 << 10;
 
 pub struct GzipWriter<W: Write> {
     out: W,
@@ -19,6 +23,7 @@ pub struct GzipWriter<W: Write> {
     crc: crc32fast::Hasher,
     len: u64,
     buf: Vec<u8>,
+    pending: Vec<u8>,
 }
 
 impl<W: Write> GzipWriter<W> {
@@ -30,6 +35,7 @@ impl<W: Write> GzipWriter<W> {
             crc: crc32fast::Hasher::new(),
             len: 0,
             buf: vec![0; OUT_CHUNK],
+            pending: Vec::with_capacity(IN_BLOCK),
         })
     }
 
@@ -50,7 +56,8 @@ impl<W: Write> GzipWriter<W> {
 
     /// Writes the final block and the CRC/length trailer.
     pub fn finish(mut self) -> io::Result<W> {
-        self.pump(&[], MZFlush::Finish)?;
+        let last = std::mem::take(&mut self.pending);
+        self.pump(&last, MZFlush::Finish)?;
         let crc = self.crc.clone().finalize();
         self.out.write_all(&crc.to_le_bytes())?;
         self.out.write_all(&(self.len as u32).to_le_bytes())?;
@@ -63,7 +70,18 @@ impl<W: Write> Write for GzipWriter<W> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         self.crc.update(data);
         self.len += data.len() as u64;
-        self.pump(data, MZFlush::None)?;
+        let mut rest = data;
+        while !rest.is_empty() {
+            let take = rest.len().min(IN_BLOCK - self.pending.len());
+            self.pending.extend_from_slice(&rest[..take]);
+            rest = &rest[take..];
+            if self.pending.len() == IN_BLOCK {
+                let block = std::mem::take(&mut self.pending);
+                self.pump(&block, MZFlush::None)?;
+                self.pending = block;
+                self.pending.clear();
+            }
+        }
         Ok(data.len())
     }
 

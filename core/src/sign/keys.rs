@@ -2,9 +2,29 @@
 //! upstream's raw 32-byte key files, `ed25519:<hex>` public keys and key IDs.
 
 use crate::util::hex;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use ed25519_dalek::pkcs8::DecodePrivateKey;
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
+
+/// DER of `PrivateKeyInfo { version 0, AlgorithmIdentifier { id-Ed25519 },
+/// OCTET STRING { OCTET STRING (32 bytes) } }` up to the seed.
+const PKCS8_V1_PREFIX: [u8; 16] = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+
+fn base64(data: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for c in data.chunks(3) {
+        let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyError(pub String);
@@ -36,11 +56,12 @@ impl SecretKey {
         SigningKey::from_pkcs8_pem(text.trim()).map(SecretKey).map_err(|e| KeyError(format!("not an Ed25519 PKCS#8 key: {e}")))
     }
 
+    /// PKCS#8 v1 (RFC 8410), the form `openssl genpkey -algorithm ed25519`
+    /// writes and every OpenSSL 3 reads.
     pub fn to_pkcs8_pem(&self) -> String {
-        self.0
-            .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
-            .expect("Ed25519 keys always encode")
-            .to_string()
+        let mut der = PKCS8_V1_PREFIX.to_vec();
+        der.extend_from_slice(self.0.as_bytes());
+        format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", base64(&der))
     }
 
     pub fn public(&self) -> PublicKey {

@@ -1,0 +1,184 @@
+//! Command-line arguments. Parsing only; commands validate them into a
+//! ready-to-run configuration.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "expert-cli", version, about = "Package, sign, verify and inspect .expert LLM adapter packages.", long_about = None)]
+#[command(after_help = "Exit codes: 0 ok, 1 error, 2 bad arguments, 3 missing dependency, 4 incompatible, 5 signature or integrity failure, 6 not trusted, 11 validation failed, 12 packaging failed.\nEnvironment: EXPERT_HOME (default ~/.expert), SOURCE_DATE_EPOCH, NO_COLOR.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check a manifest, an expert directory or a .expert package.
+    Validate(ValidateArgs),
+    /// Convert a schema 1.0 manifest to schema 2.0.
+    Migrate(MigrateArgs),
+    /// Build one .expert package per base model (deterministic).
+    Package(PackageArgs),
+    /// Create an Ed25519 signing key (PKCS#8 PEM) and its .pub file.
+    Keygen(KeygenArgs),
+    /// Sign a package in place.
+    Sign(SignArgs),
+    /// Verify a package's integrity, signature and trust.
+    Verify(VerifyArgs),
+    /// Show a package's manifest summary and files (no trust judgement).
+    Inspect(InspectArgs),
+    /// Manage trusted publisher keys.
+    #[command(subcommand)]
+    Trust(TrustCommand),
+    /// Print shell completions.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// manifest.json, an expert directory, or a .expert package
+    #[arg(required_unless_present = "expert", conflicts_with = "expert")]
+    pub path: Option<PathBuf>,
+    /// Same as PATH (upstream's spelling)
+    #[arg(short = 'e', long = "expert", value_name = "PATH")]
+    pub expert: Option<PathBuf>,
+    /// Print one JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct MigrateArgs {
+    /// The schema 1.0 manifest
+    pub manifest: PathBuf,
+    /// Write here (atomically) instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct PackageArgs {
+    /// Expert directory [default: .]
+    #[arg(conflicts_with = "manifest")]
+    pub dir: Option<PathBuf>,
+    /// The expert's manifest.json (its directory is the expert root)
+    #[arg(short = 'm', long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Base model to package: full name, last path segment or slug (qwen3-0.6b)
+    #[arg(long, conflicts_with = "all_models")]
+    pub model: Option<String>,
+    /// One package per base model
+    #[arg(long)]
+    pub all_models: bool,
+    /// Checkpoint directory under weights/<model>/ (e.g. final, checkpoint-500)
+    #[arg(long)]
+    pub checkpoint: Option<String>,
+    /// Output file (one model only)
+    #[arg(short, long, value_name = "FILE", conflicts_with = "out_dir")]
+    pub output: Option<PathBuf>,
+    /// Output directory [default: the current directory]
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Sign with this key (PKCS#8 PEM or raw 32 bytes)
+    #[arg(long, value_name = "KEY")]
+    pub sign_key: Option<PathBuf>,
+    /// Publisher shown to users [default: the manifest's author]
+    #[arg(long)]
+    pub publisher: Option<String>,
+    /// Include the tests/ directory
+    #[arg(long)]
+    pub include_tests: bool,
+    /// Show what would go in; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct KeygenArgs {
+    /// Private key file [default: $EXPERT_HOME/keys/<NAME>.pem]
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Key name (used for the default file name)
+    #[arg(long)]
+    pub name: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SignArgs {
+    /// The .expert package to sign in place
+    #[arg(required_unless_present = "expert", conflicts_with = "expert")]
+    pub package: Option<PathBuf>,
+    #[arg(short = 'e', long = "expert", value_name = "PKG")]
+    pub expert: Option<PathBuf>,
+    /// Private key (PKCS#8 PEM or raw 32 bytes)
+    #[arg(short, long, value_name = "KEYFILE")]
+    pub key: PathBuf,
+    /// Publisher shown to users [default: the manifest's author]
+    #[arg(long)]
+    pub publisher: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    pub package: PathBuf,
+    /// Also trust this key (.pub file or ed25519:<hex>); repeatable
+    #[arg(long = "trusted-key", value_name = "KEY")]
+    pub trusted_keys: Vec<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    pub package: PathBuf,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TrustCommand {
+    /// Trust a key (.pub file or ed25519:<hex>)
+    Add {
+        key: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List trusted keys
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop trusting a key
+    Remove {
+        key_id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl Command {
+    pub fn json(&self) -> bool {
+        match self {
+            Command::Validate(a) => a.json,
+            Command::Package(a) => a.json,
+            Command::Keygen(a) => a.json,
+            Command::Sign(a) => a.json,
+            Command::Verify(a) => a.json,
+            Command::Inspect(a) => a.json,
+            Command::Trust(TrustCommand::Add { json, .. } | TrustCommand::List { json } | TrustCommand::Remove { json, .. }) => *json,
+            Command::Migrate(_) | Command::Completions { .. } => false,
+        }
+    }
+}

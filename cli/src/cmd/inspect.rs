@@ -1,0 +1,52 @@
+//! `inspect PKG`: the manifest summary and file list, no trust judgement.
+
+use crate::args::InspectArgs;
+use crate::error::{CliError, Exit, Result};
+use crate::term::{human_size, Style};
+use expert_core::archive::{read_all, ReadAllError};
+use expert_core::inspect::inspect;
+use expert_core::sign::SmallFiles;
+use expert_core::Limits;
+
+pub fn run(a: InspectArgs) -> Result<Exit> {
+    let f = std::fs::File::open(&a.package).map_err(|e| CliError::io(&a.package, e))?;
+    let mut small = SmallFiles::default();
+    let limits = Limits::default();
+    let records = read_all(&mut std::io::BufReader::new(f), limits, &mut small).map_err(|e| match e {
+        ReadAllError::Io(e) => CliError::io(&a.package, e),
+        ReadAllError::Archive(e) => CliError::new(Exit::Integrity, e.code, format!("{}: {e}", a.package.display())),
+    })?;
+    let manifest = small.manifest.ok_or_else(|| CliError::new(Exit::Integrity, "E_MANIFEST_MISSING", "the package has no manifest.json"))?;
+    let info = inspect(&records, &manifest, &limits).map_err(|e| CliError::new(Exit::Integrity, e.kind.code(), format!("manifest.json: {}", e.message)))?;
+    if a.json {
+        super::print_json(&info);
+        return Ok(Exit::Ok);
+    }
+    let s = Style::stdout();
+    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+    println!("{} {}", s.bold(&opt(&info.name)), opt(&info.version));
+    if let Some(d) = &info.description {
+        println!("  {d}");
+    }
+    println!("  schema      {}", opt(&info.schema_version));
+    println!("  base model  {}", opt(&info.base_model));
+    for ad in &info.adapters {
+        let n = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
+        println!("  adapter     {} r={} alpha={} {}", opt(&ad.kind), n(ad.r), n(ad.alpha), opt(&ad.path));
+    }
+    if !info.capabilities.is_empty() {
+        println!("  capabilities {}", info.capabilities.join(", "));
+    }
+    println!("  license     {}", opt(&info.license));
+    println!("  author      {}", opt(&info.author));
+    if info.signed {
+        println!("  signature   key {} publisher {} at {} (run `verify` to check it)", opt(&info.key_id), opt(&info.publisher), opt(&info.created_at));
+    } else {
+        println!("  signature   none");
+    }
+    println!("  files:");
+    for f in &info.files {
+        println!("    {:>10}  {}  {}", human_size(f.size), &f.sha256[..16], f.path);
+    }
+    Ok(Exit::Ok)
+}

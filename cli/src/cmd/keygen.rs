@@ -1,0 +1,83 @@
+//! `keygen`: a new Ed25519 key as PKCS#8 PEM (mode 0600, never overwritten,
+//! never printed) plus `<file>.pub` holding `ed25519:<hex>`.
+
+use crate::args::KeygenArgs;
+use crate::error::{CliError, Exit, Result};
+use expert_core::sign::SecretKey;
+use serde::Serialize;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::Path;
+
+#[derive(Serialize)]
+struct Out {
+    private_key: String,
+    public_key_file: String,
+    pubkey: String,
+    key_id: String,
+}
+
+fn create_new(path: &Path, data: &[u8], mode: u32) -> Result<()> {
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut f = opts.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            CliError::new(Exit::General, "E_EXISTS", format!("{} already exists; keygen never overwrites a key", path.display())).hint("choose another file with -o, or remove the old key yourself")
+        } else {
+            CliError::io(path, e)
+        }
+    })?;
+    let r = f.write_all(data).and_then(|_| f.sync_all());
+    if let Err(e) = r {
+        let _ = std::fs::remove_file(path);
+        return Err(CliError::io(path, e));
+    }
+    Ok(())
+}
+
+pub fn run(a: KeygenArgs) -> Result<Exit> {
+    let name = a.name.clone().unwrap_or_else(|| "signing".into());
+    if !expert_core::path::is_safe_component(&name) {
+        return Err(CliError::new(Exit::Usage, "E_USAGE", format!("--name {name:?} must be usable as a file name")));
+    }
+    let private = match a.output {
+        Some(p) => p,
+        None => crate::home::expert_home().join("keys").join(format!("{name}.pem")),
+    };
+    let public = private.with_extension("pub");
+    for p in [&private, &public] {
+        if p.exists() {
+            return Err(CliError::new(Exit::General, "E_EXISTS", format!("{} already exists; keygen never overwrites a key", p.display())).hint("choose another file with -o"));
+        }
+    }
+    if let Some(dir) = private.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| CliError::io(dir, e))?;
+    }
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| CliError::new(Exit::General, "E_RANDOM", format!("the system random source failed: {e}")))?;
+    let key = SecretKey::from_seed(&seed);
+    seed.fill(0);
+    create_new(&private, key.to_pkcs8_pem().as_bytes(), 0o600)?;
+    let pubkey = key.public();
+    if let Err(e) = create_new(&public, format!("{pubkey}\n").as_bytes(), 0o644) {
+        let _ = std::fs::remove_file(&private);
+        return Err(e);
+    }
+    if a.json {
+        super::print_json(&Out { private_key: private.display().to_string(), public_key_file: public.display().to_string(), pubkey: pubkey.to_string(), key_id: pubkey.key_id() });
+    } else {
+        println!("created Ed25519 key {}", pubkey.key_id());
+        println!("  private key: {} (mode 0600; keep it secret, back it up)", private.display());
+        println!("  public key:  {}", public.display());
+        println!("  {pubkey}");
+        println!("share the public key; users trust it with `expert-cli trust add {}`", public.display());
+    }
+    Ok(Exit::Ok)
+}

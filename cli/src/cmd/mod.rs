@@ -1,0 +1,87 @@
+pub mod inspect;
+pub mod keygen;
+pub mod migrate;
+pub mod package;
+pub mod sign;
+pub mod trust;
+pub mod validate;
+pub mod verify;
+
+use crate::error::{CliError, Exit, Result};
+use std::path::Path;
+
+/// Reads a whole small file (manifests, keys) with a clear error.
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| CliError::io(path, e))
+}
+
+/// Prints `value` as one line of JSON.
+pub fn print_json<T: serde::Serialize>(value: &T) {
+    println!("{}", serde_json::to_string(value).expect("serializable"));
+}
+
+/// `SOURCE_DATE_EPOCH`, if set.
+pub fn source_date_epoch() -> Result<Option<u64>> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(s) if !s.trim().is_empty() => s
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| CliError::new(Exit::Usage, "E_SOURCE_DATE_EPOCH", format!("SOURCE_DATE_EPOCH={s:?} is not a number of seconds"))),
+        _ => Ok(None),
+    }
+}
+
+/// Seconds since the epoch for `created_at`: SOURCE_DATE_EPOCH or now.
+pub fn signing_time() -> Result<u64> {
+    Ok(match source_date_epoch()? {
+        Some(t) => t,
+        None => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+    })
+}
+
+/// Entry mtime: SOURCE_DATE_EPOCH when set and non-zero, else a fixed date.
+pub fn entry_mtime() -> Result<u64> {
+    Ok(source_date_epoch()?.filter(|&t| t > 0).unwrap_or(expert_core::archive::DEFAULT_MTIME))
+}
+
+/// Loads a signing key file.
+pub fn load_key(path: &Path) -> Result<expert_core::sign::SecretKey> {
+    let bytes = read(path)?;
+    expert_core::sign::SecretKey::parse(&bytes).map_err(|e| CliError::new(Exit::General, "E_KEY_FORMAT", format!("{}: {e}", path.display())).hint("create a key with `expert-cli keygen`"))
+}
+
+/// `sha256sum`-format sidecar next to `pkg`.
+pub fn write_sidecar(pkg: &Path, sha256_hex: &str) -> Result<std::path::PathBuf> {
+    let name = pkg.file_name().and_then(|n| n.to_str()).unwrap_or("package.expert");
+    let mut side = pkg.as_os_str().to_owned();
+    side.push(".sha256");
+    let side = std::path::PathBuf::from(side);
+    crate::atomic::write(&side, format!("{sha256_hex}  {name}\n").as_bytes())?;
+    Ok(side)
+}
+
+/// A writer that hashes what passes through.
+pub struct HashingWriter<W: std::io::Write> {
+    pub inner: W,
+    pub hasher: sha2::Sha256,
+    pub len: u64,
+}
+
+impl<W: std::io::Write> HashingWriter<W> {
+    pub fn new(inner: W) -> Self {
+        HashingWriter { inner, hasher: sha2::Digest::new(), len: 0 }
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for HashingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        sha2::Digest::update(&mut self.hasher, &buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}

@@ -1,0 +1,63 @@
+//! `trust add|list|remove`.
+
+use crate::args::TrustCommand;
+use crate::error::{CliError, Exit, Result};
+use crate::trust_store::{parse_key_arg, TrustStore, TrustedKey};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Keys {
+    keys: Vec<TrustedKey>,
+}
+
+pub fn run(c: TrustCommand) -> Result<Exit> {
+    match c {
+        TrustCommand::Add { key, name, json } => {
+            let pk = parse_key_arg(&key)?;
+            let entry = TrustedKey { key_id: pk.key_id(), pubkey: pk.to_string(), name };
+            let added = TrustStore::update(|s| {
+                if s.keys.iter().any(|k| k.key_id == entry.key_id) {
+                    return Ok(false);
+                }
+                s.keys.push(entry.clone());
+                Ok(true)
+            })?;
+            if json {
+                super::print_json(&entry);
+            } else if added {
+                println!("trusted key {} ({})", entry.key_id, entry.pubkey);
+            } else {
+                println!("key {} was already trusted", entry.key_id);
+            }
+        }
+        TrustCommand::List { json } => {
+            let store = TrustStore::load()?;
+            if json {
+                super::print_json(&Keys { keys: store.keys });
+            } else if store.keys.is_empty() {
+                println!("no trusted keys; add one with `expert-cli trust add KEY.pub`");
+            } else {
+                for k in store.keys {
+                    println!("{}  {}  {}", k.key_id, k.pubkey, k.name.unwrap_or_default());
+                }
+            }
+        }
+        TrustCommand::Remove { key_id, json } => {
+            let removed = TrustStore::update(|s| {
+                let before = s.keys.len();
+                s.keys.retain(|k| k.key_id != key_id);
+                if s.keys.len() == before {
+                    return Err(CliError::new(Exit::General, "E_KEY_NOT_FOUND", format!("no trusted key has ID {key_id}")).hint("see `expert-cli trust list`"));
+                }
+                s.pins.retain(|_, id| *id != key_id);
+                Ok(before - s.keys.len())
+            })?;
+            if json {
+                super::print_json(&serde_json::json!({ "removed": key_id }));
+            } else {
+                println!("removed {removed} key {key_id}; experts pinned to it must be re-trusted");
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,102 @@
+//! `validate PATH`: a manifest, an expert directory (also checks declared
+//! files, sizes and hashes) or a .expert package.
+
+use super::read;
+use crate::args::ValidateArgs;
+use crate::error::{CliError, Exit, Result};
+use crate::fs_source::DirSource;
+use crate::term::Style;
+use expert_core::archive::{read_all, ReadAllError};
+use expert_core::json::LineIndex;
+use expert_core::manifest::{validate, validate_with_files, Diagnostic, Report, Severity};
+use expert_core::sign::SmallFiles;
+use expert_core::Limits;
+use std::path::{Path, PathBuf};
+
+pub fn run(a: ValidateArgs) -> Result<Exit> {
+    let path = a.path.or(a.expert).expect("clap requires one");
+    let limits = Limits::default();
+    let (shown, text, report) = if path.is_dir() {
+        let file = path.join("manifest.json");
+        let bytes = read(&file).map_err(|e| e.hint("an expert directory needs a manifest.json"))?;
+        let report = validate_with_files(&bytes, &limits, &DirSource::new(&path));
+        (file, bytes, report)
+    } else if is_package(&path)? {
+        let f = std::fs::File::open(&path).map_err(|e| CliError::io(&path, e))?;
+        let mut small = SmallFiles::default();
+        match read_all(&mut std::io::BufReader::new(f), limits, &mut small) {
+            Err(ReadAllError::Io(e)) => return Err(CliError::io(&path, e)),
+            Err(ReadAllError::Archive(e)) => {
+                let report = Report { valid: false, schema_version: None, diagnostics: vec![archive_diag(e.code, &e.message)] };
+                (path.clone(), Vec::new(), report)
+            }
+            Ok(_) => match small.manifest {
+                Some(m) => {
+                    let report = validate(&m, &limits);
+                    (path.join("manifest.json"), m, report)
+                }
+                None => (path.clone(), Vec::new(), Report { valid: false, schema_version: None, diagnostics: vec![archive_diag("E_MANIFEST_MISSING", "the package has no manifest.json")] }),
+            },
+        }
+    } else {
+        let bytes = read(&path)?;
+        let report = validate(&bytes, &limits);
+        (path.clone(), bytes, report)
+    };
+    if a.json {
+        super::print_json(&report);
+    } else {
+        print_report(&shown, &String::from_utf8_lossy(&text), &report);
+    }
+    Ok(if report.valid { Exit::Ok } else { Exit::Validation })
+}
+
+fn archive_diag(code: &'static str, message: &str) -> Diagnostic {
+    Diagnostic { severity: Severity::Error, code, path: String::new(), message: message.to_string(), line: None, column: None }
+}
+
+fn is_package(path: &Path) -> Result<bool> {
+    if path.extension().is_some_and(|e| e == "expert") {
+        return Ok(true);
+    }
+    let mut magic = [0u8; 2];
+    let mut f = std::fs::File::open(path).map_err(|e| CliError::io(path, e))?;
+    Ok(std::io::Read::read(&mut f, &mut magic).unwrap_or(0) == 2 && magic == [0x1f, 0x8b])
+}
+
+/// Compiler-style findings: `FILE:LINE:COL: severity[CODE]: message`, the
+/// source line and a caret.
+pub fn print_report(file: &Path, text: &str, report: &Report) {
+    let style = Style::stdout();
+    let lines = LineIndex::new(text);
+    let shown: PathBuf = file.to_path_buf();
+    for d in &report.diagnostics {
+        let loc = match (d.line, d.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", shown.display()),
+            _ => shown.display().to_string(),
+        };
+        let sev = match d.severity {
+            Severity::Error => style.red(&format!("error[{}]", d.code)),
+            Severity::Warning => style.yellow(&format!("warning[{}]", d.code)),
+        };
+        println!("{}: {sev}: {}", style.bold(&loc), d.message);
+        if let (Some(l), Some(c)) = (d.line, d.column) {
+            let src = lines.line_text(l);
+            let gutter = l.to_string().len();
+            println!("{} {}", style.dim(&format!("{l:>gutter$} |")), src);
+            let pad: String = src.chars().take(c - 1).map(|ch| if ch == '\t' { '\t' } else { ' ' }).collect();
+            println!("{} {pad}{}", style.dim(&format!("{:>gutter$} |", "")), style.bold("^"));
+        }
+        if !d.path.is_empty() {
+            println!("{}", style.dim(&format!("  at {}", d.path)));
+        }
+    }
+    let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = report.diagnostics.len() - errors;
+    let schema = report.schema_version.map(|s| format!("schema {s}, ")).unwrap_or_default();
+    if report.valid {
+        println!("{} {} is valid ({schema}{warnings} warning{})", style.green("✓"), file.display(), if warnings == 1 { "" } else { "s" });
+    } else {
+        println!("{} {}: {errors} error{}, {warnings} warning{}", style.red("✗"), file.display(), if errors == 1 { "" } else { "s" }, if warnings == 1 { "" } else { "s" });
+    }
+}
