@@ -253,3 +253,9 @@ impl<W: Write> EntrySink for Copier<'_, W> {
         self.w.end(size).map(|_| ()).map_err(|err| ArchiveError::new("E_IO", err.to_string()))
     }
 }
+
+impl ExpertSource for crate::files::MemoryFiles {
+    fn open(&self, rel: &str) -> Result<Box<dyn Read + '_>, String> {
+        self.files.get(rel).map(|d| Box::new(&d[..]) as Box<dyn Read>).ok_or_else(|| format!("{rel}: no such file"))
+    }
+}

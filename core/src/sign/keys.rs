@@ -82,7 +82,11 @@ impl PublicKey {
         let s = s.trim();
         let hex_part = s.strip_prefix("ed25519:").ok_or_else(|| KeyError(format!("{s:?} is not a public key of the form ed25519:<64 hex digits>")))?;
         let raw = hex::decode32(hex_part).ok_or_else(|| KeyError("the public key must be 64 hex digits after ed25519:".into()))?;
-        VerifyingKey::from_bytes(&raw).map(PublicKey).map_err(|_| KeyError("the bytes are not a valid Ed25519 public key".into()))
+        let key = VerifyingKey::from_bytes(&raw).map_err(|_| KeyError("the bytes are not a valid Ed25519 public key".into()))?;
+        if key.is_weak() {
+            return Err(KeyError("the public key is a small-order point, which any signature can match; refusing it".into()));
+        }
+        Ok(PublicKey(key))
     }
 
     pub fn bytes(&self) -> [u8; 32] {
@@ -122,6 +126,8 @@ mod tests {
         assert_eq!(PublicKey::parse(&pk.to_string()).unwrap(), pk);
         assert_eq!(pk.key_id().len(), 16);
         assert!(PublicKey::parse("abcd").is_err());
+        let identity = format!("ed25519:01{}", "0".repeat(62));
+        assert!(PublicKey::parse(&identity).is_err(), "small-order keys are refused");
         assert!(SecretKey::parse(b"hello").is_err());
     }
 

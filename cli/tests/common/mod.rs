@@ -1,0 +1,54 @@
+//! Helpers for running the real binary in end-to-end tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+pub fn example(name: &str) -> PathBuf {
+    repo().join("examples").join(name)
+}
+
+/// `expert-cli` with an isolated EXPERT_HOME and a fixed SOURCE_DATE_EPOCH.
+pub fn cli(home: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_expert-cli"));
+    c.env("EXPERT_HOME", home).env("SOURCE_DATE_EPOCH", "1764028800").env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
+    c
+}
+
+pub fn run(c: &mut Command) -> Output {
+    let out = c.output().expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "no Rust panic may reach users: {stderr}");
+    out
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", stdout(o)))
+}
+
+/// Copies a directory tree.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+pub fn sha256_file(p: &Path) -> String {
+    use sha2::Digest;
+    expert_core::util::hex::encode(&sha2::Sha256::digest(std::fs::read(p).unwrap()))
+}
