@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every test on a fresh machine: installs what it needs, then checks
+# formatting, lints, the Rust workspace, the wasm32 build of the core, the
+# npm package under Node, and a small benchmark smoke run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain"
+if command -v rustup >/dev/null; then
+  rustup target add wasm32-unknown-unknown >/dev/null
+  rustup component add rustfmt clippy >/dev/null 2>&1 || true
+fi
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test"
+cargo test --workspace --locked
+
+step "expert-core builds for wasm32-unknown-unknown (no I/O in the core)"
+cargo build -p expert-core --target wasm32-unknown-unknown --locked
+
+if [ -x scripts/test-npm.sh ]; then
+  step "npm package expert-format under Node"
+  scripts/test-npm.sh
+fi
+
+if [ -x scripts/test-web.sh ]; then
+  step "web page in headless Chromium"
+  scripts/test-web.sh
+fi
+
+step "README quick start (main job)"
+scripts/demo.sh >/dev/null
+
+printf '\nall tests passed\n'
