@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
 #[command(name = "expert-cli", version, about = "Package, sign, verify and inspect .expert LLM adapter packages.", long_about = None)]
-#[command(after_help = "Exit codes: 0 ok, 1 error, 2 bad arguments, 3 missing dependency, 4 incompatible, 5 signature or integrity failure, 6 not trusted, 11 validation failed, 12 packaging failed.\nEnvironment: EXPERT_HOME (default ~/.expert), SOURCE_DATE_EPOCH, NO_COLOR.")]
+#[command(
+    after_help = "Exit codes: 0 ok, 1 error, 2 bad arguments, 3 missing dependency, 4 incompatible, 5 signature or integrity failure, 6 not trusted, 11 validation failed, 12 packaging failed.\nEnvironment: EXPERT_HOME (default ~/.expert), SOURCE_DATE_EPOCH, NO_COLOR."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -177,7 +179,11 @@ impl Command {
             Command::Sign(a) => a.json,
             Command::Verify(a) => a.json,
             Command::Inspect(a) => a.json,
-            Command::Trust(TrustCommand::Add { json, .. } | TrustCommand::List { json } | TrustCommand::Remove { json, .. }) => *json,
+            Command::Trust(
+                TrustCommand::Add { json, .. }
+                | TrustCommand::List { json }
+                | TrustCommand::Remove { json, .. },
+            ) => *json,
             Command::Migrate(_) | Command::Completions { .. } => false,
         }
     }

@@ -31,7 +31,10 @@ impl AtomicFile {
     }
 
     pub fn create_with_mode(target: &Path, mode: u32) -> Result<Self> {
-        let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = target
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("out");
         let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
         let mut opts = OpenOptions::new();
@@ -45,7 +48,11 @@ impl AtomicFile {
         let _ = mode;
         let file = opts.open(&temp).map_err(|e| CliError::io(&temp, e))?;
         IN_FLIGHT.lock().expect("lock").push(temp.clone());
-        Ok(AtomicFile { target: target.to_path_buf(), temp, file: Some(BufWriter::with_capacity(64 << 10, file)) })
+        Ok(AtomicFile {
+            target: target.to_path_buf(),
+            temp,
+            file: Some(BufWriter::with_capacity(64 << 10, file)),
+        })
     }
 
     pub fn writer(&mut self) -> &mut BufWriter<File> {
@@ -55,7 +62,9 @@ impl AtomicFile {
     /// Flushes, fsyncs and renames into place.
     pub fn commit(mut self) -> Result<()> {
         let file = self.file.take().expect("not committed");
-        let file = file.into_inner().map_err(|e| CliError::io(&self.temp, e.into_error()))?;
+        let file = file
+            .into_inner()
+            .map_err(|e| CliError::io(&self.temp, e.into_error()))?;
         file.sync_all().map_err(|e| CliError::io(&self.temp, e))?;
         drop(file);
         fs::rename(&self.temp, &self.target).map_err(|e| CliError::io(&self.target, e))?;
@@ -87,6 +96,8 @@ impl Drop for AtomicFile {
 /// Writes `data` to `target` atomically.
 pub fn write(target: &Path, data: &[u8]) -> Result<()> {
     let mut f = AtomicFile::create(target)?;
-    f.writer().write_all(data).map_err(|e| CliError::io(target, e))?;
+    f.writer()
+        .write_all(data)
+        .map_err(|e| CliError::io(target, e))?;
     f.commit()
 }

@@ -28,7 +28,12 @@ pub struct CliError {
 
 impl CliError {
     pub fn new(exit: Exit, code: &'static str, message: impl Into<String>) -> Self {
-        CliError { exit, code, message: message.into(), hint: None }
+        CliError {
+            exit,
+            code,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {

@@ -16,7 +16,9 @@ pub struct DirSource {
 
 impl DirSource {
     pub fn new(root: &Path) -> Self {
-        DirSource { root: root.to_path_buf() }
+        DirSource {
+            root: root.to_path_buf(),
+        }
     }
 
     /// The on-disk path of a safe relative path, checking every component
@@ -56,7 +58,10 @@ impl ExpertFiles for DirSource {
         let mut names = Vec::new();
         for e in fs::read_dir(&p).map_err(|e| format!("{}: {e}", p.display()))? {
             let e = e.map_err(|e| format!("{}: {e}", p.display()))?;
-            let name = e.file_name().into_string().map_err(|n| format!("{}: file name {n:?} is not UTF-8", p.display()))?;
+            let name = e
+                .file_name()
+                .into_string()
+                .map_err(|n| format!("{}: file name {n:?} is not UTF-8", p.display()))?;
             names.push(name);
         }
         names.sort();

@@ -40,7 +40,12 @@ fn main() {
         args::Command::Inspect(a) => cmd::inspect::run(a),
         args::Command::Trust(c) => cmd::trust::run(c),
         args::Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut args::Cli::command(), "expert-cli", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut args::Cli::command(),
+                "expert-cli",
+                &mut std::io::stdout(),
+            );
             Ok(Exit::Ok)
         }
     };
@@ -48,7 +53,9 @@ fn main() {
         Ok(exit) => exit,
         Err(e) => {
             if json {
-                cmd::print_json(&serde_json::json!({ "error": { "code": e.code, "message": e.message, "hint": e.hint } }));
+                cmd::print_json(
+                    &serde_json::json!({ "error": { "code": e.code, "message": e.message, "hint": e.hint } }),
+                );
             }
             let s = term::Style::stderr();
             eprintln!("{}: {}", s.red(&format!("error[{}]", e.code)), e.message);

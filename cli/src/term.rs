@@ -15,11 +15,15 @@ pub struct Style {
 
 impl Style {
     pub fn stdout() -> Self {
-        Style { on: colour_allowed(std::io::stdout().is_terminal()) }
+        Style {
+            on: colour_allowed(std::io::stdout().is_terminal()),
+        }
     }
 
     pub fn stderr() -> Self {
-        Style { on: colour_allowed(std::io::stderr().is_terminal()) }
+        Style {
+            on: colour_allowed(std::io::stderr().is_terminal()),
+        }
     }
 
     fn paint(&self, code: &str, s: &str) -> String {
@@ -58,7 +62,13 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(label: &str, total: u64) -> Self {
-        Progress { label: label.to_string(), total, done: 0, last: Instant::now(), on: std::io::stderr().is_terminal() && total > (16 << 20) }
+        Progress {
+            label: label.to_string(),
+            total,
+            done: 0,
+            last: Instant::now(),
+            on: std::io::stderr().is_terminal() && total > (16 << 20),
+        }
     }
 
     pub fn add(&mut self, n: u64) {
@@ -67,7 +77,15 @@ impl Progress {
             self.last = Instant::now();
             let frac = (self.done as f64 / self.total.max(1) as f64).min(1.0);
             let filled = (frac * 30.0) as usize;
-            eprint!("\r{} [{}{}] {:>3}% {}/{} MB", self.label, "#".repeat(filled), ".".repeat(30 - filled), (frac * 100.0) as u32, self.done >> 20, self.total >> 20);
+            eprint!(
+                "\r{} [{}{}] {:>3}% {}/{} MB",
+                self.label,
+                "#".repeat(filled),
+                ".".repeat(30 - filled),
+                (frac * 100.0) as u32,
+                self.done >> 20,
+                self.total >> 20
+            );
             let _ = std::io::stderr().flush();
         }
     }

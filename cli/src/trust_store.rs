@@ -34,17 +34,30 @@ impl TrustStore {
     pub fn load() -> Result<TrustStore> {
         let p = path();
         match std::fs::read(&p) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TrustStore { version: 1, ..Default::default() }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TrustStore {
+                version: 1,
+                ..Default::default()
+            }),
             Err(e) => Err(CliError::io(&p, e)),
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                CliError::new(Exit::General, "E_TRUST_STORE", format!("{} is unreadable: {e}", p.display()))
-                    .hint(format!("fix the JSON by hand, or move it aside (mv {0} {0}.bak) and re-add your keys", p.display()))
+                CliError::new(
+                    Exit::General,
+                    "E_TRUST_STORE",
+                    format!("{} is unreadable: {e}", p.display()),
+                )
+                .hint(format!(
+                    "fix the JSON by hand, or move it aside (mv {0} {0}.bak) and re-add your keys",
+                    p.display()
+                ))
             }),
         }
     }
 
     pub fn public_keys(&self) -> Vec<PublicKey> {
-        self.keys.iter().filter_map(|k| PublicKey::parse(&k.pubkey).ok()).collect()
+        self.keys
+            .iter()
+            .filter_map(|k| PublicKey::parse(&k.pubkey).ok())
+            .collect()
     }
 
     /// Loads, applies `f` and saves, all under an exclusive lock.
@@ -53,7 +66,12 @@ impl TrustStore {
         let dir = p.parent().expect("has a parent").to_path_buf();
         std::fs::create_dir_all(&dir).map_err(|e| CliError::io(&dir, e))?;
         let lock_path = dir.join("trust.json.lock");
-        let lock: File = OpenOptions::new().create(true).truncate(false).write(true).open(&lock_path).map_err(|e| CliError::io(&lock_path, e))?;
+        let lock: File = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| CliError::io(&lock_path, e))?;
         lock.lock().map_err(|e| CliError::io(&lock_path, e))?;
         let mut store = TrustStore::load()?;
         let out = f(&mut store)?;
@@ -67,9 +85,12 @@ impl TrustStore {
 /// A key given as `ed25519:<hex>` or as a path to a `.pub` file.
 pub fn parse_key_arg(s: &str) -> Result<PublicKey> {
     if s.trim_start().starts_with("ed25519:") {
-        return PublicKey::parse(s).map_err(|e| CliError::new(Exit::Usage, "E_KEY_FORMAT", e.to_string()));
+        return PublicKey::parse(s)
+            .map_err(|e| CliError::new(Exit::Usage, "E_KEY_FORMAT", e.to_string()));
     }
     let p = std::path::Path::new(s);
-    let text = std::fs::read_to_string(p).map_err(|e| CliError::io(p, e).hint("give a .pub file or an ed25519:<hex> key"))?;
-    PublicKey::parse(&text).map_err(|e| CliError::new(Exit::Usage, "E_KEY_FORMAT", format!("{}: {e}", p.display())))
+    let text = std::fs::read_to_string(p)
+        .map_err(|e| CliError::io(p, e).hint("give a .pub file or an ed25519:<hex> key"))?;
+    PublicKey::parse(&text)
+        .map_err(|e| CliError::new(Exit::Usage, "E_KEY_FORMAT", format!("{}: {e}", p.display())))
 }

@@ -7,9 +7,31 @@ use std::path::Path;
 use std::process::Command;
 
 fn package(home: &Path, dir: &Path, out_dir: &Path, cwd: &Path) -> Vec<(String, String)> {
-    let out = run(cli(home).current_dir(cwd).arg("package").arg(dir).arg("--all-models").arg("--out-dir").arg(out_dir).arg("--json"));
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    json(&out)["packages"].as_array().unwrap().iter().map(|p| (p["path"].as_str().unwrap().to_string(), p["sha256"].as_str().unwrap().to_string())).collect()
+    let out = run(cli(home)
+        .current_dir(cwd)
+        .arg("package")
+        .arg(dir)
+        .arg("--all-models")
+        .arg("--out-dir")
+        .arg(out_dir)
+        .arg("--json"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json(&out)["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["sha256"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -32,7 +54,10 @@ fn packaging_twice_from_different_copies_is_byte_identical() {
             std::fs::set_permissions(&dest, std::fs::Permissions::from_mode(0o600)).unwrap();
         }
         let t = std::fs::File::options().write(true).open(&dest).unwrap();
-        t.set_modified(std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000)).unwrap();
+        t.set_modified(
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000),
+        )
+        .unwrap();
     }
     let out_a = tempfile::tempdir().unwrap();
     let out_b = tempfile::tempdir().unwrap();
@@ -45,8 +70,24 @@ fn packaging_twice_from_different_copies_is_byte_identical() {
         assert_eq!(std::fs::read(pa).unwrap(), std::fs::read(pb).unwrap());
         assert_eq!(&sha256_file(Path::new(pa)), sa);
     }
-    let names: Vec<_> = ra.iter().map(|(p, _)| Path::new(p).file_name().unwrap().to_str().unwrap().to_string()).collect();
-    assert_eq!(names, ["expert-demo-qwen3-0-6b.v1.2.0.expert", "expert-demo-qwen3-1-7b.v1.2.0.expert"]);
+    let names: Vec<_> = ra
+        .iter()
+        .map(|(p, _)| {
+            Path::new(p)
+                .file_name()
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "expert-demo-qwen3-0-6b.v1.2.0.expert",
+            "expert-demo-qwen3-1-7b.v1.2.0.expert"
+        ]
+    );
 }
 
 fn collect(root: &Path, rel: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -65,42 +106,110 @@ fn collect(root: &Path, rel: &Path, out: &mut Vec<std::path::PathBuf>) {
 fn gnu_tar_python_and_sha256sum_accept_the_output() {
     let home = tempfile::tempdir().unwrap();
     let out_dir = tempfile::tempdir().unwrap();
-    let pkgs = package(home.path(), &example("multi-model-expert"), out_dir.path(), home.path());
+    let pkgs = package(
+        home.path(),
+        &example("multi-model-expert"),
+        out_dir.path(),
+        home.path(),
+    );
     let (pkg, _) = &pkgs[0];
 
     let tar = Command::new("tar").arg("-tvzf").arg(pkg).output().unwrap();
-    assert!(tar.status.success() && tar.stderr.is_empty(), "tar warned: {}", String::from_utf8_lossy(&tar.stderr));
+    assert!(
+        tar.status.success() && tar.stderr.is_empty(),
+        "tar warned: {}",
+        String::from_utf8_lossy(&tar.stderr)
+    );
     let py = Command::new("python3").args(["-W", "error", "-c", "import sys,tarfile; t=tarfile.open(sys.argv[1]); print('\\n'.join(m.name for m in t.getmembers() if m.isfile()))"]).arg(pkg).output().unwrap();
-    assert!(py.status.success() && py.stderr.is_empty(), "python: {}", String::from_utf8_lossy(&py.stderr));
-    let listed: Vec<String> = String::from_utf8(py.stdout).unwrap().lines().map(str::to_string).collect();
+    assert!(
+        py.status.success() && py.stderr.is_empty(),
+        "python: {}",
+        String::from_utf8_lossy(&py.stderr)
+    );
+    let listed: Vec<String> = String::from_utf8(py.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
     assert_eq!(listed[0], "manifest.json");
 
     // Extracting gives exactly the files the packaged manifest references,
     // plus the shared docs and the adapter's companions.
     let x = tempfile::tempdir().unwrap();
-    assert!(Command::new("tar").arg("-xzf").arg(pkg).arg("-C").arg(x.path()).status().unwrap().success());
+    assert!(Command::new("tar")
+        .arg("-xzf")
+        .arg(pkg)
+        .arg("-C")
+        .arg(x.path())
+        .status()
+        .unwrap()
+        .success());
     let mut got = Vec::new();
     collect(x.path(), Path::new(""), &mut got);
     got.sort();
-    let got: Vec<_> = got.iter().map(|p| p.to_str().unwrap().to_string()).collect();
-    assert_eq!(got, ["LICENSE", "README.md", "adapter_config.json", "adapter_model.safetensors", "grammar.gbnf", "manifest.json", "soft_prompts/demo_style_16.bin", "special_tokens_map.json", "tokenizer_config.json"]);
-    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(x.path().join("manifest.json")).unwrap()).unwrap();
-    assert!(x.path().join(m["base_models"][0]["adapters"][0]["path"].as_str().unwrap()).is_file());
-    assert!(x.path().join(m["soft_prompts"][0]["path"].as_str().unwrap()).is_file());
-    assert!(x.path().join(m["training"]["decoding"]["grammar_file"].as_str().unwrap()).is_file());
+    let got: Vec<_> = got
+        .iter()
+        .map(|p| p.to_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "LICENSE",
+            "README.md",
+            "adapter_config.json",
+            "adapter_model.safetensors",
+            "grammar.gbnf",
+            "manifest.json",
+            "soft_prompts/demo_style_16.bin",
+            "special_tokens_map.json",
+            "tokenizer_config.json"
+        ]
+    );
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(x.path().join("manifest.json")).unwrap()).unwrap();
+    assert!(x
+        .path()
+        .join(m["base_models"][0]["adapters"][0]["path"].as_str().unwrap())
+        .is_file());
+    assert!(x
+        .path()
+        .join(m["soft_prompts"][0]["path"].as_str().unwrap())
+        .is_file());
+    assert!(x
+        .path()
+        .join(m["training"]["decoding"]["grammar_file"].as_str().unwrap())
+        .is_file());
 
-    let check = Command::new("sha256sum").arg("-c").arg(format!("{pkg}.sha256")).current_dir(out_dir.path()).output().unwrap();
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+    let check = Command::new("sha256sum")
+        .arg("-c")
+        .arg(format!("{pkg}.sha256"))
+        .current_dir(out_dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
 }
 
 #[test]
 fn dry_run_lists_and_writes_nothing() {
     let home = tempfile::tempdir().unwrap();
     let out_dir = tempfile::tempdir().unwrap();
-    let out = run(cli(home.path()).arg("package").arg(example("multi-model-expert")).args(["--model", "Qwen3-1.7B", "--dry-run", "--json", "--out-dir"]).arg(out_dir.path()));
+    let out = run(cli(home.path())
+        .arg("package")
+        .arg(example("multi-model-expert"))
+        .args(["--model", "Qwen3-1.7B", "--dry-run", "--json", "--out-dir"])
+        .arg(out_dir.path()));
     assert_eq!(out.status.code(), Some(0));
     let v = json(&out);
-    let files: Vec<_> = v["packages"][0]["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap().to_string()).collect();
+    let files: Vec<_> = v["packages"][0]["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
     assert!(files.contains(&"adapter_model.safetensors".to_string()));
     assert_eq!(v["packages"][0]["model"], "Qwen/Qwen3-1.7B");
     assert_eq!(std::fs::read_dir(out_dir.path()).unwrap().count(), 0);
@@ -110,17 +219,48 @@ fn dry_run_lists_and_writes_nothing() {
 fn failures_leave_no_partial_output_and_name_what_was_searched() {
     let home = tempfile::tempdir().unwrap();
     let out_dir = tempfile::tempdir().unwrap();
-    let out = run(cli(home.path()).arg("package").arg(example("multi-model-expert")).args(["--model", "qwen3-06b", "--checkpoint", "checkpoint-404", "--out-dir"]).arg(out_dir.path()));
+    let out = run(cli(home.path())
+        .arg("package")
+        .arg(example("multi-model-expert"))
+        .args([
+            "--model",
+            "qwen3-06b",
+            "--checkpoint",
+            "checkpoint-404",
+            "--out-dir",
+        ])
+        .arg(out_dir.path()));
     assert_eq!(out.status.code(), Some(12));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("error[E_WEIGHTS_NOT_FOUND]") && err.contains("weights/qwen3-06b/checkpoint-404"), "{err}");
-    assert_eq!(std::fs::read_dir(out_dir.path()).unwrap().count(), 0, "no partial or temp file");
+    assert!(
+        err.contains("error[E_WEIGHTS_NOT_FOUND]")
+            && err.contains("weights/qwen3-06b/checkpoint-404"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_dir(out_dir.path()).unwrap().count(),
+        0,
+        "no partial or temp file"
+    );
 
-    let bad_model = run(cli(home.path()).arg("package").arg(example("multi-model-expert")).args(["--model", "llama"]).arg("--out-dir").arg(out_dir.path()));
+    let bad_model = run(cli(home.path())
+        .arg("package")
+        .arg(example("multi-model-expert"))
+        .args(["--model", "llama"])
+        .arg("--out-dir")
+        .arg(out_dir.path()));
     assert_eq!(bad_model.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad_model.stderr).contains("Qwen/Qwen3-0.6B, Qwen/Qwen3-1.7B"));
-    let ambiguous = run(cli(home.path()).arg("package").arg(example("multi-model-expert")).arg("--out-dir").arg(out_dir.path()));
-    assert_eq!(ambiguous.status.code(), Some(2), "two models need --model or --all-models");
+    let ambiguous = run(cli(home.path())
+        .arg("package")
+        .arg(example("multi-model-expert"))
+        .arg("--out-dir")
+        .arg(out_dir.path()));
+    assert_eq!(
+        ambiguous.status.code(),
+        Some(2),
+        "two models need --model or --all-models"
+    );
 }
 
 #[cfg(unix)]
@@ -133,7 +273,11 @@ fn a_symlink_escaping_the_expert_is_refused() {
     std::fs::remove_file(&readme).unwrap();
     std::os::unix::fs::symlink("/etc/passwd", &readme).unwrap();
     let out_dir = tempfile::tempdir().unwrap();
-    let out = run(cli(home.path()).arg("package").arg(dir.path()).args(["--all-models", "--out-dir"]).arg(out_dir.path()));
+    let out = run(cli(home.path())
+        .arg("package")
+        .arg(dir.path())
+        .args(["--all-models", "--out-dir"])
+        .arg(out_dir.path()));
     assert_eq!(out.status.code(), Some(12));
     assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link"));
     assert_eq!(std::fs::read_dir(out_dir.path()).unwrap().count(), 0);

@@ -45,18 +45,27 @@ impl std::fmt::Display for BuildError {
 
 impl From<PlanError> for BuildError {
     fn from(e: PlanError) -> Self {
-        BuildError { code: e.code, message: e.message }
+        BuildError {
+            code: e.code,
+            message: e.message,
+        }
     }
 }
 
 impl From<ArchiveError> for BuildError {
     fn from(e: ArchiveError) -> Self {
-        BuildError { code: e.code, message: e.message }
+        BuildError {
+            code: e.code,
+            message: e.message,
+        }
     }
 }
 
 fn io(e: impl std::fmt::Display) -> BuildError {
-    BuildError { code: "E_IO", message: e.to_string() }
+    BuildError {
+        code: "E_IO",
+        message: e.to_string(),
+    }
 }
 
 /// What was built.
@@ -69,16 +78,27 @@ pub struct Built {
 }
 
 /// Lists what `build_package` would put in, without reading contents.
-pub fn dry_run(src: &dyn ExpertFiles, manifest: &Manifest, model_index: usize, opts: &PlanOptions) -> Result<Vec<PlannedFile>, BuildError> {
+pub fn dry_run(
+    src: &dyn ExpertFiles,
+    manifest: &Manifest,
+    model_index: usize,
+    opts: &PlanOptions,
+) -> Result<Vec<PlannedFile>, BuildError> {
     Ok(plan(src, manifest, model_index, opts)?.files)
 }
 
-fn hash(src: &dyn ExpertSource, f: &PlannedFile, progress: &mut dyn FnMut(u64)) -> Result<[u8; 32], BuildError> {
+fn hash(
+    src: &dyn ExpertSource,
+    f: &PlannedFile,
+    progress: &mut dyn FnMut(u64),
+) -> Result<[u8; 32], BuildError> {
     let mut r = src.open(&f.source).map_err(io)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 64 << 10];
     loop {
-        let n = r.read(&mut buf).map_err(|e| io(format!("{}: {e}", f.source)))?;
+        let n = r
+            .read(&mut buf)
+            .map_err(|e| io(format!("{}: {e}", f.source)))?;
         if n == 0 {
             break;
         }
@@ -88,38 +108,69 @@ fn hash(src: &dyn ExpertSource, f: &PlannedFile, progress: &mut dyn FnMut(u64)) 
     Ok(h.finalize().into())
 }
 
-pub fn build_package(src: &dyn ExpertSource, manifest: &Manifest, model_index: usize, opts: &BuildOptions<'_>, out: &mut dyn Write, progress: &mut dyn FnMut(u64)) -> Result<Built, BuildError> {
+pub fn build_package(
+    src: &dyn ExpertSource,
+    manifest: &Manifest,
+    model_index: usize,
+    opts: &BuildOptions<'_>,
+    out: &mut dyn Write,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Built, BuildError> {
     let plan = plan(src, manifest, model_index, &opts.plan)?;
-    let weight = plan.files.iter().find(|f| f.archive_path == plan.weight_archive_path).expect("weights are planned");
+    let weight = plan
+        .files
+        .iter()
+        .find(|f| f.archive_path == plan.weight_archive_path)
+        .expect("weights are planned");
     let mut hashes: Vec<Option<[u8; 32]>> = vec![None; plan.files.len()];
     for (i, f) in plan.files.iter().enumerate() {
         if opts.signer.is_some() || f.archive_path == weight.archive_path {
             hashes[i] = Some(hash(src, f, progress)?);
         }
     }
-    let weight_sha = hashes[plan.files.iter().position(|f| f.archive_path == weight.archive_path).unwrap()].unwrap();
+    let weight_sha = hashes[plan
+        .files
+        .iter()
+        .position(|f| f.archive_path == weight.archive_path)
+        .unwrap()]
+    .unwrap();
     let mut root = packaged_manifest(manifest, &plan, &weight_sha);
     let mut files: Vec<SignedFile> = plan
         .files
         .iter()
         .zip(&hashes)
-        .map(|(f, h)| SignedFile { path: f.archive_path.clone(), size: f.size, sha256: h.unwrap_or_default() })
+        .map(|(f, h)| SignedFile {
+            path: f.archive_path.clone(),
+            size: f.size,
+            sha256: h.unwrap_or_default(),
+        })
         .collect();
-    let signature = opts.signer.as_ref().map(|s| sign_root(&mut root, s, &files));
+    let signature = opts
+        .signer
+        .as_ref()
+        .map(|s| sign_root(&mut root, s, &files));
     let manifest_text = to_pretty(&root, &manifest.style);
 
     let mut w = PackageWriter::new(out, opts.mtime).map_err(io)?;
-    w.append_bytes("manifest.json", manifest_text.as_bytes()).map_err(io)?;
+    w.append_bytes("manifest.json", manifest_text.as_bytes())
+        .map_err(io)?;
     let mut sig_pending = signature.as_deref();
     for (i, f) in plan.files.iter().enumerate() {
         if let Some(sig) = sig_pending.filter(|_| f.archive_path.as_str() > "signature.sig") {
-            w.append_bytes("signature.sig", sig.as_bytes()).map_err(io)?;
+            w.append_bytes("signature.sig", sig.as_bytes())
+                .map_err(io)?;
             sig_pending = None;
         }
         let mut r = src.open(&f.source).map_err(io)?;
         let got = w.append(&f.archive_path, f.size, &mut r).map_err(io)?;
         if hashes[i].is_some_and(|h| h != got) {
-            return Err(BuildError { code: "E_FILE_CHANGED", message: format!("{} changed while it was being packaged; try again", f.source) });
+            return Err(BuildError {
+                code: "E_FILE_CHANGED",
+                message: format!(
+                    "{} changed while it was being packaged; try again",
+                    f.source
+                ),
+            });
         }
         files[i].sha256 = got;
         if hashes[i].is_none() {
@@ -127,7 +178,8 @@ pub fn build_package(src: &dyn ExpertSource, manifest: &Manifest, model_index: u
         }
     }
     if let Some(sig) = sig_pending {
-        w.append_bytes("signature.sig", sig.as_bytes()).map_err(io)?;
+        w.append_bytes("signature.sig", sig.as_bytes())
+            .map_err(io)?;
     }
     w.finish().map_err(io)?;
     let model = match manifest.schema {
@@ -161,23 +213,60 @@ fn sign_root(root: &mut crate::json::Node, s: &Signer<'_>, files: &[SignedFile])
 /// their order; `manifest.json` is written first and `signature.sig` at its
 /// sorted place, so signing our own unsigned package equals packaging it
 /// with a key.
-pub fn resign(first: &mut dyn Read, second: &mut dyn Read, out: &mut dyn Write, signer: &Signer<'_>, mtime: u64, limits: &Limits) -> Result<(), BuildError> {
+pub fn resign(
+    first: &mut dyn Read,
+    second: &mut dyn Read,
+    out: &mut dyn Write,
+    signer: &Signer<'_>,
+    mtime: u64,
+    limits: &Limits,
+) -> Result<(), BuildError> {
     let mut small = SmallFiles::default();
     let records = crate::archive::read_all(first, *limits, &mut small).map_err(read_err)?;
-    let manifest_bytes = small.manifest.ok_or(BuildError { code: "E_MANIFEST_MISSING", message: "the package has no manifest.json".into() })?;
-    let manifest = Manifest::parse(&manifest_bytes, limits).map_err(|r| {
-        let first = r.errors().next().map(|d| format!("{}: {}", d.code, d.message)).unwrap_or_default();
-        BuildError { code: "E_MANIFEST_INVALID", message: format!("the package's manifest.json is invalid: {first}") }
+    let manifest_bytes = small.manifest.ok_or(BuildError {
+        code: "E_MANIFEST_MISSING",
+        message: "the package has no manifest.json".into(),
     })?;
-    let kept: Vec<&EntryRecord> = records.iter().filter(|r| r.path != "manifest.json" && r.path != "signature.sig").collect();
-    let files: Vec<SignedFile> = kept.iter().map(|r| SignedFile { path: r.path.clone(), size: r.size, sha256: r.sha256 }).collect();
+    let manifest = Manifest::parse(&manifest_bytes, limits).map_err(|r| {
+        let first = r
+            .errors()
+            .next()
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .unwrap_or_default();
+        BuildError {
+            code: "E_MANIFEST_INVALID",
+            message: format!("the package's manifest.json is invalid: {first}"),
+        }
+    })?;
+    let kept: Vec<&EntryRecord> = records
+        .iter()
+        .filter(|r| r.path != "manifest.json" && r.path != "signature.sig")
+        .collect();
+    let files: Vec<SignedFile> = kept
+        .iter()
+        .map(|r| SignedFile {
+            path: r.path.clone(),
+            size: r.size,
+            sha256: r.sha256,
+        })
+        .collect();
     let mut root = manifest.root.clone();
     let signature = sign_root(&mut root, signer, &files);
-    let text = to_pretty(&root, &Style::detect(&String::from_utf8_lossy(&manifest_bytes)));
+    let text = to_pretty(
+        &root,
+        &Style::detect(&String::from_utf8_lossy(&manifest_bytes)),
+    );
 
     let mut w = PackageWriter::new(out, mtime).map_err(io)?;
-    w.append_bytes("manifest.json", text.as_bytes()).map_err(io)?;
-    let mut copier = Copier { w: &mut w, expected: &kept, next: 0, signature: Some(signature), skip: false };
+    w.append_bytes("manifest.json", text.as_bytes())
+        .map_err(io)?;
+    let mut copier = Copier {
+        w: &mut w,
+        expected: &kept,
+        next: 0,
+        signature: Some(signature),
+        skip: false,
+    };
     let mut reader = ArchiveReader::new(*limits);
     let mut buf = vec![0u8; 64 << 10];
     loop {
@@ -192,7 +281,8 @@ pub fn resign(first: &mut dyn Read, second: &mut dyn Read, out: &mut dyn Write, 
         return Err(changed());
     }
     if let Some(sig) = copier.signature.take() {
-        w.append_bytes("signature.sig", sig.as_bytes()).map_err(io)?;
+        w.append_bytes("signature.sig", sig.as_bytes())
+            .map_err(io)?;
     }
     w.finish().map_err(io)?;
     Ok(())
@@ -206,7 +296,10 @@ fn read_err(e: crate::archive::ReadAllError) -> BuildError {
 }
 
 fn changed() -> BuildError {
-    BuildError { code: "E_FILE_CHANGED", message: "the package changed while it was being signed; try again".into() }
+    BuildError {
+        code: "E_FILE_CHANGED",
+        message: "the package changed while it was being signed; try again".into(),
+    }
 }
 
 /// Copies entries from the old archive into the new one.
@@ -227,7 +320,9 @@ impl<W: Write> EntrySink for Copier<'_, W> {
         }
         if path > "signature.sig" {
             if let Some(sig) = self.signature.take() {
-                self.w.append_bytes("signature.sig", sig.as_bytes()).map_err(e)?;
+                self.w
+                    .append_bytes("signature.sig", sig.as_bytes())
+                    .map_err(e)?;
             }
         }
         self.w.begin(path, size).map_err(e)
@@ -237,25 +332,41 @@ impl<W: Write> EntrySink for Copier<'_, W> {
         if self.skip {
             return Ok(());
         }
-        self.w.data(chunk).map_err(|err| ArchiveError::new("E_IO", err.to_string()))
+        self.w
+            .data(chunk)
+            .map_err(|err| ArchiveError::new("E_IO", err.to_string()))
     }
 
     fn end(&mut self, sha256: &[u8; 32]) -> Result<(), ArchiveError> {
         if self.skip {
             return Ok(());
         }
-        let expected = self.expected.get(self.next).ok_or_else(|| ArchiveError::new("E_FILE_CHANGED", "the package changed while it was being signed"))?;
+        let expected = self.expected.get(self.next).ok_or_else(|| {
+            ArchiveError::new(
+                "E_FILE_CHANGED",
+                "the package changed while it was being signed",
+            )
+        })?;
         let size = expected.size;
         if &expected.sha256 != sha256 {
-            return Err(ArchiveError::new("E_FILE_CHANGED", "the package changed while it was being signed"));
+            return Err(ArchiveError::new(
+                "E_FILE_CHANGED",
+                "the package changed while it was being signed",
+            ));
         }
         self.next += 1;
-        self.w.end(size).map(|_| ()).map_err(|err| ArchiveError::new("E_IO", err.to_string()))
+        self.w
+            .end(size)
+            .map(|_| ())
+            .map_err(|err| ArchiveError::new("E_IO", err.to_string()))
     }
 }
 
 impl ExpertSource for crate::files::MemoryFiles {
     fn open(&self, rel: &str) -> Result<Box<dyn Read + '_>, String> {
-        self.files.get(rel).map(|d| Box::new(&d[..]) as Box<dyn Read>).ok_or_else(|| format!("{rel}: no such file"))
+        self.files
+            .get(rel)
+            .map(|d| Box::new(&d[..]) as Box<dyn Read>)
+            .ok_or_else(|| format!("{rel}: no such file"))
     }
 }

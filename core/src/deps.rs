@@ -9,7 +9,10 @@ pub struct Requirement {
 
 pub fn parse_requirement(s: &str) -> Result<Requirement, String> {
     let (name, range) = match s.split_once('@') {
-        Some((n, r)) => (n, Some(semver::VersionReq::parse(r).map_err(|e| e.to_string())?)),
+        Some((n, r)) => (
+            n,
+            Some(semver::VersionReq::parse(r).map_err(|e| e.to_string())?),
+        ),
         None => (s, None),
     };
     if !crate::path::is_safe_component(name) {

@@ -49,7 +49,11 @@ impl ExpertFiles for MemoryFiles {
     }
 
     fn list(&self, rel: &str) -> Result<Vec<String>, String> {
-        let prefix = if rel.is_empty() { String::new() } else { format!("{rel}/") };
+        let prefix = if rel.is_empty() {
+            String::new()
+        } else {
+            format!("{rel}/")
+        };
         let mut names: Vec<String> = self
             .files
             .keys()

@@ -43,10 +43,18 @@ pub struct Inspection {
 }
 
 /// Summarizes a package from its entries and manifest bytes.
-pub fn inspect(records: &[EntryRecord], manifest: &[u8], limits: &Limits) -> Result<Inspection, json::ParseError> {
+pub fn inspect(
+    records: &[EntryRecord],
+    manifest: &[u8],
+    limits: &Limits,
+) -> Result<Inspection, json::ParseError> {
     let root = json::parse(manifest, limits.max_depth)?.root;
     let s = |n: Option<&Node>| n.and_then(Node::as_str).map(str::to_string);
-    let model = root.get("base_models").and_then(Node::items).and_then(|m| m.first()).or(root.get("base_model"));
+    let model = root
+        .get("base_models")
+        .and_then(Node::items)
+        .and_then(|m| m.first())
+        .or(root.get("base_model"));
     let adapters = model
         .and_then(|m| m.get("adapters"))
         .or(root.get("adapters"))
@@ -64,7 +72,11 @@ pub fn inspect(records: &[EntryRecord], manifest: &[u8], limits: &Limits) -> Res
         .collect();
     let integrity = root.get("integrity");
     let capabilities = match root.get("capabilities").map(|c| &c.value) {
-        Some(Value::Array(items)) => items.iter().filter_map(Node::as_str).map(str::to_string).collect(),
+        Some(Value::Array(items)) => items
+            .iter()
+            .filter_map(Node::as_str)
+            .map(str::to_string)
+            .collect(),
         _ => Vec::new(),
     };
     Ok(Inspection {
@@ -81,6 +93,13 @@ pub fn inspect(records: &[EntryRecord], manifest: &[u8], limits: &Limits) -> Res
         key_id: s(integrity.and_then(|i| i.get("key_id"))),
         publisher: s(integrity.and_then(|i| i.get("publisher"))),
         created_at: s(integrity.and_then(|i| i.get("created_at"))),
-        files: records.iter().map(|r| EntrySummary { path: r.path.clone(), size: r.size, sha256: hex::encode(&r.sha256) }).collect(),
+        files: records
+            .iter()
+            .map(|r| EntrySummary {
+                path: r.path.clone(),
+                size: r.size,
+                sha256: hex::encode(&r.sha256),
+            })
+            .collect(),
     })
 }

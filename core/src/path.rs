@@ -37,7 +37,9 @@ impl PathProblem {
             PathProblem::Backslash => "the path contains a backslash",
             PathProblem::Traversal => "the path contains a '..' segment",
             PathProblem::DotSegment => "the path contains a '.' segment",
-            PathProblem::EmptySegment => "the path contains an empty segment ('//' or a trailing '/')",
+            PathProblem::EmptySegment => {
+                "the path contains an empty segment ('//' or a trailing '/')"
+            }
             PathProblem::Control => "the path contains a control character",
         }
     }

@@ -8,7 +8,9 @@ use expert_core::files::MemoryFiles;
 use expert_core::json::{canonicalize, parse};
 use expert_core::manifest::Manifest;
 use expert_core::package::PlanOptions;
-use expert_core::sign::{manifest_digest, signed_message, Claims, SecretKey, SignedFile, SmallFiles};
+use expert_core::sign::{
+    manifest_digest, signed_message, Claims, SecretKey, SignedFile, SmallFiles,
+};
 use expert_core::util::hex;
 use expert_core::Limits;
 use sha2::{Digest, Sha256};
@@ -20,11 +22,25 @@ fn vectors() -> Vec<(&'static str, String)> {
     let key = SecretKey::from_seed(&seed);
     let mut files = MemoryFiles::default();
     files.insert("manifest.json", VECTOR_MANIFEST.as_bytes().to_vec());
-    files.insert("weights/qwen3-06b/final/adapter_model.safetensors", b"vector weights\n".to_vec());
-    files.insert("weights/qwen3-06b/final/adapter_config.json", b"{}\n".to_vec());
+    files.insert(
+        "weights/qwen3-06b/final/adapter_model.safetensors",
+        b"vector weights\n".to_vec(),
+    );
+    files.insert(
+        "weights/qwen3-06b/final/adapter_config.json",
+        b"{}\n".to_vec(),
+    );
     let manifest = Manifest::parse(VECTOR_MANIFEST.as_bytes(), &Limits::default()).unwrap();
-    let signer = Signer { key: &key, publisher: "vector publisher".into(), created_at: "2025-11-25T00:00:00Z".into() };
-    let opts = BuildOptions { plan: PlanOptions::default(), mtime: 1_764_028_800, signer: Some(signer) };
+    let signer = Signer {
+        key: &key,
+        publisher: "vector publisher".into(),
+        created_at: "2025-11-25T00:00:00Z".into(),
+    };
+    let opts = BuildOptions {
+        plan: PlanOptions::default(),
+        mtime: 1_764_028_800,
+        signer: Some(signer),
+    };
     let mut pkg = Vec::new();
     build_package(&files, &manifest, 0, &opts, &mut pkg, &mut |_| {}).unwrap();
 
@@ -38,7 +54,15 @@ fn vectors() -> Vec<(&'static str, String)> {
         publisher: "vector publisher".into(),
         created_at: "2025-11-25T00:00:00Z".into(),
         manifest_sha256: manifest_digest(&packaged).unwrap(),
-        files: records.iter().filter(|r| r.path != "manifest.json" && r.path != "signature.sig").map(|r| SignedFile { path: r.path.clone(), size: r.size, sha256: r.sha256 }).collect(),
+        files: records
+            .iter()
+            .filter(|r| r.path != "manifest.json" && r.path != "signature.sig")
+            .map(|r| SignedFile {
+                path: r.path.clone(),
+                size: r.size,
+                sha256: r.sha256,
+            })
+            .collect(),
     };
     let message = signed_message(&claims);
     vec![
@@ -47,7 +71,10 @@ fn vectors() -> Vec<(&'static str, String)> {
         ("key_id", claims.key_id.clone()),
         ("manifest_jcs", canonicalize(&unsigned).unwrap()),
         ("manifest_sha256", hex::encode(&claims.manifest_sha256)),
-        ("claims_jcs", String::from_utf8(message[28..].to_vec()).unwrap()),
+        (
+            "claims_jcs",
+            String::from_utf8(message[28..].to_vec()).unwrap(),
+        ),
         ("message_hex", hex::encode(&message)),
         ("signature", hex::encode(&key.sign(&message))),
         ("package_sha256", hex::encode(&Sha256::digest(&pkg))),
@@ -63,11 +90,21 @@ fn format_md_vectors_match_the_code() {
             println!("{k}: {val}");
         }
     }
-    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/FORMAT.md")).unwrap();
-    let block = doc.split("```text test-vectors\n").nth(1).expect("FORMAT.md has a test-vectors block").split("```").next().unwrap();
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/FORMAT.md")).unwrap();
+    let block = doc
+        .split("```text test-vectors\n")
+        .nth(1)
+        .expect("FORMAT.md has a test-vectors block")
+        .split("```")
+        .next()
+        .unwrap();
     for (k, val) in &v {
         let line = format!("{k}: {val}");
-        assert!(block.lines().any(|l| l == line), "docs/FORMAT.md test vectors lack or disagree on `{k}`; expected line:\n{line}");
+        assert!(
+            block.lines().any(|l| l == line),
+            "docs/FORMAT.md test vectors lack or disagree on `{k}`; expected line:\n{line}"
+        );
     }
     assert_eq!(&v[7].1.len(), &128);
 }

@@ -36,15 +36,37 @@ fn expert(manifest: &str) -> MemoryFiles {
     let mut f = MemoryFiles::default();
     f.insert("manifest.json", manifest.as_bytes().to_vec());
     for ckpt in ["final", "adapter", "checkpoint-5", "checkpoint-7"] {
-        f.insert(&format!("weights/qwen3-06b/{ckpt}/adapter_model.safetensors"), format!("weights {ckpt}").into_bytes());
-        f.insert(&format!("weights/qwen3-06b/{ckpt}/adapter_config.json"), b"{}".to_vec());
+        f.insert(
+            &format!("weights/qwen3-06b/{ckpt}/adapter_model.safetensors"),
+            format!("weights {ckpt}").into_bytes(),
+        );
+        f.insert(
+            &format!("weights/qwen3-06b/{ckpt}/adapter_config.json"),
+            b"{}".to_vec(),
+        );
     }
-    for leftover in ["optimizer.pt", "scheduler.pt", "trainer_state.json", "training_args.bin", "rng_state.pth", "README.md"] {
-        f.insert(&format!("weights/qwen3-06b/final/{leftover}"), b"state".to_vec());
+    for leftover in [
+        "optimizer.pt",
+        "scheduler.pt",
+        "trainer_state.json",
+        "training_args.bin",
+        "rng_state.pth",
+        "README.md",
+    ] {
+        f.insert(
+            &format!("weights/qwen3-06b/final/{leftover}"),
+            b"state".to_vec(),
+        );
     }
     f.insert("weights/qwen3-06b/final/tokenizer.json", b"{}".to_vec());
-    f.insert("weights/qwen3-1.7b/final/adapter_model.safetensors", b"big weights".to_vec());
-    f.insert("weights/qwen3-1.7b/final/adapter_config.json", b"{}".to_vec());
+    f.insert(
+        "weights/qwen3-1.7b/final/adapter_model.safetensors",
+        b"big weights".to_vec(),
+    );
+    f.insert(
+        "weights/qwen3-1.7b/final/adapter_config.json",
+        b"{}".to_vec(),
+    );
     f.insert("soft_prompts/style.bin", vec![1, 2, 3]);
     f.insert("grammar.gbnf", b"root ::= \"x\"\n".to_vec());
     f.insert("README.md", b"# t\n".to_vec());
@@ -59,27 +81,66 @@ fn manifest(text: &str) -> Manifest {
 }
 
 fn with_training(extra: &str) -> String {
-    MANIFEST.replace(r#""training": {"config""#, &format!(r#""training": {{{extra} "config""#))
+    MANIFEST.replace(
+        r#""training": {"config""#,
+        &format!(r#""training": {{{extra} "config""#),
+    )
 }
 
 #[test]
 fn checkpoint_precedence_flag_then_config_then_path_then_final_then_adapter() {
     let files = expert(MANIFEST);
-    let dir = |m: &Manifest, flag: Option<&str>| plan(&files, m, 0, &PlanOptions { checkpoint: flag.map(str::to_string), include_tests: false }).unwrap().weights.dir;
+    let dir = |m: &Manifest, flag: Option<&str>| {
+        plan(
+            &files,
+            m,
+            0,
+            &PlanOptions {
+                checkpoint: flag.map(str::to_string),
+                include_tests: false,
+            },
+        )
+        .unwrap()
+        .weights
+        .dir
+    };
 
     let configured = manifest(&with_training(r#""packaging_checkpoint": "checkpoint-5","#));
-    assert_eq!(dir(&configured, Some("checkpoint-7")), "weights/qwen3-06b/checkpoint-7");
-    assert_eq!(dir(&configured, Some("7")), "weights/qwen3-06b/checkpoint-7", "bare digits mean checkpoint-N");
+    assert_eq!(
+        dir(&configured, Some("checkpoint-7")),
+        "weights/qwen3-06b/checkpoint-7"
+    );
+    assert_eq!(
+        dir(&configured, Some("7")),
+        "weights/qwen3-06b/checkpoint-7",
+        "bare digits mean checkpoint-N"
+    );
     assert_eq!(dir(&configured, None), "weights/qwen3-06b/checkpoint-5");
 
-    let with_path = manifest(&MANIFEST.replace(r#""size_bytes": 0"#, r#""path": "qwen3-06b/checkpoint-7", "size_bytes": 0"#));
-    assert_eq!(dir(&with_path, None), "weights/qwen3-06b/checkpoint-7", "path without the weights/ prefix");
-    let file_path = manifest(&MANIFEST.replace(r#""size_bytes": 0"#, r#""path": "weights/qwen3-06b/checkpoint-5/adapter_model.safetensors", "size_bytes": 0"#));
-    assert_eq!(dir(&file_path, None), "weights/qwen3-06b/checkpoint-5", "path naming the file");
+    let with_path = manifest(&MANIFEST.replace(
+        r#""size_bytes": 0"#,
+        r#""path": "qwen3-06b/checkpoint-7", "size_bytes": 0"#,
+    ));
+    assert_eq!(
+        dir(&with_path, None),
+        "weights/qwen3-06b/checkpoint-7",
+        "path without the weights/ prefix"
+    );
+    let file_path = manifest(&MANIFEST.replace(
+        r#""size_bytes": 0"#,
+        r#""path": "weights/qwen3-06b/checkpoint-5/adapter_model.safetensors", "size_bytes": 0"#,
+    ));
+    assert_eq!(
+        dir(&file_path, None),
+        "weights/qwen3-06b/checkpoint-5",
+        "path naming the file"
+    );
 
     assert_eq!(dir(&manifest(MANIFEST), None), "weights/qwen3-06b/final");
     let mut no_final = files.clone();
-    no_final.files.retain(|k, _| !k.starts_with("weights/qwen3-06b/final/"));
+    no_final
+        .files
+        .retain(|k, _| !k.starts_with("weights/qwen3-06b/final/"));
     let p = plan(&no_final, &manifest(MANIFEST), 0, &PlanOptions::default()).unwrap();
     assert_eq!(p.weights.dir, "weights/qwen3-06b/adapter");
 }
@@ -88,8 +149,14 @@ fn checkpoint_precedence_flag_then_config_then_path_then_final_then_adapter() {
 fn every_real_slug_spelling_is_found() {
     for slug in ["qwen3-06b", "qwen3-0-6b", "qwen3-0.6b"] {
         let mut f = MemoryFiles::default();
-        f.insert(&format!("weights/{slug}/final/adapter_model.safetensors"), b"w".to_vec());
-        f.insert(&format!("weights/{slug}/final/adapter_config.json"), b"{}".to_vec());
+        f.insert(
+            &format!("weights/{slug}/final/adapter_model.safetensors"),
+            b"w".to_vec(),
+        );
+        f.insert(
+            &format!("weights/{slug}/final/adapter_config.json"),
+            b"{}".to_vec(),
+        );
         f.insert("soft_prompts/style.bin", vec![1]);
         let p = plan(&f, &manifest(MANIFEST), 0, &PlanOptions::default()).unwrap();
         assert_eq!(p.weights.dir, format!("weights/{slug}/final"));
@@ -98,27 +165,89 @@ fn every_real_slug_spelling_is_found() {
 
 #[test]
 fn explicit_checkpoint_that_is_missing_names_the_searched_paths() {
-    let err = plan(&expert(MANIFEST), &manifest(MANIFEST), 0, &PlanOptions { checkpoint: Some("checkpoint-99".into()), include_tests: false }).unwrap_err();
+    let err = plan(
+        &expert(MANIFEST),
+        &manifest(MANIFEST),
+        0,
+        &PlanOptions {
+            checkpoint: Some("checkpoint-99".into()),
+            include_tests: false,
+        },
+    )
+    .unwrap_err();
     assert_eq!(err.code, "E_WEIGHTS_NOT_FOUND");
-    assert!(err.message.contains("weights/qwen3-06b/checkpoint-99") && err.message.contains("weights/qwen3-0-6b/checkpoint-99"), "{}", err.message);
+    assert!(
+        err.message.contains("weights/qwen3-06b/checkpoint-99")
+            && err.message.contains("weights/qwen3-0-6b/checkpoint-99"),
+        "{}",
+        err.message
+    );
 }
 
 #[test]
 fn only_adapter_files_and_shared_resources_go_in() {
     let files = expert(MANIFEST);
     let paths = |include_tests| -> Vec<String> {
-        plan(&files, &manifest(MANIFEST), 0, &PlanOptions { checkpoint: None, include_tests }).unwrap().files.into_iter().map(|f| f.archive_path).collect()
+        plan(
+            &files,
+            &manifest(MANIFEST),
+            0,
+            &PlanOptions {
+                checkpoint: None,
+                include_tests,
+            },
+        )
+        .unwrap()
+        .files
+        .into_iter()
+        .map(|f| f.archive_path)
+        .collect()
     };
     let without = paths(false);
-    assert_eq!(without, ["LICENSE", "README.md", "adapter_config.json", "adapter_model.safetensors", "grammar.gbnf", "soft_prompts/style.bin", "tokenizer.json"]);
+    assert_eq!(
+        without,
+        [
+            "LICENSE",
+            "README.md",
+            "adapter_config.json",
+            "adapter_model.safetensors",
+            "grammar.gbnf",
+            "soft_prompts/style.bin",
+            "tokenizer.json"
+        ]
+    );
     let with = paths(true);
-    assert!(with.contains(&"tests/cases.json".to_string()) && with.contains(&"tests/more/deep.txt".to_string()));
-    for leftover in ["optimizer.pt", "scheduler.pt", "trainer_state.json", "training_args.bin", "rng_state.pth"] {
-        assert!(!with.iter().any(|p| p.ends_with(leftover)), "{leftover} must be excluded");
+    assert!(
+        with.contains(&"tests/cases.json".to_string())
+            && with.contains(&"tests/more/deep.txt".to_string())
+    );
+    for leftover in [
+        "optimizer.pt",
+        "scheduler.pt",
+        "trainer_state.json",
+        "training_args.bin",
+        "rng_state.pth",
+    ] {
+        assert!(
+            !with.iter().any(|p| p.ends_with(leftover)),
+            "{leftover} must be excluded"
+        );
     }
-    let sources: Vec<String> = plan(&files, &manifest(MANIFEST), 0, &PlanOptions::default()).unwrap().files.into_iter().map(|f| f.source).collect();
-    assert!(!sources.iter().any(|s| s.contains("checkpoint-")), "other checkpoints stay out");
-    assert!(sources.contains(&"README.md".to_string()) && !sources.contains(&"weights/qwen3-06b/final/README.md".to_string()), "the checkpoint README is not the expert README");
+    let sources: Vec<String> = plan(&files, &manifest(MANIFEST), 0, &PlanOptions::default())
+        .unwrap()
+        .files
+        .into_iter()
+        .map(|f| f.source)
+        .collect();
+    assert!(
+        !sources.iter().any(|s| s.contains("checkpoint-")),
+        "other checkpoints stay out"
+    );
+    assert!(
+        sources.contains(&"README.md".to_string())
+            && !sources.contains(&"weights/qwen3-06b/final/README.md".to_string()),
+        "the checkpoint README is not the expert README"
+    );
 }
 
 #[test]
@@ -134,12 +263,19 @@ fn declared_files_must_exist_and_keep_their_paths() {
     files.insert("grammars/sql.gbnf", b"root ::= \"s\"".to_vec());
     let p = plan(&files, &manifest(&custom), 0, &PlanOptions::default()).unwrap();
     let names: Vec<_> = p.files.iter().map(|f| f.archive_path.as_str()).collect();
-    assert!(names.contains(&"grammars/sql.gbnf") && !names.contains(&"grammar.gbnf"), "{names:?}");
+    assert!(
+        names.contains(&"grammars/sql.gbnf") && !names.contains(&"grammar.gbnf"),
+        "{names:?}"
+    );
 }
 
 fn build(files: &MemoryFiles, m: &Manifest, model: usize) -> Vec<u8> {
     let mut out = Vec::new();
-    let opts = BuildOptions { plan: PlanOptions::default(), mtime: 1_764_028_800, signer: None };
+    let opts = BuildOptions {
+        plan: PlanOptions::default(),
+        mtime: 1_764_028_800,
+        signer: None,
+    };
     build_package(files, m, model, &opts, &mut out, &mut |_| {}).unwrap();
     out
 }
@@ -162,21 +298,47 @@ fn packaged_manifest_changes_only_the_model_filter_and_the_adapter_fill() {
     let packaged = expert_core::json::parse(text.as_bytes(), 128).unwrap().root;
     let models = packaged.get("base_models").unwrap().items().unwrap();
     assert_eq!(models.len(), 1, "filtered to one model, still an array");
-    assert_eq!(models[0].get("name").unwrap().as_str(), Some("F:/models/Qwen3-0.6B"));
+    assert_eq!(
+        models[0].get("name").unwrap().as_str(),
+        Some("F:/models/Qwen3-0.6B")
+    );
     let a = &models[0].get("adapters").unwrap().items().unwrap()[0];
-    let weight = records.iter().find(|r| r.path == "adapter_model.safetensors").unwrap();
+    let weight = records
+        .iter()
+        .find(|r| r.path == "adapter_model.safetensors")
+        .unwrap();
     assert_eq!(a.get("size_bytes").unwrap().as_u64(), Some(weight.size));
-    assert_eq!(a.get("sha256").unwrap().as_str(), Some(expert_core::util::hex::encode(&weight.sha256).as_str()));
-    assert_eq!(a.get("path").unwrap().as_str(), Some("adapter_model.safetensors"));
-    assert!(text.contains(r#""factor": 8.0"#) && text.contains(r#""beta": 0.90"#) && text.contains("5e-5"), "number text survives:\n{text}");
+    assert_eq!(
+        a.get("sha256").unwrap().as_str(),
+        Some(expert_core::util::hex::encode(&weight.sha256).as_str())
+    );
+    assert_eq!(
+        a.get("path").unwrap().as_str(),
+        Some("adapter_model.safetensors")
+    );
+    assert!(
+        text.contains(r#""factor": 8.0"#)
+            && text.contains(r#""beta": 0.90"#)
+            && text.contains("5e-5"),
+        "number text survives:\n{text}"
+    );
     assert_eq!(packaged.get("_comment").unwrap().as_str(), Some("kept"));
 
     // Everything but base_models is the author's, member for member.
     let original = &m.root;
-    for (a, b) in original.members().unwrap().iter().zip(packaged.members().unwrap()) {
+    for (a, b) in original
+        .members()
+        .unwrap()
+        .iter()
+        .zip(packaged.members().unwrap())
+    {
         assert_eq!(a.key.value, b.key.value);
         if a.key.value != "base_models" {
-            assert!(same(&a.value.value, &b.value.value), "{} changed", a.key.value);
+            assert!(
+                same(&a.value.value, &b.value.value),
+                "{} changed",
+                a.key.value
+            );
         }
     }
 }
@@ -184,8 +346,15 @@ fn packaged_manifest_changes_only_the_model_filter_and_the_adapter_fill() {
 /// Structural equality ignoring source positions.
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(&p.value, &q.value)),
-        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.key == q.key && same(&p.value.value, &q.value.value)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(&p.value, &q.value))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|(p, q)| p.key == q.key && same(&p.value.value, &q.value.value))
+        }
         _ => a == b,
     }
 }
@@ -196,12 +365,20 @@ fn validating_a_directory_checks_declared_files_sizes_and_hashes() {
     let mut files = expert(MANIFEST);
     files.files.remove("soft_prompts/style.bin");
     let r = validate_with_files(MANIFEST.as_bytes(), &limits, &files);
-    assert!(r.diagnostics.iter().any(|d| d.code == "E_FILE_MISSING" && d.path == "soft_prompts[0].path"), "{r:#?}");
+    assert!(
+        r.diagnostics
+            .iter()
+            .any(|d| d.code == "E_FILE_MISSING" && d.path == "soft_prompts[0].path"),
+        "{r:#?}"
+    );
 
     let sized = MANIFEST.replace(r#""size_bytes": 0, "sha256": """#, r#""size_bytes": 3, "sha256": "0000000000000000000000000000000000000000000000000000000000000000""#);
     let r = validate_with_files(sized.as_bytes(), &limits, &expert(&sized));
     let codes: Vec<_> = r.diagnostics.iter().map(|d| d.code).collect();
-    assert!(codes.contains(&"E_FILE_SIZE_MISMATCH") && codes.contains(&"E_FILE_HASH_MISMATCH"), "{codes:?}");
+    assert!(
+        codes.contains(&"E_FILE_SIZE_MISMATCH") && codes.contains(&"E_FILE_HASH_MISMATCH"),
+        "{codes:?}"
+    );
 
     let clean = validate_with_files(MANIFEST.as_bytes(), &limits, &expert(MANIFEST));
     assert!(clean.valid, "{clean:#?}");

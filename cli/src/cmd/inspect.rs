@@ -12,12 +12,29 @@ pub fn run(a: InspectArgs) -> Result<Exit> {
     let f = std::fs::File::open(&a.package).map_err(|e| CliError::io(&a.package, e))?;
     let mut small = SmallFiles::default();
     let limits = Limits::default();
-    let records = read_all(&mut std::io::BufReader::new(f), limits, &mut small).map_err(|e| match e {
-        ReadAllError::Io(e) => CliError::io(&a.package, e),
-        ReadAllError::Archive(e) => CliError::new(Exit::Integrity, e.code, format!("{}: {e}", a.package.display())),
+    let records =
+        read_all(&mut std::io::BufReader::new(f), limits, &mut small).map_err(|e| match e {
+            ReadAllError::Io(e) => CliError::io(&a.package, e),
+            ReadAllError::Archive(e) => CliError::new(
+                Exit::Integrity,
+                e.code,
+                format!("{}: {e}", a.package.display()),
+            ),
+        })?;
+    let manifest = small.manifest.ok_or_else(|| {
+        CliError::new(
+            Exit::Integrity,
+            "E_MANIFEST_MISSING",
+            "the package has no manifest.json",
+        )
     })?;
-    let manifest = small.manifest.ok_or_else(|| CliError::new(Exit::Integrity, "E_MANIFEST_MISSING", "the package has no manifest.json"))?;
-    let info = inspect(&records, &manifest, &limits).map_err(|e| CliError::new(Exit::Integrity, e.kind.code(), format!("manifest.json: {}", e.message)))?;
+    let info = inspect(&records, &manifest, &limits).map_err(|e| {
+        CliError::new(
+            Exit::Integrity,
+            e.kind.code(),
+            format!("manifest.json: {}", e.message),
+        )
+    })?;
     if a.json {
         super::print_json(&info);
         return Ok(Exit::Ok);
@@ -32,7 +49,13 @@ pub fn run(a: InspectArgs) -> Result<Exit> {
     println!("  base model  {}", opt(&info.base_model));
     for ad in &info.adapters {
         let n = |x: Option<f64>| x.map(|v| v.to_string()).unwrap_or_else(|| "-".into());
-        println!("  adapter     {} r={} alpha={} {}", opt(&ad.kind), n(ad.r), n(ad.alpha), opt(&ad.path));
+        println!(
+            "  adapter     {} r={} alpha={} {}",
+            opt(&ad.kind),
+            n(ad.r),
+            n(ad.alpha),
+            opt(&ad.path)
+        );
     }
     if !info.capabilities.is_empty() {
         println!("  capabilities {}", info.capabilities.join(", "));
@@ -40,13 +63,23 @@ pub fn run(a: InspectArgs) -> Result<Exit> {
     println!("  license     {}", opt(&info.license));
     println!("  author      {}", opt(&info.author));
     if info.signed {
-        println!("  signature   key {} publisher {} at {} (run `verify` to check it)", opt(&info.key_id), opt(&info.publisher), opt(&info.created_at));
+        println!(
+            "  signature   key {} publisher {} at {} (run `verify` to check it)",
+            opt(&info.key_id),
+            opt(&info.publisher),
+            opt(&info.created_at)
+        );
     } else {
         println!("  signature   none");
     }
     println!("  files:");
     for f in &info.files {
-        println!("    {:>10}  {}  {}", human_size(f.size), &f.sha256[..16], f.path);
+        println!(
+            "    {:>10}  {}  {}",
+            human_size(f.size),
+            &f.sha256[..16],
+            f.path
+        );
     }
     Ok(Exit::Ok)
 }

@@ -29,7 +29,15 @@ fn create_new(path: &Path, data: &[u8], mode: u32) -> Result<()> {
     let _ = mode;
     let mut f = opts.open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
-            CliError::new(Exit::General, "E_EXISTS", format!("{} already exists; keygen never overwrites a key", path.display())).hint("choose another file with -o, or remove the old key yourself")
+            CliError::new(
+                Exit::General,
+                "E_EXISTS",
+                format!(
+                    "{} already exists; keygen never overwrites a key",
+                    path.display()
+                ),
+            )
+            .hint("choose another file with -o, or remove the old key yourself")
         } else {
             CliError::io(path, e)
         }
@@ -45,23 +53,43 @@ fn create_new(path: &Path, data: &[u8], mode: u32) -> Result<()> {
 pub fn run(a: KeygenArgs) -> Result<Exit> {
     let name = a.name.clone().unwrap_or_else(|| "signing".into());
     if !expert_core::path::is_safe_component(&name) {
-        return Err(CliError::new(Exit::Usage, "E_USAGE", format!("--name {name:?} must be usable as a file name")));
+        return Err(CliError::new(
+            Exit::Usage,
+            "E_USAGE",
+            format!("--name {name:?} must be usable as a file name"),
+        ));
     }
     let private = match a.output {
         Some(p) => p,
-        None => crate::home::expert_home().join("keys").join(format!("{name}.pem")),
+        None => crate::home::expert_home()
+            .join("keys")
+            .join(format!("{name}.pem")),
     };
     let public = private.with_extension("pub");
     for p in [&private, &public] {
         if p.exists() {
-            return Err(CliError::new(Exit::General, "E_EXISTS", format!("{} already exists; keygen never overwrites a key", p.display())).hint("choose another file with -o"));
+            return Err(CliError::new(
+                Exit::General,
+                "E_EXISTS",
+                format!(
+                    "{} already exists; keygen never overwrites a key",
+                    p.display()
+                ),
+            )
+            .hint("choose another file with -o"));
         }
     }
     if let Some(dir) = private.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| CliError::io(dir, e))?;
     }
     let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).map_err(|e| CliError::new(Exit::General, "E_RANDOM", format!("the system random source failed: {e}")))?;
+    getrandom::fill(&mut seed).map_err(|e| {
+        CliError::new(
+            Exit::General,
+            "E_RANDOM",
+            format!("the system random source failed: {e}"),
+        )
+    })?;
     let key = SecretKey::from_seed(&seed);
     seed.fill(0);
     create_new(&private, key.to_pkcs8_pem().as_bytes(), 0o600)?;
@@ -71,13 +99,24 @@ pub fn run(a: KeygenArgs) -> Result<Exit> {
         return Err(e);
     }
     if a.json {
-        super::print_json(&Out { private_key: private.display().to_string(), public_key_file: public.display().to_string(), pubkey: pubkey.to_string(), key_id: pubkey.key_id() });
+        super::print_json(&Out {
+            private_key: private.display().to_string(),
+            public_key_file: public.display().to_string(),
+            pubkey: pubkey.to_string(),
+            key_id: pubkey.key_id(),
+        });
     } else {
         println!("created Ed25519 key {}", pubkey.key_id());
-        println!("  private key: {} (mode 0600; keep it secret, back it up)", private.display());
+        println!(
+            "  private key: {} (mode 0600; keep it secret, back it up)",
+            private.display()
+        );
         println!("  public key:  {}", public.display());
         println!("  {pubkey}");
-        println!("share the public key; users trust it with `expert-cli trust add {}`", public.display());
+        println!(
+            "share the public key; users trust it with `expert-cli trust add {}`",
+            public.display()
+        );
     }
     Ok(Exit::Ok)
 }

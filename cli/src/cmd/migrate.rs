@@ -12,18 +12,39 @@ pub fn run(a: MigrateArgs) -> Result<Exit> {
     let limits = Limits::default();
     let manifest = Manifest::parse(&bytes, &limits).map_err(|report| {
         super::validate::print_report(&a.manifest, &String::from_utf8_lossy(&bytes), &report);
-        CliError::new(Exit::Validation, "E_MANIFEST_INVALID", format!("{} is not valid; fix it before migrating", a.manifest.display()))
+        CliError::new(
+            Exit::Validation,
+            "E_MANIFEST_INVALID",
+            format!(
+                "{} is not valid; fix it before migrating",
+                a.manifest.display()
+            ),
+        )
     })?;
-    let migrated = migrate_v1_to_v2(&manifest.root).map_err(|e| CliError::new(Exit::General, "E_MIGRATE", format!("{}: {e}", a.manifest.display())))?;
+    let migrated = migrate_v1_to_v2(&manifest.root).map_err(|e| {
+        CliError::new(
+            Exit::General,
+            "E_MIGRATE",
+            format!("{}: {e}", a.manifest.display()),
+        )
+    })?;
     let text = to_pretty(&migrated, &Style::detect(&String::from_utf8_lossy(&bytes)));
     let report = validate(text.as_bytes(), &limits);
     if !report.valid {
-        return Err(CliError::new(Exit::General, "E_MIGRATE", "the migrated manifest does not validate; please report this as a bug"));
+        return Err(CliError::new(
+            Exit::General,
+            "E_MIGRATE",
+            "the migrated manifest does not validate; please report this as a bug",
+        ));
     }
     match a.output {
         Some(out) => {
             crate::atomic::write(&out, text.as_bytes())?;
-            eprintln!("migrated {} to schema 2.0 → {}", a.manifest.display(), out.display());
+            eprintln!(
+                "migrated {} to schema 2.0 → {}",
+                a.manifest.display(),
+                out.display()
+            );
         }
         None => print!("{text}"),
     }

@@ -23,11 +23,13 @@ pub fn print_json<T: serde::Serialize>(value: &T) {
 /// `SOURCE_DATE_EPOCH`, if set.
 pub fn source_date_epoch() -> Result<Option<u64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(s) if !s.trim().is_empty() => s
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| CliError::new(Exit::Usage, "E_SOURCE_DATE_EPOCH", format!("SOURCE_DATE_EPOCH={s:?} is not a number of seconds"))),
+        Ok(s) if !s.trim().is_empty() => s.trim().parse().map(Some).map_err(|_| {
+            CliError::new(
+                Exit::Usage,
+                "E_SOURCE_DATE_EPOCH",
+                format!("SOURCE_DATE_EPOCH={s:?} is not a number of seconds"),
+            )
+        }),
         _ => Ok(None),
     }
 }
@@ -36,24 +38,39 @@ pub fn source_date_epoch() -> Result<Option<u64>> {
 pub fn signing_time() -> Result<u64> {
     Ok(match source_date_epoch()? {
         Some(t) => t,
-        None => std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+        None => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
     })
 }
 
 /// Entry mtime: SOURCE_DATE_EPOCH when set and non-zero, else a fixed date.
 pub fn entry_mtime() -> Result<u64> {
-    Ok(source_date_epoch()?.filter(|&t| t > 0).unwrap_or(expert_core::archive::DEFAULT_MTIME))
+    Ok(source_date_epoch()?
+        .filter(|&t| t > 0)
+        .unwrap_or(expert_core::archive::DEFAULT_MTIME))
 }
 
 /// Loads a signing key file.
 pub fn load_key(path: &Path) -> Result<expert_core::sign::SecretKey> {
     let bytes = read(path)?;
-    expert_core::sign::SecretKey::parse(&bytes).map_err(|e| CliError::new(Exit::General, "E_KEY_FORMAT", format!("{}: {e}", path.display())).hint("create a key with `expert-cli keygen`"))
+    expert_core::sign::SecretKey::parse(&bytes).map_err(|e| {
+        CliError::new(
+            Exit::General,
+            "E_KEY_FORMAT",
+            format!("{}: {e}", path.display()),
+        )
+        .hint("create a key with `expert-cli keygen`")
+    })
 }
 
 /// `sha256sum`-format sidecar next to `pkg`.
 pub fn write_sidecar(pkg: &Path, sha256_hex: &str) -> Result<std::path::PathBuf> {
-    let name = pkg.file_name().and_then(|n| n.to_str()).unwrap_or("package.expert");
+    let name = pkg
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("package.expert");
     let mut side = pkg.as_os_str().to_owned();
     side.push(".sha256");
     let side = std::path::PathBuf::from(side);
@@ -70,7 +87,11 @@ pub struct HashingWriter<W: std::io::Write> {
 
 impl<W: std::io::Write> HashingWriter<W> {
     pub fn new(inner: W) -> Self {
-        HashingWriter { inner, hasher: sha2::Digest::new(), len: 0 }
+        HashingWriter {
+            inner,
+            hasher: sha2::Digest::new(),
+            len: 0,
+        }
     }
 }
 

@@ -53,7 +53,13 @@ fn build_err(e: impl std::fmt::Display, code: &'static str) -> CliError {
 
 pub fn run(a: PackageArgs) -> Result<Exit> {
     let (root, manifest_path) = match (&a.manifest, &a.dir) {
-        (Some(m), _) => (m.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf(), m.clone()),
+        (Some(m), _) => (
+            m.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .to_path_buf(),
+            m.clone(),
+        ),
         (None, Some(d)) => (d.clone(), d.join("manifest.json")),
         (None, None) => (PathBuf::from("."), PathBuf::from("manifest.json")),
     };
@@ -61,25 +67,59 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
     let limits = Limits::default();
     let manifest = Manifest::parse(&bytes, &limits).map_err(|report| {
         super::validate::print_report(&manifest_path, &String::from_utf8_lossy(&bytes), &report);
-        CliError::new(Exit::Validation, "E_MANIFEST_INVALID", format!("{} is not valid; fix the errors above", manifest_path.display()))
+        CliError::new(
+            Exit::Validation,
+            "E_MANIFEST_INVALID",
+            format!(
+                "{} is not valid; fix the errors above",
+                manifest_path.display()
+            ),
+        )
     })?;
     let names = manifest.model_names();
     let indices: Vec<usize> = match (&a.model, a.all_models) {
-        (Some(q), _) => vec![select_model(&names, q).map_err(|e| CliError::new(Exit::Usage, e.code(), e.to_string()))?],
+        (Some(q), _) => vec![select_model(&names, q)
+            .map_err(|e| CliError::new(Exit::Usage, e.code(), e.to_string()))?],
         (None, true) => (0..names.len()).collect(),
         (None, false) if names.len() == 1 => vec![0],
         (None, false) => {
-            return Err(CliError::new(Exit::Usage, "E_MODEL_REQUIRED", format!("{} has {} base models: {}", manifest_path.display(), names.len(), names.join(", "))).hint("pass --model NAME or --all-models"))
+            return Err(CliError::new(
+                Exit::Usage,
+                "E_MODEL_REQUIRED",
+                format!(
+                    "{} has {} base models: {}",
+                    manifest_path.display(),
+                    names.len(),
+                    names.join(", ")
+                ),
+            )
+            .hint("pass --model NAME or --all-models"))
         }
     };
     if a.output.is_some() && indices.len() > 1 {
-        return Err(CliError::new(Exit::Usage, "E_USAGE", "--output names one file, but several packages would be written").hint("use --out-dir with --all-models"));
+        return Err(CliError::new(
+            Exit::Usage,
+            "E_USAGE",
+            "--output names one file, but several packages would be written",
+        )
+        .hint("use --out-dir with --all-models"));
     }
     let out_dir = a.out_dir.clone().unwrap_or_else(|| PathBuf::from("."));
-    let opts = PlanOptions { checkpoint: a.checkpoint.clone(), include_tests: a.include_tests };
+    let opts = PlanOptions {
+        checkpoint: a.checkpoint.clone(),
+        include_tests: a.include_tests,
+    };
     let src = DirSource::new(&root);
     let model_of = |i: usize| (manifest.schema == SchemaVersion::V2).then(|| names[i]);
-    let target = |i: usize| a.output.clone().unwrap_or_else(|| out_dir.join(package_file_name(manifest.name(), manifest.version(), model_of(i))));
+    let target = |i: usize| {
+        a.output.clone().unwrap_or_else(|| {
+            out_dir.join(package_file_name(
+                manifest.name(),
+                manifest.version(),
+                model_of(i),
+            ))
+        })
+    };
 
     if a.dry_run {
         let mut packages = Vec::new();
@@ -88,7 +128,14 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
             packages.push(DryPackage {
                 path: target(i).display().to_string(),
                 model: names[i].to_string(),
-                files: files.into_iter().map(|f| DryFile { path: f.archive_path, source: f.source, size: f.size }).collect(),
+                files: files
+                    .into_iter()
+                    .map(|f| DryFile {
+                        path: f.archive_path,
+                        source: f.source,
+                        size: f.size,
+                    })
+                    .collect(),
             });
         }
         if a.json {
@@ -98,7 +145,16 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
                 println!("{} (for {}) would contain:", p.path, p.model);
                 println!("  {:>10}  manifest.json (packaged manifest)", "");
                 for f in p.files {
-                    println!("  {:>10}  {}{}", human_size(f.size), f.path, if f.path != f.source { format!("  ← {}", f.source) } else { String::new() });
+                    println!(
+                        "  {:>10}  {}{}",
+                        human_size(f.size),
+                        f.path,
+                        if f.path != f.source {
+                            format!("  ← {}", f.source)
+                        } else {
+                            String::new()
+                        }
+                    );
                 }
             }
         }
@@ -106,36 +162,74 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
     }
 
     let key = a.sign_key.as_deref().map(load_key).transpose()?;
-    let publisher = a.publisher.clone().or_else(|| manifest.root.get("author").and_then(|n| n.as_str()).map(str::to_string)).unwrap_or_else(|| "unknown".into());
+    let publisher = a
+        .publisher
+        .clone()
+        .or_else(|| {
+            manifest
+                .root
+                .get("author")
+                .and_then(|n| n.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "unknown".into());
     let created_at = rfc3339_utc(signing_time()?);
     let build = BuildOptions {
         plan: opts.clone(),
         mtime: entry_mtime()?,
-        signer: key.as_ref().map(|k| Signer { key: k, publisher: publisher.clone(), created_at: created_at.clone() }),
+        signer: key.as_ref().map(|k| Signer {
+            key: k,
+            publisher: publisher.clone(),
+            created_at: created_at.clone(),
+        }),
     };
     if !out_dir.as_os_str().is_empty() && a.output.is_none() {
         std::fs::create_dir_all(&out_dir).map_err(|e| CliError::io(&out_dir, e))?;
     }
     let style = Style::stderr();
-    let mut out = Output { packages: Vec::new() };
+    let mut out = Output {
+        packages: Vec::new(),
+    };
     for &i in &indices {
         let path = target(i);
-        let total: u64 = dry_run(&src, &manifest, i, &opts).map_err(|e| build_err(&e, e.code))?.iter().map(|f| f.size).sum();
-        let mut progress = Progress::new(&format!("packaging {}", names[i]), total * if key.is_some() { 2 } else { 1 });
+        let total: u64 = dry_run(&src, &manifest, i, &opts)
+            .map_err(|e| build_err(&e, e.code))?
+            .iter()
+            .map(|f| f.size)
+            .sum();
+        let mut progress = Progress::new(
+            &format!("packaging {}", names[i]),
+            total * if key.is_some() { 2 } else { 1 },
+        );
         let mut file = AtomicFile::create(&path)?;
         let mut w = HashingWriter::new(file.writer());
-        let built = build_package(&src, &manifest, i, &build, &mut w, &mut |n| progress.add(n)).map_err(|e| build_err(&e, e.code))?;
+        let built = build_package(&src, &manifest, i, &build, &mut w, &mut |n| progress.add(n))
+            .map_err(|e| build_err(&e, e.code))?;
         progress.finish();
         let sha = hex::encode(&sha2::Digest::finalize(w.hasher));
         let size = w.len;
         file.commit()?;
         write_sidecar(&path, &sha)?;
         if !a.json {
-            let signed = key.as_ref().map(|k| format!(", signed by key {}", k.public().key_id())).unwrap_or_else(|| ", unsigned".into());
-            eprintln!("{} {} ({}, {} files{signed})", style.green("packaged"), path.display(), human_size(size), built.files.len() + 1);
+            let signed = key
+                .as_ref()
+                .map(|k| format!(", signed by key {}", k.public().key_id()))
+                .unwrap_or_else(|| ", unsigned".into());
+            eprintln!(
+                "{} {} ({}, {} files{signed})",
+                style.green("packaged"),
+                path.display(),
+                human_size(size),
+                built.files.len() + 1
+            );
             eprintln!("  for {}  sha256 {sha}", built.model_name);
         }
-        out.packages.push(PackageOut { path: path.display().to_string(), model: built.model_name, sha256: sha, size });
+        out.packages.push(PackageOut {
+            path: path.display().to_string(),
+            model: built.model_name,
+            sha256: sha,
+            size,
+        });
     }
     if a.json {
         super::print_json(&out);

@@ -13,26 +13,54 @@ use std::io::BufReader;
 pub fn run(a: SignArgs) -> Result<Exit> {
     let pkg = a.package.or(a.expert).expect("clap requires one");
     let key = load_key(&a.key)?;
-    let open = || std::fs::File::open(&pkg).map(BufReader::new).map_err(|e| CliError::io(&pkg, e));
+    let open = || {
+        std::fs::File::open(&pkg)
+            .map(BufReader::new)
+            .map_err(|e| CliError::io(&pkg, e))
+    };
     let (mut first, mut second) = (open()?, open()?);
     let publisher = match a.publisher {
         Some(p) => p,
         None => author_of(&pkg).unwrap_or_else(|| "unknown".into()),
     };
-    let signer = Signer { key: &key, publisher, created_at: rfc3339_utc(signing_time()?) };
+    let signer = Signer {
+        key: &key,
+        publisher,
+        created_at: rfc3339_utc(signing_time()?),
+    };
     let mut out = AtomicFile::create(&pkg)?;
     let mut w = HashingWriter::new(out.writer());
-    resign(&mut first, &mut second, &mut w, &signer, entry_mtime()?, &Limits::default()).map_err(|e| {
-        let exit = if e.code == "E_IO" || e.code == "E_FILE_CHANGED" { Exit::General } else { Exit::Integrity };
-        CliError::new(exit, e.code, format!("{}: {e}", pkg.display())).hint("only a well-formed package with a valid manifest can be signed")
+    resign(
+        &mut first,
+        &mut second,
+        &mut w,
+        &signer,
+        entry_mtime()?,
+        &Limits::default(),
+    )
+    .map_err(|e| {
+        let exit = if e.code == "E_IO" || e.code == "E_FILE_CHANGED" {
+            Exit::General
+        } else {
+            Exit::Integrity
+        };
+        CliError::new(exit, e.code, format!("{}: {e}", pkg.display()))
+            .hint("only a well-formed package with a valid manifest can be signed")
     })?;
     let sha = hex::encode(&sha2::Digest::finalize(w.hasher));
     out.commit()?;
     write_sidecar(&pkg, &sha)?;
     if a.json {
-        super::print_json(&serde_json::json!({ "path": pkg.display().to_string(), "key_id": key.public().key_id(), "publisher": signer.publisher, "sha256": sha }));
+        super::print_json(
+            &serde_json::json!({ "path": pkg.display().to_string(), "key_id": key.public().key_id(), "publisher": signer.publisher, "sha256": sha }),
+        );
     } else {
-        println!("signed {} with key {} as {:?}", pkg.display(), key.public().key_id(), signer.publisher);
+        println!(
+            "signed {} with key {} as {:?}",
+            pkg.display(),
+            key.public().key_id(),
+            signer.publisher
+        );
     }
     Ok(Exit::Ok)
 }
@@ -43,5 +71,7 @@ fn author_of(pkg: &std::path::Path) -> Option<String> {
     let mut small = expert_core::sign::SmallFiles::default();
     expert_core::archive::read_all(&mut BufReader::new(f), Limits::default(), &mut small).ok()?;
     let root = expert_core::json::parse(&small.manifest?, 128).ok()?.root;
-    root.get("author").and_then(|n| n.as_str()).map(str::to_string)
+    root.get("author")
+        .and_then(|n| n.as_str())
+        .map(str::to_string)
 }

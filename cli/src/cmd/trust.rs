@@ -14,7 +14,11 @@ pub fn run(c: TrustCommand) -> Result<Exit> {
     match c {
         TrustCommand::Add { key, name, json } => {
             let pk = parse_key_arg(&key)?;
-            let entry = TrustedKey { key_id: pk.key_id(), pubkey: pk.to_string(), name };
+            let entry = TrustedKey {
+                key_id: pk.key_id(),
+                pubkey: pk.to_string(),
+                name,
+            };
             let added = TrustStore::update(|s| {
                 if s.keys.iter().any(|k| k.key_id == entry.key_id) {
                     return Ok(false);
@@ -47,7 +51,12 @@ pub fn run(c: TrustCommand) -> Result<Exit> {
                 let before = s.keys.len();
                 s.keys.retain(|k| k.key_id != key_id);
                 if s.keys.len() == before {
-                    return Err(CliError::new(Exit::General, "E_KEY_NOT_FOUND", format!("no trusted key has ID {key_id}")).hint("see `expert-cli trust list`"));
+                    return Err(CliError::new(
+                        Exit::General,
+                        "E_KEY_NOT_FOUND",
+                        format!("no trusted key has ID {key_id}"),
+                    )
+                    .hint("see `expert-cli trust list`"));
                 }
                 s.pins.retain(|_, id| *id != key_id);
                 Ok(before - s.keys.len())

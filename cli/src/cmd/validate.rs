@@ -27,7 +27,11 @@ pub fn run(a: ValidateArgs) -> Result<Exit> {
         match read_all(&mut std::io::BufReader::new(f), limits, &mut small) {
             Err(ReadAllError::Io(e)) => return Err(CliError::io(&path, e)),
             Err(ReadAllError::Archive(e)) => {
-                let report = Report { valid: false, schema_version: None, diagnostics: vec![archive_diag(e.code, &e.message)] };
+                let report = Report {
+                    valid: false,
+                    schema_version: None,
+                    diagnostics: vec![archive_diag(e.code, &e.message)],
+                };
                 (path.clone(), Vec::new(), report)
             }
             Ok(_) => match small.manifest {
@@ -35,7 +39,18 @@ pub fn run(a: ValidateArgs) -> Result<Exit> {
                     let report = validate(&m, &limits);
                     (path.join("manifest.json"), m, report)
                 }
-                None => (path.clone(), Vec::new(), Report { valid: false, schema_version: None, diagnostics: vec![archive_diag("E_MANIFEST_MISSING", "the package has no manifest.json")] }),
+                None => (
+                    path.clone(),
+                    Vec::new(),
+                    Report {
+                        valid: false,
+                        schema_version: None,
+                        diagnostics: vec![archive_diag(
+                            "E_MANIFEST_MISSING",
+                            "the package has no manifest.json",
+                        )],
+                    },
+                ),
             },
         }
     } else {
@@ -48,11 +63,22 @@ pub fn run(a: ValidateArgs) -> Result<Exit> {
     } else {
         print_report(&shown, &String::from_utf8_lossy(&text), &report);
     }
-    Ok(if report.valid { Exit::Ok } else { Exit::Validation })
+    Ok(if report.valid {
+        Exit::Ok
+    } else {
+        Exit::Validation
+    })
 }
 
 fn archive_diag(code: &'static str, message: &str) -> Diagnostic {
-    Diagnostic { severity: Severity::Error, code, path: String::new(), message: message.to_string(), line: None, column: None }
+    Diagnostic {
+        severity: Severity::Error,
+        code,
+        path: String::new(),
+        message: message.to_string(),
+        line: None,
+        column: None,
+    }
 }
 
 fn is_package(path: &Path) -> Result<bool> {
@@ -84,19 +110,45 @@ pub fn print_report(file: &Path, text: &str, report: &Report) {
             let src = lines.line_text(l);
             let gutter = l.to_string().len();
             println!("{} {}", style.dim(&format!("{l:>gutter$} |")), src);
-            let pad: String = src.chars().take(c - 1).map(|ch| if ch == '\t' { '\t' } else { ' ' }).collect();
-            println!("{} {pad}{}", style.dim(&format!("{:>gutter$} |", "")), style.bold("^"));
+            let pad: String = src
+                .chars()
+                .take(c - 1)
+                .map(|ch| if ch == '\t' { '\t' } else { ' ' })
+                .collect();
+            println!(
+                "{} {pad}{}",
+                style.dim(&format!("{:>gutter$} |", "")),
+                style.bold("^")
+            );
         }
         if !d.path.is_empty() {
             println!("{}", style.dim(&format!("  at {}", d.path)));
         }
     }
-    let errors = report.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     let warnings = report.diagnostics.len() - errors;
-    let schema = report.schema_version.map(|s| format!("schema {s}, ")).unwrap_or_default();
+    let schema = report
+        .schema_version
+        .map(|s| format!("schema {s}, "))
+        .unwrap_or_default();
     if report.valid {
-        println!("{} {} is valid ({schema}{warnings} warning{})", style.green("✓"), file.display(), if warnings == 1 { "" } else { "s" });
+        println!(
+            "{} {} is valid ({schema}{warnings} warning{})",
+            style.green("✓"),
+            file.display(),
+            if warnings == 1 { "" } else { "s" }
+        );
     } else {
-        println!("{} {}: {errors} error{}, {warnings} warning{}", style.red("✗"), file.display(), if errors == 1 { "" } else { "s" }, if warnings == 1 { "" } else { "s" });
+        println!(
+            "{} {}: {errors} error{}, {warnings} warning{}",
+            style.red("✗"),
+            file.display(),
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        );
     }
 }

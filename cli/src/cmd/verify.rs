@@ -61,26 +61,50 @@ fn print_verdict(path: &Path, v: &Verdict) {
     };
     let line = match v.status {
         Status::Verified => s.green(&format!("✓ VERIFIED: {who}, a trusted key")),
-        Status::ValidUntrusted => s.yellow(&format!("! VALID BUT UNTRUSTED: {who}, a key you have not trusted")),
+        Status::ValidUntrusted => s.yellow(&format!(
+            "! VALID BUT UNTRUSTED: {who}, a key you have not trusted"
+        )),
         Status::Invalid => s.red("✗ INVALID: do not install this package"),
         Status::Unsigned => s.yellow("! UNSIGNED: nothing proves who made this package"),
-        Status::Legacy => s.yellow(&format!("! LEGACY SIGNATURE: {who}; files are signed, the manifest is NOT")),
+        Status::Legacy => s.yellow(&format!(
+            "! LEGACY SIGNATURE: {who}; files are signed, the manifest is NOT"
+        )),
     };
     println!("{line}");
-    let what = [v.name.as_deref(), v.version.as_deref()].iter().flatten().copied().collect::<Vec<_>>().join(" ");
-    println!("  package  {}{}", path.display(), if what.is_empty() { String::new() } else { format!(" ({what})") });
+    let what = [v.name.as_deref(), v.version.as_deref()]
+        .iter()
+        .flatten()
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    println!(
+        "  package  {}{}",
+        path.display(),
+        if what.is_empty() {
+            String::new()
+        } else {
+            format!(" ({what})")
+        }
+    );
     if let Some(m) = &v.base_model {
         println!("  model    {m}");
     }
     for f in &v.files {
         let mark = if f.ok { s.green("ok") } else { s.red("FAILED") };
-        println!("  {mark:>6}  {:>10}  {}  {}", human_size(f.size), &f.sha256[..16], f.path);
+        println!(
+            "  {mark:>6}  {:>10}  {}  {}",
+            human_size(f.size),
+            &f.sha256[..16],
+            f.path
+        );
     }
     for p in &v.problems {
         println!("  {} {}", s.bold(&format!("[{}]", p.code)), p.message);
     }
     match v.status {
-        Status::ValidUntrusted => println!("  to trust this publisher: expert-cli trust add <their .pub file or ed25519:… key>"),
+        Status::ValidUntrusted => println!(
+            "  to trust this publisher: expert-cli trust add <their .pub file or ed25519:… key>"
+        ),
         Status::Unsigned => println!("  ask the publisher for a signed package (expert-cli sign)"),
         _ => {}
     }

@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 pub fn example(name: &str) -> PathBuf {
@@ -15,14 +18,20 @@ pub fn example(name: &str) -> PathBuf {
 /// `expert-cli` with an isolated EXPERT_HOME and a fixed SOURCE_DATE_EPOCH.
 pub fn cli(home: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_expert-cli"));
-    c.env("EXPERT_HOME", home).env("SOURCE_DATE_EPOCH", "1764028800").env("NO_COLOR", "1").env_remove("RUST_BACKTRACE");
+    c.env("EXPERT_HOME", home)
+        .env("SOURCE_DATE_EPOCH", "1764028800")
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_BACKTRACE");
     c
 }
 
 pub fn run(c: &mut Command) -> Output {
     let out = c.output().expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "no Rust panic may reach users: {stderr}");
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"),
+        "no Rust panic may reach users: {stderr}"
+    );
     out
 }
 

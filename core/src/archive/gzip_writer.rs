@@ -31,7 +31,9 @@ impl<W: Write> GzipWriter<W> {
         out.write_all(&HEADER)?;
         Ok(GzipWriter {
             out,
-            deflater: Box::new(CompressorOxide::new(create_comp_flags_from_zip_params(LEVEL, -15, 0))),
+            deflater: Box::new(CompressorOxide::new(create_comp_flags_from_zip_params(
+                LEVEL, -15, 0,
+            ))),
             crc: crc32fast::Hasher::new(),
             len: 0,
             buf: vec![0; OUT_CHUNK],

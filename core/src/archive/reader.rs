@@ -54,7 +54,9 @@ enum Gz {
 
 enum Tar {
     Header,
-    Data { remaining: u64 },
+    Data {
+        remaining: u64,
+    },
     Pad(usize),
     /// Inside the second zero block of the end marker.
     SecondZero(usize),
@@ -130,15 +132,25 @@ impl ArchiveReader {
             return Err(e);
         }
         if !matches!(self.gz, Gz::Done) {
-            return Err(ArchiveError::new("E_GZIP_TRUNCATED", "the gzip stream ends early; the package is truncated"));
+            return Err(ArchiveError::new(
+                "E_GZIP_TRUNCATED",
+                "the gzip stream ends early; the package is truncated",
+            ));
         }
         if !matches!(self.tar, Tar::Finished) {
-            return Err(ArchiveError::new("E_TAR_TRUNCATED", "the tar stream has no end marker; the package is truncated"));
+            return Err(ArchiveError::new(
+                "E_TAR_TRUNCATED",
+                "the tar stream has no end marker; the package is truncated",
+            ));
         }
         Ok(self.records)
     }
 
-    fn update_inner(&mut self, mut input: &[u8], sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
+    fn update_inner(
+        &mut self,
+        mut input: &[u8],
+        sink: &mut dyn EntrySink,
+    ) -> Result<(), ArchiveError> {
         self.compressed_in += input.len() as u64;
         while !input.is_empty() || self.draining {
             self.draining = false;
@@ -152,7 +164,12 @@ impl ArchiveReader {
                             input = &input[take - rest..];
                             self.gz = Gz::Body;
                         }
-                        None if buf.len() > MAX_GZIP_HEADER => return Err(ArchiveError::new("E_GZIP_HEADER", "the gzip header is implausibly long")),
+                        None if buf.len() > MAX_GZIP_HEADER => {
+                            return Err(ArchiveError::new(
+                                "E_GZIP_HEADER",
+                                "the gzip header is implausibly long",
+                            ))
+                        }
                         None => input = &input[take..],
                     }
                 }
@@ -162,7 +179,12 @@ impl ArchiveReader {
                     let status = self
                         .inflater
                         .decompress(input, &mut self.out, FlushDecompress::None)
-                        .map_err(|e| ArchiveError::new("E_DEFLATE", format!("the compressed data is corrupt: {e}")))?;
+                        .map_err(|e| {
+                            ArchiveError::new(
+                                "E_DEFLATE",
+                                format!("the compressed data is corrupt: {e}"),
+                            )
+                        })?;
                     let used = (self.inflater.total_in() - before_in) as usize;
                     let produced = (self.inflater.total_out() - before_out) as usize;
                     input = &input[used..];
@@ -176,7 +198,10 @@ impl ArchiveReader {
                     if status == Status::StreamEnd {
                         self.gz = Gz::Trailer(Vec::with_capacity(8));
                     } else if used == 0 && produced == 0 {
-                        return Err(ArchiveError::new("E_DEFLATE", "the compressed data makes no progress"));
+                        return Err(ArchiveError::new(
+                            "E_DEFLATE",
+                            "the compressed data makes no progress",
+                        ));
                     }
                 }
                 Gz::Trailer(buf) => {
@@ -187,19 +212,31 @@ impl ArchiveReader {
                         let crc = u32::from_le_bytes(buf[..4].try_into().unwrap());
                         let size = u32::from_le_bytes(buf[4..].try_into().unwrap());
                         if crc != self.crc.clone().finalize() {
-                            return Err(ArchiveError::new("E_GZIP_CRC", "the gzip CRC does not match the data; the package is corrupt"));
+                            return Err(ArchiveError::new(
+                                "E_GZIP_CRC",
+                                "the gzip CRC does not match the data; the package is corrupt",
+                            ));
                         }
                         if size != self.out_len as u32 {
-                            return Err(ArchiveError::new("E_GZIP_SIZE", "the gzip length field does not match the data"));
+                            return Err(ArchiveError::new(
+                                "E_GZIP_SIZE",
+                                "the gzip length field does not match the data",
+                            ));
                         }
                         self.gz = Gz::Done;
                     }
                 }
                 Gz::Done => {
                     return Err(if input.starts_with(&[0x1f]) {
-                        ArchiveError::new("E_GZIP_MULTIPLE_MEMBERS", "a second gzip member follows the first; it could hide another archive")
+                        ArchiveError::new(
+                            "E_GZIP_MULTIPLE_MEMBERS",
+                            "a second gzip member follows the first; it could hide another archive",
+                        )
                     } else {
-                        ArchiveError::new("E_GZIP_TRAILING_DATA", "data follows the end of the gzip stream")
+                        ArchiveError::new(
+                            "E_GZIP_TRAILING_DATA",
+                            "data follows the end of the gzip stream",
+                        )
                     });
                 }
             }
@@ -210,10 +247,16 @@ impl ArchiveReader {
     fn produced(&mut self, data: &[u8], sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
         self.crc.update(data);
         self.out_len += data.len() as u64;
-        if self.out_len > self.limits.ratio_grace && self.out_len > self.limits.max_ratio.saturating_mul(self.compressed_in) {
+        if self.out_len > self.limits.ratio_grace
+            && self.out_len > self.limits.max_ratio.saturating_mul(self.compressed_in)
+        {
             return Err(ArchiveError::new(
                 "E_LIMIT_RATIO",
-                format!("the package inflates more than {}x past {} MiB: a compression bomb", self.limits.max_ratio, self.limits.ratio_grace >> 20),
+                format!(
+                    "the package inflates more than {}x past {} MiB: a compression bomb",
+                    self.limits.max_ratio,
+                    self.limits.ratio_grace >> 20
+                ),
             ));
         }
         self.tar_bytes(data, sink)
@@ -224,7 +267,8 @@ impl ArchiveReader {
             match &mut self.tar {
                 Tar::Header => {
                     let take = data.len().min(BLOCK - self.header_len);
-                    self.header[self.header_len..self.header_len + take].copy_from_slice(&data[..take]);
+                    self.header[self.header_len..self.header_len + take]
+                        .copy_from_slice(&data[..take]);
                     self.header_len += take;
                     data = &data[take..];
                     if self.header_len == BLOCK {
@@ -237,7 +281,9 @@ impl ArchiveReader {
                     }
                 }
                 Tar::Data { remaining } => {
-                    let take = data.len().min(usize::try_from(*remaining).unwrap_or(usize::MAX));
+                    let take = data
+                        .len()
+                        .min(usize::try_from(*remaining).unwrap_or(usize::MAX));
                     let chunk = &data[..take];
                     *remaining -= take as u64;
                     let done = *remaining == 0;
@@ -251,7 +297,10 @@ impl ArchiveReader {
                 Tar::Pad(left) => {
                     let take = data.len().min(*left);
                     if data[..take].iter().any(|&b| b != 0) {
-                        return Err(ArchiveError::new("E_TAR_PADDING", "non-zero bytes in tar padding could hide data"));
+                        return Err(ArchiveError::new(
+                            "E_TAR_PADDING",
+                            "non-zero bytes in tar padding could hide data",
+                        ));
                     }
                     *left -= take;
                     data = &data[take..];
@@ -262,7 +311,10 @@ impl ArchiveReader {
                 Tar::SecondZero(seen) => {
                     let take = data.len().min(BLOCK - *seen);
                     if data[..take].iter().any(|&b| b != 0) {
-                        return Err(ArchiveError::new("E_TAR_HEADER", "a lone zero block is followed by data; the end marker is malformed"));
+                        return Err(ArchiveError::new(
+                            "E_TAR_HEADER",
+                            "a lone zero block is followed by data; the end marker is malformed",
+                        ));
                     }
                     *seen += take;
                     data = &data[take..];
@@ -272,7 +324,10 @@ impl ArchiveReader {
                 }
                 Tar::Finished => {
                     if data.iter().any(|&b| b != 0) {
-                        return Err(ArchiveError::new("E_TAR_TRAILING_DATA", "data follows the tar end marker; it could hide entries"));
+                        return Err(ArchiveError::new(
+                            "E_TAR_TRAILING_DATA",
+                            "data follows the tar end marker; it could hide entries",
+                        ));
                     }
                     data = &[];
                 }
@@ -286,7 +341,10 @@ impl ArchiveReader {
         let path = &h.path;
         let kind = match h.typeflag {
             b'0' | 0 => None,
-            b'x' | b'g' => Some(("E_TAR_PAX_HEADER", "a PAX extended header (it could override names and sizes)")),
+            b'x' | b'g' => Some((
+                "E_TAR_PAX_HEADER",
+                "a PAX extended header (it could override names and sizes)",
+            )),
             b'L' | b'K' => Some(("E_TAR_GNU_LONGNAME", "a GNU long-name header")),
             b'1' => Some(("E_TAR_HARDLINK", "a hard link")),
             b'2' => Some(("E_TAR_SYMLINK", "a symbolic link")),
@@ -296,20 +354,41 @@ impl ArchiveReader {
             _ => Some(("E_TAR_ENTRY_TYPE", "an unknown entry type")),
         };
         if let Some((code, what)) = kind {
-            return Err(ArchiveError::new(code, format!("{path:?} is {what}; packages hold regular files only")));
+            return Err(ArchiveError::new(
+                code,
+                format!("{path:?} is {what}; packages hold regular files only"),
+            ));
         }
         if let Err(p) = check_relative_path(path) {
-            return Err(ArchiveError::new(p.code(), format!("entry {path:?}: {}", p.describe())));
+            return Err(ArchiveError::new(
+                p.code(),
+                format!("entry {path:?}: {}", p.describe()),
+            ));
         }
         if self.records.len() >= self.limits.max_entries {
-            return Err(ArchiveError::new("E_LIMIT_ENTRIES", format!("more than {} entries", self.limits.max_entries)));
+            return Err(ArchiveError::new(
+                "E_LIMIT_ENTRIES",
+                format!("more than {} entries", self.limits.max_entries),
+            ));
         }
         if h.size > self.limits.max_entry_size {
-            return Err(ArchiveError::new("E_LIMIT_ENTRY_SIZE", format!("{path} is {} bytes; the limit is {}", h.size, self.limits.max_entry_size)));
+            return Err(ArchiveError::new(
+                "E_LIMIT_ENTRY_SIZE",
+                format!(
+                    "{path} is {} bytes; the limit is {}",
+                    h.size, self.limits.max_entry_size
+                ),
+            ));
         }
         self.total = self.total.saturating_add(h.size);
         if self.total > self.limits.max_total_size {
-            return Err(ArchiveError::new("E_LIMIT_TOTAL_SIZE", format!("the entries add up to more than {} bytes", self.limits.max_total_size)));
+            return Err(ArchiveError::new(
+                "E_LIMIT_TOTAL_SIZE",
+                format!(
+                    "the entries add up to more than {} bytes",
+                    self.limits.max_total_size
+                ),
+            ));
         }
         let small = match path.as_str() {
             "manifest.json" => Some(("E_MANIFEST_TOO_LARGE", self.limits.max_manifest_size)),
@@ -318,7 +397,10 @@ impl ArchiveReader {
         };
         if let Some((code, max)) = small {
             if h.size > max {
-                return Err(ArchiveError::new(code, format!("{path} is {} bytes; the limit is {max}", h.size)));
+                return Err(ArchiveError::new(
+                    code,
+                    format!("{path} is {} bytes; the limit is {max}", h.size),
+                ));
             }
         }
         self.claim_path(path)?;
@@ -336,16 +418,31 @@ impl ArchiveReader {
     /// Rejects a path that repeats, case-folds onto, or nests under another.
     fn claim_path(&mut self, path: &str) -> Result<(), ArchiveError> {
         if self.records.iter().any(|r| r.path == path) {
-            let code = if path == "manifest.json" { "E_DUPLICATE_MANIFEST" } else { "E_DUPLICATE_ENTRY" };
-            return Err(ArchiveError::new(code, format!("{path} appears twice; readers would disagree on its content")));
+            let code = if path == "manifest.json" {
+                "E_DUPLICATE_MANIFEST"
+            } else {
+                "E_DUPLICATE_ENTRY"
+            };
+            return Err(ArchiveError::new(
+                code,
+                format!("{path} appears twice; readers would disagree on its content"),
+            ));
         }
         let folded = path.to_lowercase();
         if self.folded_files.contains(&folded) {
             return Err(ArchiveError::new("E_CASE_COLLISION", format!("{path} differs from another entry only in case; it would overwrite it on case-insensitive filesystems")));
         }
-        let prefixes: Vec<&str> = folded.match_indices('/').map(|(i, _)| &folded[..i]).collect();
-        if self.folded_dirs.contains(&folded) || prefixes.iter().any(|p| self.folded_files.contains(*p)) {
-            return Err(ArchiveError::new("E_PATH_CONFLICT", format!("{path} is both a file and a directory in this archive")));
+        let prefixes: Vec<&str> = folded
+            .match_indices('/')
+            .map(|(i, _)| &folded[..i])
+            .collect();
+        if self.folded_dirs.contains(&folded)
+            || prefixes.iter().any(|p| self.folded_files.contains(*p))
+        {
+            return Err(ArchiveError::new(
+                "E_PATH_CONFLICT",
+                format!("{path} is both a file and a directory in this archive"),
+            ));
         }
         for p in prefixes {
             self.folded_dirs.insert(p.to_string());
@@ -391,7 +488,10 @@ fn gzip_header_len(b: &[u8]) -> Result<Option<usize>, ArchiveError> {
     }
     for flag in [8, 16] {
         if flags & flag != 0 {
-            match b.get(n..).and_then(|rest| rest.iter().position(|&c| c == 0)) {
+            match b
+                .get(n..)
+                .and_then(|rest| rest.iter().position(|&c| c == 0))
+            {
                 Some(z) => n += z + 1,
                 None => return Ok(None),
             }
@@ -404,7 +504,11 @@ fn gzip_header_len(b: &[u8]) -> Result<Option<usize>, ArchiveError> {
 }
 
 /// Reads a whole package from `src` in 64 KiB chunks.
-pub fn read_all(src: &mut dyn std::io::Read, limits: Limits, sink: &mut dyn EntrySink) -> Result<Vec<EntryRecord>, ReadAllError> {
+pub fn read_all(
+    src: &mut dyn std::io::Read,
+    limits: Limits,
+    sink: &mut dyn EntrySink,
+) -> Result<Vec<EntryRecord>, ReadAllError> {
     let mut reader = ArchiveReader::new(limits);
     let mut buf = vec![0u8; 64 << 10];
     loop {
@@ -414,7 +518,9 @@ pub fn read_all(src: &mut dyn std::io::Read, limits: Limits, sink: &mut dyn Entr
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(ReadAllError::Io(e)),
         };
-        reader.update(&buf[..n], sink).map_err(ReadAllError::Archive)?;
+        reader
+            .update(&buf[..n], sink)
+            .map_err(ReadAllError::Archive)?;
     }
     reader.finish().map_err(ReadAllError::Archive)
 }

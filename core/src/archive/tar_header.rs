@@ -51,7 +51,10 @@ pub struct Header {
 fn parse_octal(field: &[u8], what: &str) -> Result<u64, ArchiveError> {
     if field.first().is_some_and(|b| b & 0x80 != 0) {
         if field[0] != 0x80 || field[1..field.len() - 8].iter().any(|&b| b != 0) {
-            return Err(ArchiveError::new("E_TAR_HEADER", format!("{what} uses an out-of-range base-256 value")));
+            return Err(ArchiveError::new(
+                "E_TAR_HEADER",
+                format!("{what} uses an out-of-range base-256 value"),
+            ));
         }
         let mut v = [0u8; 8];
         v.copy_from_slice(&field[field.len() - 8..]);
@@ -62,26 +65,56 @@ fn parse_octal(field: &[u8], what: &str) -> Result<u64, ArchiveError> {
     if trimmed.is_empty() {
         return Ok(0);
     }
-    u64::from_str_radix(trimmed, 8).map_err(|_| ArchiveError::new("E_TAR_HEADER", format!("{what} is not an octal number")))
+    u64::from_str_radix(trimmed, 8)
+        .map_err(|_| ArchiveError::new("E_TAR_HEADER", format!("{what} is not an octal number")))
 }
 
 /// Parses one non-zero header block. Checks the checksum and the magic;
 /// the caller judges the type and the path.
 pub fn parse(h: &[u8; BLOCK]) -> Result<Header, ArchiveError> {
     let stored = parse_octal(&h[148..156], "the header checksum")?;
-    let unsigned: u64 = h.iter().enumerate().map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u64::from(b) }).sum();
-    let signed: i64 = h.iter().enumerate().map(|(i, &b)| if (148..156).contains(&i) { 32 } else { i64::from(b as i8) }).sum();
+    let unsigned: u64 = h
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u64::from(b)
+            }
+        })
+        .sum();
+    let signed: i64 = h
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                i64::from(b as i8)
+            }
+        })
+        .sum();
     if stored != unsigned && stored as i64 != signed {
-        return Err(ArchiveError::new("E_TAR_CHECKSUM", "a tar header checksum does not match; the archive is corrupt or forged"));
+        return Err(ArchiveError::new(
+            "E_TAR_CHECKSUM",
+            "a tar header checksum does not match; the archive is corrupt or forged",
+        ));
     }
     let magic = &h[257..265];
     let ustar = magic == b"ustar\x0000";
     let gnu = magic == b"ustar  \0";
     if !ustar && !gnu {
-        return Err(ArchiveError::new("E_TAR_FORMAT", "a tar header is neither ustar nor GNU format"));
+        return Err(ArchiveError::new(
+            "E_TAR_FORMAT",
+            "a tar header is neither ustar nor GNU format",
+        ));
     }
     if ustar && h[345] != 0 {
-        return Err(ArchiveError::new("E_PATH_TOO_LONG", "an entry uses the ustar prefix field; names are limited to 100 bytes"));
+        return Err(ArchiveError::new(
+            "E_PATH_TOO_LONG",
+            "an entry uses the ustar prefix field; names are limited to 100 bytes",
+        ));
     }
     let name_len = h[..100].iter().position(|&b| b == 0).unwrap_or(100);
     let path = std::str::from_utf8(&h[..name_len])
@@ -101,7 +134,14 @@ mod tests {
     #[test]
     fn written_headers_parse_back() {
         let h = regular_file("weights/a.bin", 12345, 315_532_800);
-        assert_eq!(parse(&h).unwrap(), Header { path: "weights/a.bin".into(), size: 12345, typeflag: b'0' });
+        assert_eq!(
+            parse(&h).unwrap(),
+            Header {
+                path: "weights/a.bin".into(),
+                size: 12345,
+                typeflag: b'0'
+            }
+        );
         let big = regular_file("big", 10 << 30, 0);
         assert_eq!(parse(&big).unwrap().size, 10 << 30);
     }

@@ -34,7 +34,10 @@ impl<W: Write> PackageWriter<W> {
     pub fn data(&mut self, chunk: &[u8]) -> io::Result<()> {
         let (path, left, hasher) = self.open.as_mut().expect("an entry is open");
         if chunk.len() as u64 > *left {
-            return Err(io::Error::new(io::ErrorKind::InvalidData, format!("{path}: longer than its recorded size (changed while packaging?)")));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{path}: longer than its recorded size (changed while packaging?)"),
+            ));
         }
         *left -= chunk.len() as u64;
         hasher.update(chunk);
@@ -45,7 +48,10 @@ impl<W: Write> PackageWriter<W> {
     pub fn end(&mut self, size: u64) -> io::Result<[u8; 32]> {
         let (path, left, hasher) = self.open.take().expect("an entry is open");
         if left != 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, format!("{path}: shorter than its recorded size (changed while packaging?)")));
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!("{path}: shorter than its recorded size (changed while packaging?)"),
+            ));
         }
         let pad = (BLOCK - (size % BLOCK as u64) as usize) % BLOCK;
         self.gz.write_all(&[0u8; BLOCK][..pad])?;

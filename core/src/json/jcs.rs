@@ -93,9 +93,15 @@ mod tests {
 
     #[test]
     fn rfc8785_number_and_order_examples() {
-        assert_eq!(jcs("[1E30, 4.50, 2e-3, 0.000001, 1e-7, -0, 8.0]"), "[1e+30,4.5,0.002,0.000001,1e-7,0,8]");
+        assert_eq!(
+            jcs("[1E30, 4.50, 2e-3, 0.000001, 1e-7, -0, 8.0]"),
+            "[1e+30,4.5,0.002,0.000001,1e-7,0,8]"
+        );
         // RFC 8785 §3.2.3: sorting by UTF-16 code units.
-        assert_eq!(jcs(r#"{"\u20ac":1,"\r":2,"\ud83d\ude00":3,"1":4,"\u00f6":5}"#), "{\"\\r\":2,\"1\":4,\"ö\":5,\"€\":1,\"😀\":3}");
+        assert_eq!(
+            jcs(r#"{"\u20ac":1,"\r":2,"\ud83d\ude00":3,"1":4,"\u00f6":5}"#),
+            "{\"\\r\":2,\"1\":4,\"ö\":5,\"€\":1,\"😀\":3}"
+        );
     }
 
     #[test]
@@ -105,7 +111,10 @@ mod tests {
 
     #[test]
     fn agrees_with_a_maintained_implementation_on_the_corpus() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/corpus/real-experts/expert-json/manifest.json");
+        let dir = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/corpus/real-experts/expert-json/manifest.json"
+        );
         let bytes = std::fs::read(dir).unwrap();
         let ours = canonicalize(&parse(&bytes, 128).unwrap().root).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();

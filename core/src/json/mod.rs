@@ -99,7 +99,10 @@ impl Node {
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
         match &mut self.value {
-            Value::Object(ms) => ms.iter_mut().find(|m| m.key.value == key).map(|m| &mut m.value),
+            Value::Object(ms) => ms
+                .iter_mut()
+                .find(|m| m.key.value == key)
+                .map(|m| &mut m.value),
             _ => None,
         }
     }

@@ -324,7 +324,9 @@ impl Parser<'_> {
                             } else {
                                 char::from_u32(hi)
                             };
-                            value.push(c.ok_or_else(|| self.err("unpaired surrogate in \\u escape"))?);
+                            value.push(
+                                c.ok_or_else(|| self.err("unpaired surrogate in \\u escape"))?,
+                            );
                             continue;
                         }
                         _ => return Err(self.err("invalid escape")),
@@ -346,7 +348,13 @@ mod tests {
     #[test]
     fn keeps_number_text_and_order() {
         let p = parse(br#"{"b": 8.0, "a": 5e-5, "c": 0.90}"#, 8).unwrap();
-        let keys: Vec<_> = p.root.members().unwrap().iter().map(|m| m.key.value.as_str()).collect();
+        let keys: Vec<_> = p
+            .root
+            .members()
+            .unwrap()
+            .iter()
+            .map(|m| m.key.value.as_str())
+            .collect();
         assert_eq!(keys, ["b", "a", "c"]);
         assert_eq!(p.root.get("a").unwrap().value, Value::Number("5e-5".into()));
         assert_eq!(p.root.get("c").unwrap().value, Value::Number("0.90".into()));
@@ -361,12 +369,24 @@ mod tests {
 
     #[test]
     fn rejects_bom_depth_utf8_and_trailing_text() {
-        assert_eq!(parse(b"\xEF\xBB\xBF{}", 8).unwrap_err().kind, ParseErrorKind::Bom);
-        assert_eq!(parse(b"[[[1]]]", 2).unwrap_err().kind, ParseErrorKind::Depth);
-        assert_eq!(parse(b"\"\xff\"", 2).unwrap_err().kind, ParseErrorKind::Utf8);
+        assert_eq!(
+            parse(b"\xEF\xBB\xBF{}", 8).unwrap_err().kind,
+            ParseErrorKind::Bom
+        );
+        assert_eq!(
+            parse(b"[[[1]]]", 2).unwrap_err().kind,
+            ParseErrorKind::Depth
+        );
+        assert_eq!(
+            parse(b"\"\xff\"", 2).unwrap_err().kind,
+            ParseErrorKind::Utf8
+        );
         assert_eq!(parse(b"{} x", 2).unwrap_err().kind, ParseErrorKind::Syntax);
         assert_eq!(parse(b"01", 2).unwrap_err().kind, ParseErrorKind::Syntax);
-        assert_eq!(parse(b"\"\\ud800\"", 2).unwrap_err().kind, ParseErrorKind::Syntax);
+        assert_eq!(
+            parse(b"\"\\ud800\"", 2).unwrap_err().kind,
+            ParseErrorKind::Syntax
+        );
     }
 
     #[test]

@@ -26,7 +26,9 @@ pub fn migrate_v1_to_v2(root: &Node) -> Result<Node, MigrateError> {
         Ok(SchemaVersion::V2) => return Err(MigrateError::AlreadyV2),
         Err(_) => return Err(MigrateError::NotV1Shape("unknown schema_version")),
     }
-    let members = root.members().ok_or(MigrateError::NotV1Shape("not an object"))?;
+    let members = root
+        .members()
+        .ok_or(MigrateError::NotV1Shape("not an object"))?;
     let mut model = root
         .get("base_model")
         .filter(|b| b.members().is_some())
@@ -48,7 +50,10 @@ pub fn migrate_v1_to_v2(root: &Node) -> Result<Node, MigrateError> {
     for m in members {
         match m.key.value.as_str() {
             "schema_version" => out.push(member("schema_version", Node::string("2.0"))),
-            "base_model" => out.push(member("base_models", Node::new(Value::Array(vec![model.clone()])))),
+            "base_model" => out.push(member(
+                "base_models",
+                Node::new(Value::Array(vec![model.clone()])),
+            )),
             "adapters" => {}
             _ => {
                 out.push(m.clone());

@@ -8,7 +8,10 @@ mod validate;
 
 pub use diagnostic::{Diagnostic, Report, Severity};
 pub use migrate::{migrate_v1_to_v2, MigrateError};
-pub use select::{model_slug, normalized_model_key, package_file_name, select_model, weights_dir_slugs, SelectError};
+pub use select::{
+    model_slug, normalized_model_key, package_file_name, select_model, weights_dir_slugs,
+    SelectError,
+};
 pub use validate::{validate, validate_with_files};
 
 use crate::json::{self, Node, Style};
@@ -70,7 +73,10 @@ impl Manifest {
     }
 
     pub fn version(&self) -> &str {
-        self.root.get("version").and_then(Node::as_str).unwrap_or("")
+        self.root
+            .get("version")
+            .and_then(Node::as_str)
+            .unwrap_or("")
     }
 
     pub fn models(&self) -> Vec<ModelView<'_>> {

@@ -61,8 +61,16 @@ pub enum SelectError {
 impl std::fmt::Display for SelectError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SelectError::NotFound { query, choices } => write!(f, "no base model matches {query:?}; choose one of: {}", choices.join(", ")),
-            SelectError::Ambiguous { query, matches } => write!(f, "{query:?} matches several base models: {}; give the full name", matches.join(", ")),
+            SelectError::NotFound { query, choices } => write!(
+                f,
+                "no base model matches {query:?}; choose one of: {}",
+                choices.join(", ")
+            ),
+            SelectError::Ambiguous { query, matches } => write!(
+                f,
+                "{query:?} matches several base models: {}; give the full name",
+                matches.join(", ")
+            ),
         }
     }
 }
@@ -79,11 +87,10 @@ impl SelectError {
 /// Index of the model that `query` names: an exact full name, then an exact
 /// last segment, then the normalized key. Each tier must be unambiguous.
 pub fn select_model(names: &[&str], query: &str) -> Result<usize, SelectError> {
-    let tiers: [&dyn Fn(&str) -> bool; 3] = [
-        &|n| n == query,
-        &|n| basename(n) == basename(query),
-        &|n| normalized_model_key(n) == normalized_model_key(query),
-    ];
+    let tiers: [&dyn Fn(&str) -> bool; 3] =
+        [&|n| n == query, &|n| basename(n) == basename(query), &|n| {
+            normalized_model_key(n) == normalized_model_key(query)
+        }];
     for tier in tiers {
         let hits: Vec<usize> = (0..names.len()).filter(|&i| tier(names[i])).collect();
         match hits.as_slice() {
@@ -112,7 +119,14 @@ mod tests {
     #[test]
     fn every_spelling_selects_the_windows_path_model() {
         let names = [REAL, "Qwen/Qwen3-1.7B"];
-        for q in ["qwen3-0.6b", "Qwen3-0.6B", "qwen3-06b", "qwen3-0-6b", REAL, "Qwen/Qwen3-0.6B"] {
+        for q in [
+            "qwen3-0.6b",
+            "Qwen3-0.6B",
+            "qwen3-06b",
+            "qwen3-0-6b",
+            REAL,
+            "Qwen/Qwen3-0.6B",
+        ] {
             assert_eq!(select_model(&names, q), Ok(0), "{q}");
         }
         assert_eq!(select_model(&names, "qwen3-1.7b"), Ok(1));
@@ -130,8 +144,14 @@ mod tests {
     #[test]
     fn slugs_and_file_names() {
         assert_eq!(model_slug(REAL), "qwen3-0-6b");
-        assert_eq!(weights_dir_slugs(REAL), ["qwen3-06b", "qwen3-0-6b", "qwen3-0.6b"]);
-        assert_eq!(package_file_name("expert-json", "0.4.1", Some(REAL)), "expert-json-qwen3-0-6b.v0.4.1.expert");
+        assert_eq!(
+            weights_dir_slugs(REAL),
+            ["qwen3-06b", "qwen3-0-6b", "qwen3-0.6b"]
+        );
+        assert_eq!(
+            package_file_name("expert-json", "0.4.1", Some(REAL)),
+            "expert-json-qwen3-0-6b.v0.4.1.expert"
+        );
         assert_eq!(package_file_name("e", "1.0.0", None), "e.v1.0.0.expert");
     }
 }

@@ -4,7 +4,9 @@
 //! strictness, name and path safety, semver, unique weight paths and, for a
 //! directory, the existence, sizes and hashes of declared files.
 
-use super::{detect_schema, models_of, normalized_model_key, Diagnostic, Report, SchemaVersion, Severity};
+use super::{
+    detect_schema, models_of, normalized_model_key, Diagnostic, Report, SchemaVersion, Severity,
+};
 use crate::files::{ExpertFiles, FileKind};
 use crate::json::{self, index_path, key_path, LineIndex, Node, Value};
 use crate::limits::Limits;
@@ -37,27 +39,66 @@ fn run(bytes: &[u8], limits: &Limits, files: Option<&dyn ExpertFiles>) -> Report
         diags: Vec::new(),
     };
     if bytes.len() as u64 > limits.max_manifest_size {
-        v.push(Severity::Error, "E_MANIFEST_TOO_LARGE", "", None, format!("the manifest is {} bytes; the limit is {}", bytes.len(), limits.max_manifest_size));
+        v.push(
+            Severity::Error,
+            "E_MANIFEST_TOO_LARGE",
+            "",
+            None,
+            format!(
+                "the manifest is {} bytes; the limit is {}",
+                bytes.len(),
+                limits.max_manifest_size
+            ),
+        );
         return v.finish(None);
     }
     let parsed = match json::parse(bytes, limits.max_depth) {
         Ok(p) => p,
         Err(e) => {
-            v.push(Severity::Error, e.kind.code(), "", Some(e.offset), e.message);
+            v.push(
+                Severity::Error,
+                e.kind.code(),
+                "",
+                Some(e.offset),
+                e.message,
+            );
             return v.finish(None);
         }
     };
     let root = &parsed.root;
     for d in &parsed.duplicates {
         if d.key.starts_with('_') {
-            v.push(Severity::Warning, "W_DUPLICATE_COMMENT_KEY", &d.path, Some(d.span.start), format!("comment key {:?} appears more than once; every copy is kept", d.key));
+            v.push(
+                Severity::Warning,
+                "W_DUPLICATE_COMMENT_KEY",
+                &d.path,
+                Some(d.span.start),
+                format!(
+                    "comment key {:?} appears more than once; every copy is kept",
+                    d.key
+                ),
+            );
         } else {
-            v.push(Severity::Error, "E_DUPLICATE_KEY", &d.path, Some(d.span.start), format!("key {:?} appears more than once; readers would disagree on its value", d.key));
+            v.push(
+                Severity::Error,
+                "E_DUPLICATE_KEY",
+                &d.path,
+                Some(d.span.start),
+                format!(
+                    "key {:?} appears more than once; readers would disagree on its value",
+                    d.key
+                ),
+            );
         }
     }
     v.numbers(root, "");
     if root.members().is_none() {
-        v.at(root, "", "E_TYPE", format!("the manifest must be a JSON object, not {}", root.kind()));
+        v.at(
+            root,
+            "",
+            "E_TYPE",
+            format!("the manifest must be a JSON object, not {}", root.kind()),
+        );
         return v.finish(None);
     }
     let schema = match detect_schema(root) {
@@ -65,10 +106,21 @@ fn run(bytes: &[u8], limits: &Limits, files: Option<&dyn ExpertFiles>) -> Report
         Err(found) => {
             let node = root.get("schema_version").expect("present when unknown");
             let msg = match found {
-                Some(s) => format!("unknown schema_version {s:?}; known versions are \"1.0\" and \"2.0\""),
+                Some(s) => {
+                    format!("unknown schema_version {s:?}; known versions are \"1.0\" and \"2.0\"")
+                }
                 None => format!("schema_version must be a string, not {}", node.kind()),
             };
-            v.at(node, "schema_version", if found_is_string(node) { "E_SCHEMA_VERSION_UNKNOWN" } else { "E_TYPE" }, msg);
+            v.at(
+                node,
+                "schema_version",
+                if found_is_string(node) {
+                    "E_SCHEMA_VERSION_UNKNOWN"
+                } else {
+                    "E_TYPE"
+                },
+                msg,
+            );
             None
         }
     };
@@ -94,7 +146,14 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
-    fn push(&mut self, severity: Severity, code: &'static str, path: &str, offset: Option<usize>, message: String) {
+    fn push(
+        &mut self,
+        severity: Severity,
+        code: &'static str,
+        path: &str,
+        offset: Option<usize>,
+        message: String,
+    ) {
         let (line, column) = match offset {
             Some(o) => {
                 let (l, c) = self.lines.line_col(o);
@@ -118,16 +177,28 @@ impl Checker<'_> {
     }
 
     fn warn(&mut self, node: &Node, path: &str, code: &'static str, message: String) {
-        self.push(Severity::Warning, code, path, Some(node.span.start), message);
+        self.push(
+            Severity::Warning,
+            code,
+            path,
+            Some(node.span.start),
+            message,
+        );
     }
 
     /// A missing key, reported where it belongs and located at its parent.
     fn missing(&mut self, parent: &Node, path: &str, what: &str) {
-        self.at(parent, path, "E_MISSING_FIELD", format!("missing required field `{path}` ({what})"));
+        self.at(
+            parent,
+            path,
+            "E_MISSING_FIELD",
+            format!("missing required field `{path}` ({what})"),
+        );
     }
 
     fn finish(mut self, schema: Option<SchemaVersion>) -> Report {
-        self.diags.sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
+        self.diags
+            .sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
         Report {
             valid: !self.diags.iter().any(|d| d.severity == Severity::Error),
             schema_version: schema.map(SchemaVersion::as_str),
@@ -145,14 +216,25 @@ impl Checker<'_> {
                     self.at(node, path, "E_NUMBER_RANGE", format!("number {raw} is out of range (integers must be within ±2^53-1, others finite doubles)"));
                 }
             }
-            Value::Array(items) => items.iter().enumerate().for_each(|(i, n)| self.numbers(n, &index_path(path, i))),
-            Value::Object(ms) => ms.iter().for_each(|m| self.numbers(&m.value, &key_path(path, &m.key.value))),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .for_each(|(i, n)| self.numbers(n, &index_path(path, i))),
+            Value::Object(ms) => ms
+                .iter()
+                .for_each(|m| self.numbers(&m.value, &key_path(path, &m.key.value))),
             _ => {}
         }
     }
 
     /// A string field; reports a wrong type and returns None.
-    fn string<'n>(&mut self, parent: &'n Node, key: &str, path: &str, required: bool) -> Option<&'n str> {
+    fn string<'n>(
+        &mut self,
+        parent: &'n Node,
+        key: &str,
+        path: &str,
+        required: bool,
+    ) -> Option<&'n str> {
         match parent.get(key) {
             None => {
                 if required {
@@ -163,7 +245,12 @@ impl Checker<'_> {
             Some(n) => match n.as_str() {
                 Some(s) => Some(s),
                 None => {
-                    self.at(n, path, "E_TYPE", format!("`{path}` must be a string, not {}", n.kind()));
+                    self.at(
+                        n,
+                        path,
+                        "E_TYPE",
+                        format!("`{path}` must be a string, not {}", n.kind()),
+                    );
                     None
                 }
             },
@@ -175,7 +262,12 @@ impl Checker<'_> {
         match n.as_f64() {
             Some(x) => Some((x, n)),
             None => {
-                self.at(n, path, "E_TYPE", format!("`{path}` must be a number, not {}", n.kind()));
+                self.at(
+                    n,
+                    path,
+                    "E_TYPE",
+                    format!("`{path}` must be a number, not {}", n.kind()),
+                );
                 None
             }
         }
@@ -184,7 +276,12 @@ impl Checker<'_> {
     fn positive(&mut self, parent: &Node, key: &str, path: &str, code: &'static str, what: &str) {
         if let Some((x, n)) = self.number(parent, key, path) {
             if x <= 0.0 {
-                self.at(n, path, code, format!("{what} must be greater than 0 (found {x})"));
+                self.at(
+                    n,
+                    path,
+                    code,
+                    format!("{what} must be greater than 0 (found {x})"),
+                );
             }
         }
     }
@@ -194,7 +291,12 @@ impl Checker<'_> {
         match n.items() {
             Some(items) => Some(items),
             None => {
-                self.at(n, path, "E_TYPE", format!("`{path}` must be an array, not {}", n.kind()));
+                self.at(
+                    n,
+                    path,
+                    "E_TYPE",
+                    format!("`{path}` must be an array, not {}", n.kind()),
+                );
                 None
             }
         }
@@ -211,22 +313,43 @@ impl Checker<'_> {
     fn identity(&mut self, root: &Node) {
         if let Some(name) = self.string(root, "name", "name", true) {
             if name.is_empty() {
-                self.at(root.get("name").unwrap(), "name", "E_EMPTY", "`name` must not be empty".into());
+                self.at(
+                    root.get("name").unwrap(),
+                    "name",
+                    "E_EMPTY",
+                    "`name` must not be empty".into(),
+                );
             } else if !is_safe_component(name) {
                 self.at(root.get("name").unwrap(), "name", "E_UNSAFE_NAME", format!("name {name:?} is not safe as a directory name: no '/', '\\', ':', '..' or control characters, at most 128 bytes"));
             }
         }
         if let Some(version) = self.string(root, "version", "version", true) {
             if semver::Version::parse(version).is_err() {
-                self.at(root.get("version").unwrap(), "version", "E_VERSION_SEMVER", format!("version {version:?} is not a semantic version such as \"1.2.0\""));
+                self.at(
+                    root.get("version").unwrap(),
+                    "version",
+                    "E_VERSION_SEMVER",
+                    format!("version {version:?} is not a semantic version such as \"1.2.0\""),
+                );
             }
         }
         if root.get("license").is_none() {
-            self.push(Severity::Warning, "W_NO_LICENSE", "license", Some(root.span.start), "no `license`; users cannot tell whether they may redistribute this expert".into());
+            self.push(
+                Severity::Warning,
+                "W_NO_LICENSE",
+                "license",
+                Some(root.span.start),
+                "no `license`; users cannot tell whether they may redistribute this expert".into(),
+            );
         }
         if let Some(i) = root.get("integrity") {
             if i.members().is_none() {
-                self.at(i, "integrity", "E_TYPE", format!("`integrity` must be an object, not {}", i.kind()));
+                self.at(
+                    i,
+                    "integrity",
+                    "E_TYPE",
+                    format!("`integrity` must be an object, not {}", i.kind()),
+                );
             }
         }
     }
@@ -234,33 +357,66 @@ impl Checker<'_> {
     fn shape(&mut self, root: &Node, schema: SchemaVersion) {
         let (one, many) = (root.get("base_model"), root.get("base_models"));
         if let (Some(_), Some(m)) = (one, many) {
-            self.at(m, "base_models", "E_BOTH_BASE_MODEL_FIELDS", "both `base_model` (v1) and `base_models` (v2) are present; keep one".into());
+            self.at(
+                m,
+                "base_models",
+                "E_BOTH_BASE_MODEL_FIELDS",
+                "both `base_model` (v1) and `base_models` (v2) are present; keep one".into(),
+            );
             return;
         }
         match schema {
             SchemaVersion::V1 => {
                 if let Some(m) = many {
-                    self.at(m, "base_models", "E_SCHEMA_FIELD_MISMATCH", "`base_models` needs \"schema_version\": \"2.0\"; run `expert-cli migrate`".into());
+                    self.at(
+                        m,
+                        "base_models",
+                        "E_SCHEMA_FIELD_MISMATCH",
+                        "`base_models` needs \"schema_version\": \"2.0\"; run `expert-cli migrate`"
+                            .into(),
+                    );
                     return;
                 }
                 match one {
                     None => self.missing(root, "base_model", "an object naming the base model"),
-                    Some(bm) if bm.members().is_none() => self.at(bm, "base_model", "E_TYPE", format!("`base_model` must be an object, not {}", bm.kind())),
+                    Some(bm) if bm.members().is_none() => self.at(
+                        bm,
+                        "base_model",
+                        "E_TYPE",
+                        format!("`base_model` must be an object, not {}", bm.kind()),
+                    ),
                     Some(bm) => {
                         if let Some("") = self.string(bm, "name", "base_model.name", true) {
-                            self.at(bm.get("name").unwrap(), "base_model.name", "E_EMPTY", "the base model name must not be empty".into());
+                            self.at(
+                                bm.get("name").unwrap(),
+                                "base_model.name",
+                                "E_EMPTY",
+                                "the base model name must not be empty".into(),
+                            );
                         }
                     }
                 }
                 match self.array(root, "adapters", "adapters") {
-                    None if root.get("adapters").is_none() => self.missing(root, "adapters", "a non-empty array of adapters"),
-                    Some([]) => self.at(root.get("adapters").unwrap(), "adapters", "E_NO_ADAPTERS", "`adapters` must not be empty".into()),
+                    None if root.get("adapters").is_none() => {
+                        self.missing(root, "adapters", "a non-empty array of adapters")
+                    }
+                    Some([]) => self.at(
+                        root.get("adapters").unwrap(),
+                        "adapters",
+                        "E_NO_ADAPTERS",
+                        "`adapters` must not be empty".into(),
+                    ),
                     _ => {}
                 }
             }
             SchemaVersion::V2 => {
                 if let Some(bm) = one {
-                    self.at(bm, "base_model", "E_SCHEMA_FIELD_MISMATCH", "schema 2.0 uses `base_models` (an array), not `base_model`".into());
+                    self.at(
+                        bm,
+                        "base_model",
+                        "E_SCHEMA_FIELD_MISMATCH",
+                        "schema 2.0 uses `base_models` (an array), not `base_model`".into(),
+                    );
                     return;
                 }
                 if let Some(a) = root.get("adapters") {
@@ -273,17 +429,32 @@ impl Checker<'_> {
                     return;
                 };
                 if models.is_empty() {
-                    self.at(many.unwrap(), "base_models", "E_NO_BASE_MODELS", "`base_models` must not be empty".into());
+                    self.at(
+                        many.unwrap(),
+                        "base_models",
+                        "E_NO_BASE_MODELS",
+                        "`base_models` must not be empty".into(),
+                    );
                 }
                 let mut seen: Vec<(String, usize)> = Vec::new();
                 for (i, bm) in models.iter().enumerate() {
                     let path = index_path("base_models", i);
                     if bm.members().is_none() {
-                        self.at(bm, &path, "E_TYPE", format!("`{path}` must be an object, not {}", bm.kind()));
+                        self.at(
+                            bm,
+                            &path,
+                            "E_TYPE",
+                            format!("`{path}` must be an object, not {}", bm.kind()),
+                        );
                         continue;
                     }
                     match self.string(bm, "name", &format!("{path}.name"), true) {
-                        Some("") => self.at(bm.get("name").unwrap(), &format!("{path}.name"), "E_EMPTY", "the base model name must not be empty".into()),
+                        Some("") => self.at(
+                            bm.get("name").unwrap(),
+                            &format!("{path}.name"),
+                            "E_EMPTY",
+                            "the base model name must not be empty".into(),
+                        ),
                         Some(name) => {
                             let key = normalized_model_key(name);
                             if let Some((_, j)) = seen.iter().find(|(k, _)| *k == key) {
@@ -295,8 +466,15 @@ impl Checker<'_> {
                     }
                     let ap = format!("{path}.adapters");
                     match self.array(bm, "adapters", &ap) {
-                        None if bm.get("adapters").is_none() => self.missing(bm, &ap, "a non-empty array of adapters"),
-                        Some([]) => self.at(bm.get("adapters").unwrap(), &ap, "E_NO_ADAPTERS", format!("`{ap}` must not be empty")),
+                        None if bm.get("adapters").is_none() => {
+                            self.missing(bm, &ap, "a non-empty array of adapters")
+                        }
+                        Some([]) => self.at(
+                            bm.get("adapters").unwrap(),
+                            &ap,
+                            "E_NO_ADAPTERS",
+                            format!("`{ap}` must not be empty"),
+                        ),
                         _ => {}
                     }
                 }
@@ -319,30 +497,63 @@ impl Checker<'_> {
             for (j, a) in model.adapters.iter().enumerate() {
                 let path = index_path(&adapters_base, j);
                 if a.members().is_none() {
-                    self.at(a, &path, "E_TYPE", format!("`{path}` must be an object, not {}", a.kind()));
+                    self.at(
+                        a,
+                        &path,
+                        "E_TYPE",
+                        format!("`{path}` must be an object, not {}", a.kind()),
+                    );
                     continue;
                 }
                 let ty = self.string(a, "type", &format!("{path}.type"), true);
                 if let Some(ty) = ty {
                     if !KNOWN_ADAPTERS.contains(&ty.to_ascii_lowercase().as_str()) {
-                        self.warn(a.get("type").unwrap(), &format!("{path}.type"), "W_ADAPTER_TYPE_UNKNOWN", format!("adapter type {ty:?} is not one of {}", KNOWN_ADAPTERS.join(", ")));
+                        self.warn(
+                            a.get("type").unwrap(),
+                            &format!("{path}.type"),
+                            "W_ADAPTER_TYPE_UNKNOWN",
+                            format!(
+                                "adapter type {ty:?} is not one of {}",
+                                KNOWN_ADAPTERS.join(", ")
+                            ),
+                        );
                     }
                 }
-                let lora = ty.is_some_and(|t| LORA_FAMILY.contains(&t.to_ascii_lowercase().as_str()));
+                let lora =
+                    ty.is_some_and(|t| LORA_FAMILY.contains(&t.to_ascii_lowercase().as_str()));
                 if lora && a.get("r").is_none() {
-                    self.at(a, &format!("{path}.r"), "E_ADAPTER_RANK_MISSING", format!("{} adapters need a rank `r`", ty.unwrap()));
+                    self.at(
+                        a,
+                        &format!("{path}.r"),
+                        "E_ADAPTER_RANK_MISSING",
+                        format!("{} adapters need a rank `r`", ty.unwrap()),
+                    );
                 }
                 if lora && a.get("alpha").is_none() {
-                    self.at(a, &format!("{path}.alpha"), "E_ADAPTER_ALPHA_MISSING", format!("{} adapters need `alpha`", ty.unwrap()));
+                    self.at(
+                        a,
+                        &format!("{path}.alpha"),
+                        "E_ADAPTER_ALPHA_MISSING",
+                        format!("{} adapters need `alpha`", ty.unwrap()),
+                    );
                 }
                 self.positive(a, "r", &format!("{path}.r"), "E_RANK", "the rank `r`");
                 self.positive(a, "alpha", &format!("{path}.alpha"), "E_ALPHA", "`alpha`");
                 match self.array(a, "target_modules", &format!("{path}.target_modules")) {
-                    None if a.get("target_modules").is_none() => self.missing(a, &format!("{path}.target_modules"), "the modules the adapter patches"),
+                    None if a.get("target_modules").is_none() => self.missing(
+                        a,
+                        &format!("{path}.target_modules"),
+                        "the modules the adapter patches",
+                    ),
                     Some(items) => {
                         for (k, m) in items.iter().enumerate() {
                             if m.as_str().is_none() {
-                                self.at(m, &index_path(&format!("{path}.target_modules"), k), "E_TYPE", "target modules must be strings".into());
+                                self.at(
+                                    m,
+                                    &index_path(&format!("{path}.target_modules"), k),
+                                    "E_TYPE",
+                                    "target modules must be strings".into(),
+                                );
                             }
                         }
                     }
@@ -350,17 +561,31 @@ impl Checker<'_> {
                 }
                 if let Some(n) = a.get("size_bytes") {
                     if n.as_u64().is_none() {
-                        self.at(n, &format!("{path}.size_bytes"), "E_TYPE", "`size_bytes` must be a non-negative integer (0 means not set)".into());
+                        self.at(
+                            n,
+                            &format!("{path}.size_bytes"),
+                            "E_TYPE",
+                            "`size_bytes` must be a non-negative integer (0 means not set)".into(),
+                        );
                     }
                 }
                 self.sha256_field(a, &format!("{path}.sha256"));
                 if let Some(p) = a.get("path") {
                     let pp = format!("{path}.path");
                     if p.as_str().is_none() {
-                        self.at(p, &pp, "E_TYPE", format!("`{pp}` must be a string, not {}", p.kind()));
+                        self.at(
+                            p,
+                            &pp,
+                            "E_TYPE",
+                            format!("`{pp}` must be a string, not {}", p.kind()),
+                        );
                     } else {
                         self.safe_path(p, &pp);
-                        let norm = p.as_str().unwrap().trim_start_matches("weights/").to_string();
+                        let norm = p
+                            .as_str()
+                            .unwrap()
+                            .trim_start_matches("weights/")
+                            .to_string();
                         if let Some((_, other)) = weight_paths.iter().find(|(w, _)| *w == norm) {
                             self.at(p, &pp, "E_DUPLICATE_WEIGHT_PATH", format!("{pp} points at the same weights as {other}; each model needs its own"));
                         }
@@ -386,19 +611,47 @@ impl Checker<'_> {
         if let Some(training) = root.get("training") {
             if let Some(config) = training.get("config") {
                 for key in ["epochs", "num_epochs"] {
-                    self.positive(config, key, &format!("training.config.{key}"), "E_EPOCHS", "the number of epochs");
+                    self.positive(
+                        config,
+                        key,
+                        &format!("training.config.{key}"),
+                        "E_EPOCHS",
+                        "the number of epochs",
+                    );
                 }
-                self.positive(config, "learning_rate", "training.config.learning_rate", "E_LEARNING_RATE", "the learning rate");
+                self.positive(
+                    config,
+                    "learning_rate",
+                    "training.config.learning_rate",
+                    "E_LEARNING_RATE",
+                    "the learning rate",
+                );
                 self.positive(config, "rank", "training.config.rank", "E_RANK", "the rank");
             }
-            if let Some(c) = self.string(training, "packaging_checkpoint", "training.packaging_checkpoint", false) {
+            if let Some(c) = self.string(
+                training,
+                "packaging_checkpoint",
+                "training.packaging_checkpoint",
+                false,
+            ) {
                 if !is_safe_component(c) {
                     self.at(training.get("packaging_checkpoint").unwrap(), "training.packaging_checkpoint", "E_UNSAFE_NAME", format!("checkpoint {c:?} must be a single directory name such as \"final\" or \"checkpoint-500\""));
                 }
             }
             if let Some(decoding) = training.get("decoding") {
-                if self.string(decoding, "grammar_file", "training.decoding.grammar_file", false).is_some() {
-                    self.safe_path(decoding.get("grammar_file").unwrap(), "training.decoding.grammar_file");
+                if self
+                    .string(
+                        decoding,
+                        "grammar_file",
+                        "training.decoding.grammar_file",
+                        false,
+                    )
+                    .is_some()
+                {
+                    self.safe_path(
+                        decoding.get("grammar_file").unwrap(),
+                        "training.decoding.grammar_file",
+                    );
                 }
             }
         }
@@ -406,8 +659,16 @@ impl Checker<'_> {
             for (i, sp) in prompts.iter().enumerate() {
                 let path = index_path("soft_prompts", i);
                 if sp.members().is_none() {
-                    self.at(sp, &path, "E_TYPE", format!("`{path}` must be an object, not {}", sp.kind()));
-                } else if self.string(sp, "path", &format!("{path}.path"), true).is_some() {
+                    self.at(
+                        sp,
+                        &path,
+                        "E_TYPE",
+                        format!("`{path}` must be an object, not {}", sp.kind()),
+                    );
+                } else if self
+                    .string(sp, "path", &format!("{path}.path"), true)
+                    .is_some()
+                {
                     self.safe_path(sp.get("path").unwrap(), &format!("{path}.path"));
                 }
             }
@@ -415,10 +676,20 @@ impl Checker<'_> {
         if let Some(constraints) = root.get("constraints") {
             for key in ["requires", "incompatible_with"] {
                 let path = format!("constraints.{key}");
-                for (i, dep) in self.array(constraints, key, &path).unwrap_or(&[]).iter().enumerate() {
+                for (i, dep) in self
+                    .array(constraints, key, &path)
+                    .unwrap_or(&[])
+                    .iter()
+                    .enumerate()
+                {
                     let dp = index_path(&path, i);
                     match dep.as_str() {
-                        None => self.at(dep, &dp, "E_TYPE", "dependencies are strings such as \"expert-json@>=0.4\"".into()),
+                        None => self.at(
+                            dep,
+                            &dp,
+                            "E_TYPE",
+                            "dependencies are strings such as \"expert-json@>=0.4\"".into(),
+                        ),
                         Some(s) => {
                             if crate::deps::parse_requirement(s).is_err() {
                                 self.at(dep, &dp, "E_DEPENDENCY_SPEC", format!("{s:?} is not NAME or NAME@VERSION-RANGE (e.g. \"expert-json@>=0.4.0\")"));
@@ -433,12 +704,22 @@ impl Checker<'_> {
     /// Directory checks: declared files exist; set sizes and hashes match.
     fn files(&mut self, root: &Node, schema: SchemaVersion, files: &dyn ExpertFiles) {
         let mut declared: Vec<(&Node, String)> = Vec::new();
-        for (i, sp) in root.get("soft_prompts").and_then(Node::items).unwrap_or(&[]).iter().enumerate() {
+        for (i, sp) in root
+            .get("soft_prompts")
+            .and_then(Node::items)
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
             if let Some(p) = sp.get("path") {
                 declared.push((p, format!("{}.path", index_path("soft_prompts", i))));
             }
         }
-        if let Some(g) = root.get("training").and_then(|t| t.get("decoding")).and_then(|d| d.get("grammar_file")) {
+        if let Some(g) = root
+            .get("training")
+            .and_then(|t| t.get("decoding"))
+            .and_then(|d| d.get("grammar_file"))
+        {
             declared.push((g, "training.decoding.grammar_file".into()));
         }
         for (node, path) in declared {
@@ -448,7 +729,12 @@ impl Checker<'_> {
             }
             match files.kind(p) {
                 Ok(FileKind::File { .. }) => {}
-                Ok(_) => self.at(node, &path, "E_FILE_MISSING", format!("{p}: declared by `{path}` but not found in the expert directory")),
+                Ok(_) => self.at(
+                    node,
+                    &path,
+                    "E_FILE_MISSING",
+                    format!("{p}: declared by `{path}` but not found in the expert directory"),
+                ),
                 Err(e) => self.at(node, &path, "E_FILE_UNREADABLE", format!("{p}: {e}")),
             }
         }
@@ -463,20 +749,50 @@ impl Checker<'_> {
                     Ok(w) => w,
                     Err(e) => {
                         let explicit = a.get("path").is_some();
-                        let sev = if explicit { Severity::Error } else { Severity::Warning };
-                        let code = if explicit { "E_FILE_MISSING" } else { "W_WEIGHTS_NOT_FOUND" };
+                        let sev = if explicit {
+                            Severity::Error
+                        } else {
+                            Severity::Warning
+                        };
+                        let code = if explicit {
+                            "E_FILE_MISSING"
+                        } else {
+                            "W_WEIGHTS_NOT_FOUND"
+                        };
                         self.push(sev, code, &path, Some(a.span.start), e.to_string());
                         continue;
                     }
                 };
                 let size = a.get("size_bytes").and_then(Node::as_u64).unwrap_or(0);
                 if size != 0 && size != weights.weight_size {
-                    self.at(a.get("size_bytes").unwrap(), &format!("{path}.size_bytes"), "E_FILE_SIZE_MISMATCH", format!("{} is {} bytes, but `size_bytes` says {size}", weights.weight_file, weights.weight_size));
+                    self.at(
+                        a.get("size_bytes").unwrap(),
+                        &format!("{path}.size_bytes"),
+                        "E_FILE_SIZE_MISMATCH",
+                        format!(
+                            "{} is {} bytes, but `size_bytes` says {size}",
+                            weights.weight_file, weights.weight_size
+                        ),
+                    );
                 }
-                if let Some(want) = a.get("sha256").and_then(Node::as_str).and_then(hex::decode32) {
+                if let Some(want) = a
+                    .get("sha256")
+                    .and_then(Node::as_str)
+                    .and_then(hex::decode32)
+                {
                     match files.sha256(&weights.weight_file) {
                         Ok(got) if got == want => {}
-                        Ok(got) => self.at(a.get("sha256").unwrap(), &format!("{path}.sha256"), "E_FILE_HASH_MISMATCH", format!("{} has SHA-256 {}, but `sha256` says {}", weights.weight_file, hex::encode(&got), hex::encode(&want))),
+                        Ok(got) => self.at(
+                            a.get("sha256").unwrap(),
+                            &format!("{path}.sha256"),
+                            "E_FILE_HASH_MISMATCH",
+                            format!(
+                                "{} has SHA-256 {}, but `sha256` says {}",
+                                weights.weight_file,
+                                hex::encode(&got),
+                                hex::encode(&want)
+                            ),
+                        ),
                         Err(e) => self.at(a, &path, "E_FILE_UNREADABLE", e),
                     }
                 }

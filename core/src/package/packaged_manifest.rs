@@ -22,7 +22,11 @@ pub fn packaged_manifest(manifest: &Manifest, plan: &Plan, weight_sha256: &[u8; 
     match manifest.schema {
         SchemaVersion::V1 => fill(root.get_mut("adapters")),
         SchemaVersion::V2 => {
-            if let Some(Node { value: Value::Array(models), .. }) = root.get_mut("base_models") {
+            if let Some(Node {
+                value: Value::Array(models),
+                ..
+            }) = root.get_mut("base_models")
+            {
                 let mut selected = models.swap_remove(plan.model_index);
                 fill(selected.get_mut("adapters"));
                 *models = vec![selected];

@@ -60,25 +60,48 @@ fn basename(p: &str) -> &str {
     p.rsplit('/').next().unwrap_or(p)
 }
 
-pub fn plan(files: &dyn ExpertFiles, manifest: &Manifest, model_index: usize, opts: &PlanOptions) -> Result<Plan, PlanError> {
+pub fn plan(
+    files: &dyn ExpertFiles,
+    manifest: &Manifest,
+    model_index: usize,
+    opts: &PlanOptions,
+) -> Result<Plan, PlanError> {
     let models = manifest.models();
-    let model = models
-        .get(model_index)
-        .ok_or_else(|| PlanError::new("E_MODEL_NOT_FOUND", format!("no base model #{model_index}")))?;
+    let model = models.get(model_index).ok_or_else(|| {
+        PlanError::new("E_MODEL_NOT_FOUND", format!("no base model #{model_index}"))
+    })?;
     let adapter = match model.adapters {
         [one] => one,
         many => {
             return Err(PlanError::new(
                 "E_UNSUPPORTED",
-                format!("{} declares {} adapters; packaging supports exactly one adapter per base model", model.name, many.len()),
+                format!(
+                "{} declares {} adapters; packaging supports exactly one adapter per base model",
+                model.name,
+                many.len()
+            ),
             ))
         }
     };
-    let weights = resolve_weights(files, &manifest.root, model, adapter, opts.checkpoint.as_deref())?;
+    let weights = resolve_weights(
+        files,
+        &manifest.root,
+        model,
+        adapter,
+        opts.checkpoint.as_deref(),
+    )?;
     let mut out = Planned::default();
     let weight_archive_path = basename(&weights.weight_file).to_string();
-    out.add(&weight_archive_path, &weights.weight_file, weights.weight_size)?;
-    let prefix = if weights.dir.is_empty() { String::new() } else { format!("{}/", weights.dir) };
+    out.add(
+        &weight_archive_path,
+        &weights.weight_file,
+        weights.weight_size,
+    )?;
+    let prefix = if weights.dir.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", weights.dir)
+    };
     for name in ADAPTER_FILES {
         let source = format!("{prefix}{name}");
         match files.kind(&source).map_err(io)? {
@@ -91,12 +114,22 @@ pub fn plan(files: &dyn ExpertFiles, manifest: &Manifest, model_index: usize, op
     }
 
     let root = &manifest.root;
-    for (i, sp) in root.get("soft_prompts").and_then(Node::items).unwrap_or(&[]).iter().enumerate() {
+    for (i, sp) in root
+        .get("soft_prompts")
+        .and_then(Node::items)
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
         if let Some(p) = sp.get("path").and_then(Node::as_str) {
             out.declared(files, p, &format!("soft_prompts[{i}].path"))?;
         }
     }
-    let grammar = root.get("training").and_then(|t| t.get("decoding")).and_then(|d| d.get("grammar_file")).and_then(Node::as_str);
+    let grammar = root
+        .get("training")
+        .and_then(|t| t.get("decoding"))
+        .and_then(|d| d.get("grammar_file"))
+        .and_then(Node::as_str);
     match grammar {
         Some(g) => out.declared(files, g, "training.decoding.grammar_file")?,
         None => out.optional(files, "grammar.gbnf")?,
@@ -106,7 +139,8 @@ pub fn plan(files: &dyn ExpertFiles, manifest: &Manifest, model_index: usize, op
     if opts.include_tests {
         out.tree(files, "tests")?;
     }
-    out.files.sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
+    out.files
+        .sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
     Ok(Plan {
         model_index,
         model_name: model.name.to_string(),
@@ -124,22 +158,38 @@ struct Planned {
 impl Planned {
     fn add(&mut self, archive_path: &str, source: &str, size: u64) -> Result<(), PlanError> {
         if let Err(p) = check_relative_path(archive_path) {
-            return Err(PlanError::new(p.code(), format!("{archive_path:?}: {}", p.describe())));
+            return Err(PlanError::new(
+                p.code(),
+                format!("{archive_path:?}: {}", p.describe()),
+            ));
         }
         if archive_path.len() > MAX_ENTRY_NAME {
-            return Err(PlanError::new("E_PATH_TOO_LONG", format!("{archive_path}: archive paths are limited to {MAX_ENTRY_NAME} bytes")));
+            return Err(PlanError::new(
+                "E_PATH_TOO_LONG",
+                format!("{archive_path}: archive paths are limited to {MAX_ENTRY_NAME} bytes"),
+            ));
         }
         if RESERVED.contains(&archive_path) {
-            return Err(PlanError::new("E_RESERVED_PATH", format!("{source}: {archive_path} is reserved for the package itself")));
+            return Err(PlanError::new(
+                "E_RESERVED_PATH",
+                format!("{source}: {archive_path} is reserved for the package itself"),
+            ));
         }
         let folded = archive_path.to_lowercase();
-        if let Some(other) = self.files.iter().find(|f| f.archive_path.to_lowercase() == folded) {
+        if let Some(other) = self
+            .files
+            .iter()
+            .find(|f| f.archive_path.to_lowercase() == folded)
+        {
             if other.source == source {
                 return Ok(());
             }
             return Err(PlanError::new(
                 "E_DUPLICATE_ENTRY",
-                format!("{source} and {} would both be stored as {archive_path}", other.source),
+                format!(
+                    "{source} and {} would both be stored as {archive_path}",
+                    other.source
+                ),
             ));
         }
         self.files.push(PlannedFile {
@@ -153,11 +203,17 @@ impl Planned {
     /// A file the manifest declares: it must exist, and keeps its path.
     fn declared(&mut self, files: &dyn ExpertFiles, p: &str, field: &str) -> Result<(), PlanError> {
         if let Err(problem) = check_relative_path(p) {
-            return Err(PlanError::new(problem.code(), format!("{field} = {p:?}: {}", problem.describe())));
+            return Err(PlanError::new(
+                problem.code(),
+                format!("{field} = {p:?}: {}", problem.describe()),
+            ));
         }
         match files.kind(p).map_err(io)? {
             FileKind::File { size } => self.add(p, p, size),
-            _ => Err(PlanError::new("E_FILE_MISSING", format!("{p}: declared by {field} but not found in the expert directory"))),
+            _ => Err(PlanError::new(
+                "E_FILE_MISSING",
+                format!("{p}: declared by {field} but not found in the expert directory"),
+            )),
         }
     }
 

@@ -65,11 +65,20 @@ pub fn resolve_weights(
     let slugs = weights_dir_slugs(model.name);
     let mut searched = Vec::new();
 
-    let explicit = checkpoint.map(|c| (c, "--checkpoint")).or(configured.map(|c| (c, "training.packaging_checkpoint")));
+    let explicit = checkpoint
+        .map(|c| (c, "--checkpoint"))
+        .or(configured.map(|c| (c, "training.packaging_checkpoint")));
     if let Some((name, source)) = explicit {
-        let name = if name.bytes().all(|b| b.is_ascii_digit()) { format!("checkpoint-{name}") } else { name.to_string() };
+        let name = if name.bytes().all(|b| b.is_ascii_digit()) {
+            format!("checkpoint-{name}")
+        } else {
+            name.to_string()
+        };
         if check_relative_path(&name).is_err() || name.contains('/') {
-            return Err(PlanError::new("E_UNSAFE_NAME", format!("checkpoint {name:?} from {source} must be one directory name")));
+            return Err(PlanError::new(
+                "E_UNSAFE_NAME",
+                format!("checkpoint {name:?} from {source} must be one directory name"),
+            ));
         }
         for slug in &slugs {
             let dir = format!("weights/{slug}/{name}");
@@ -78,17 +87,27 @@ pub fn resolve_weights(
             }
             searched.push(dir);
         }
-        return Err(not_found(model.name, &format!("checkpoint {name:?} (from {source})"), &searched));
+        return Err(not_found(
+            model.name,
+            &format!("checkpoint {name:?} (from {source})"),
+            &searched,
+        ));
     }
 
     if let Some(p) = adapter.get("path").and_then(Node::as_str) {
         if let Err(problem) = check_relative_path(p) {
-            return Err(PlanError::new(problem.code(), format!("adapter path {p:?}: {}", problem.describe())));
+            return Err(PlanError::new(
+                problem.code(),
+                format!("adapter path {p:?}: {}", problem.describe()),
+            ));
         }
         for candidate in [p.to_string(), format!("weights/{p}")] {
             match files.kind(&candidate).map_err(io)? {
                 FileKind::File { size } => {
-                    let dir = candidate.rsplit_once('/').map_or("", |(d, _)| d).to_string();
+                    let dir = candidate
+                        .rsplit_once('/')
+                        .map_or("", |(d, _)| d)
+                        .to_string();
                     return Ok(Weights {
                         dir,
                         weight_file: candidate,
@@ -104,7 +123,11 @@ pub fn resolve_weights(
             }
             searched.push(candidate);
         }
-        return Err(not_found(model.name, &format!("adapter path {p:?}"), &searched));
+        return Err(not_found(
+            model.name,
+            &format!("adapter path {p:?}"),
+            &searched,
+        ));
     }
 
     for name in ["final", "adapter"] {
@@ -116,7 +139,11 @@ pub fn resolve_weights(
             searched.push(dir);
         }
     }
-    Err(not_found(model.name, "the default checkpoints final and adapter", &searched))
+    Err(not_found(
+        model.name,
+        "the default checkpoints final and adapter",
+        &searched,
+    ))
 }
 
 fn not_found(model: &str, what: &str, searched: &[String]) -> PlanError {

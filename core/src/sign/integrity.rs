@@ -23,7 +23,15 @@ pub fn integrity_node(key: &SecretKey, claims: &Claims) -> (Node, String) {
     let files = Node::object(
         files
             .iter()
-            .map(|f| (f.path.as_str(), Node::object(vec![("size", Node::uint(f.size)), ("sha256", Node::string(&hex::encode(&f.sha256)))])))
+            .map(|f| {
+                (
+                    f.path.as_str(),
+                    Node::object(vec![
+                        ("size", Node::uint(f.size)),
+                        ("sha256", Node::string(&hex::encode(&f.sha256))),
+                    ]),
+                )
+            })
             .collect(),
     );
     let node = Node::object(vec![
@@ -33,7 +41,10 @@ pub fn integrity_node(key: &SecretKey, claims: &Claims) -> (Node, String) {
         ("key_id", Node::string(&claims.key_id)),
         ("publisher", Node::string(&claims.publisher)),
         ("created_at", Node::string(&claims.created_at)),
-        ("manifest_sha256", Node::string(&hex::encode(&claims.manifest_sha256))),
+        (
+            "manifest_sha256",
+            Node::string(&hex::encode(&claims.manifest_sha256)),
+        ),
         ("files", files),
         ("signature", Node::string(&signature)),
     ]);

@@ -8,13 +8,17 @@ use sha2::{Digest, Sha256};
 
 /// DER of `PrivateKeyInfo { version 0, AlgorithmIdentifier { id-Ed25519 },
 /// OCTET STRING { OCTET STRING (32 bytes) } }` up to the seed.
-const PKCS8_V1_PREFIX: [u8; 16] = [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
+const PKCS8_V1_PREFIX: [u8; 16] = [
+    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
+];
 
 fn base64(data: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for c in data.chunks(3) {
-        let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
         for i in 0..4 {
             if i <= c.len() {
                 out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
@@ -49,11 +53,15 @@ impl SecretKey {
         if let Ok(seed) = <[u8; 32]>::try_from(bytes) {
             return Ok(Self::from_seed(&seed));
         }
-        let text = std::str::from_utf8(bytes).map_err(|_| KeyError("the key file is neither PKCS#8 PEM nor a raw 32-byte Ed25519 key".into()))?;
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            KeyError("the key file is neither PKCS#8 PEM nor a raw 32-byte Ed25519 key".into())
+        })?;
         if !text.contains("-----BEGIN PRIVATE KEY-----") {
             return Err(KeyError("the key file is neither PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) nor a raw 32-byte Ed25519 key".into()));
         }
-        SigningKey::from_pkcs8_pem(text.trim()).map(SecretKey).map_err(|e| KeyError(format!("not an Ed25519 PKCS#8 key: {e}")))
+        SigningKey::from_pkcs8_pem(text.trim())
+            .map(SecretKey)
+            .map_err(|e| KeyError(format!("not an Ed25519 PKCS#8 key: {e}")))
     }
 
     /// PKCS#8 v1 (RFC 8410), the form `openssl genpkey -algorithm ed25519`
@@ -61,7 +69,10 @@ impl SecretKey {
     pub fn to_pkcs8_pem(&self) -> String {
         let mut der = PKCS8_V1_PREFIX.to_vec();
         der.extend_from_slice(self.0.as_bytes());
-        format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", base64(&der))
+        format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
+            base64(&der)
+        )
     }
 
     pub fn public(&self) -> PublicKey {
@@ -80,11 +91,21 @@ impl PublicKey {
     /// `ed25519:<64 hex>`; surrounding whitespace is ignored.
     pub fn parse(s: &str) -> Result<Self, KeyError> {
         let s = s.trim();
-        let hex_part = s.strip_prefix("ed25519:").ok_or_else(|| KeyError(format!("{s:?} is not a public key of the form ed25519:<64 hex digits>")))?;
-        let raw = hex::decode32(hex_part).ok_or_else(|| KeyError("the public key must be 64 hex digits after ed25519:".into()))?;
-        let key = VerifyingKey::from_bytes(&raw).map_err(|_| KeyError("the bytes are not a valid Ed25519 public key".into()))?;
+        let hex_part = s.strip_prefix("ed25519:").ok_or_else(|| {
+            KeyError(format!(
+                "{s:?} is not a public key of the form ed25519:<64 hex digits>"
+            ))
+        })?;
+        let raw = hex::decode32(hex_part).ok_or_else(|| {
+            KeyError("the public key must be 64 hex digits after ed25519:".into())
+        })?;
+        let key = VerifyingKey::from_bytes(&raw)
+            .map_err(|_| KeyError("the bytes are not a valid Ed25519 public key".into()))?;
         if key.is_weak() {
-            return Err(KeyError("the public key is a small-order point, which any signature can match; refusing it".into()));
+            return Err(KeyError(
+                "the public key is a small-order point, which any signature can match; refusing it"
+                    .into(),
+            ));
         }
         Ok(PublicKey(key))
     }
@@ -120,14 +141,20 @@ mod tests {
         let k = SecretKey::from_seed(&[7; 32]);
         let pem = k.to_pkcs8_pem();
         assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
-        assert_eq!(SecretKey::parse(pem.as_bytes()).unwrap().public(), k.public());
+        assert_eq!(
+            SecretKey::parse(pem.as_bytes()).unwrap().public(),
+            k.public()
+        );
         assert_eq!(SecretKey::parse(&[7; 32]).unwrap().public(), k.public());
         let pk = k.public();
         assert_eq!(PublicKey::parse(&pk.to_string()).unwrap(), pk);
         assert_eq!(pk.key_id().len(), 16);
         assert!(PublicKey::parse("abcd").is_err());
         let identity = format!("ed25519:01{}", "0".repeat(62));
-        assert!(PublicKey::parse(&identity).is_err(), "small-order keys are refused");
+        assert!(
+            PublicKey::parse(&identity).is_err(),
+            "small-order keys are refused"
+        );
         assert!(SecretKey::parse(b"hello").is_err());
     }
 

@@ -10,7 +10,12 @@ use crate::archive::EntryRecord;
 use crate::json::Node;
 use crate::util::hex;
 
-pub(super) fn verify(mut v: Verdict, i: &Node, sig_file: &[u8], records: &[EntryRecord]) -> Verdict {
+pub(super) fn verify(
+    mut v: Verdict,
+    i: &Node,
+    sig_file: &[u8],
+    records: &[EntryRecord],
+) -> Verdict {
     let bad = |v: Verdict, code: &str, msg: &str| -> Verdict {
         let mut v = v;
         v.problems.push(super::Problem {
@@ -20,46 +25,96 @@ pub(super) fn verify(mut v: Verdict, i: &Node, sig_file: &[u8], records: &[Entry
         v.status = Status::Invalid;
         v
     };
-    let Some(pubkey) = i.get("pubkey").and_then(Node::as_str).and_then(|p| PublicKey::parse(p).ok()) else {
-        return bad(v, "E_INTEGRITY_PUBKEY", "legacy integrity.pubkey is missing or not ed25519:<hex>");
+    let Some(pubkey) = i
+        .get("pubkey")
+        .and_then(Node::as_str)
+        .and_then(|p| PublicKey::parse(p).ok())
+    else {
+        return bad(
+            v,
+            "E_INTEGRITY_PUBKEY",
+            "legacy integrity.pubkey is missing or not ed25519:<hex>",
+        );
     };
     v.key_id = Some(pubkey.key_id());
-    v.publisher = i.get("publisher").and_then(Node::as_str).map(str::to_string);
+    v.publisher = i
+        .get("publisher")
+        .and_then(Node::as_str)
+        .map(str::to_string);
     let sig_text = String::from_utf8_lossy(sig_file).trim().to_string();
     let Some(signature) = hex::decode::<64>(&sig_text) else {
-        return bad(v, "E_INTEGRITY_FIELD", "legacy signature.sig is not 128 hex digits");
+        return bad(
+            v,
+            "E_INTEGRITY_FIELD",
+            "legacy signature.sig is not 128 hex digits",
+        );
     };
     if let Some(s) = i.get("signature").and_then(Node::as_str) {
         if s != sig_text {
-            return bad(v, "E_SIGNATURE_FILE_MISMATCH", "signature.sig does not equal integrity.signature (swapped or edited)");
+            return bad(
+                v,
+                "E_SIGNATURE_FILE_MISMATCH",
+                "signature.sig does not equal integrity.signature (swapped or edited)",
+            );
         }
     }
     let Some(members) = i.get("files").and_then(Node::members) else {
-        return bad(v, "E_INTEGRITY_FIELD", "legacy integrity.files must be an object of path: hex");
+        return bad(
+            v,
+            "E_INTEGRITY_FIELD",
+            "legacy integrity.files must be an object of path: hex",
+        );
     };
     let mut lines = Vec::new();
     for m in members {
         let Some(h) = m.value.as_str() else {
-            return bad(v, "E_INTEGRITY_FIELD", "legacy integrity.files values must be hex strings");
+            return bad(
+                v,
+                "E_INTEGRITY_FIELD",
+                "legacy integrity.files values must be hex strings",
+            );
         };
         lines.push(format!("{}:{}", m.key.value, h));
     }
     lines.sort();
     if !pubkey.verify(lines.join("\n").as_bytes(), &signature) {
-        return bad(v, "E_SIGNATURE_INVALID", "the legacy Ed25519 signature over integrity.files does not verify");
+        return bad(
+            v,
+            "E_SIGNATURE_INVALID",
+            "the legacy Ed25519 signature over integrity.files does not verify",
+        );
     }
-    for r in records.iter().filter(|r| r.path != "manifest.json" && r.path != "signature.sig") {
-        let listed = members.iter().find(|m| m.key.value == r.path).and_then(|m| m.value.as_str());
+    for r in records
+        .iter()
+        .filter(|r| r.path != "manifest.json" && r.path != "signature.sig")
+    {
+        let listed = members
+            .iter()
+            .find(|m| m.key.value == r.path)
+            .and_then(|m| m.value.as_str());
         let problem = match listed {
-            None => Some(("E_FILE_UNLISTED", format!("{} is not covered by the legacy signature", r.path))),
-            Some(h) if !h.eq_ignore_ascii_case(&hex::encode(&r.sha256)) => Some(("E_FILE_HASH_MISMATCH", format!("{}: SHA-256 {}, but the legacy signature says {h}", r.path, hex::encode(&r.sha256)))),
+            None => Some((
+                "E_FILE_UNLISTED",
+                format!("{} is not covered by the legacy signature", r.path),
+            )),
+            Some(h) if !h.eq_ignore_ascii_case(&hex::encode(&r.sha256)) => Some((
+                "E_FILE_HASH_MISMATCH",
+                format!(
+                    "{}: SHA-256 {}, but the legacy signature says {h}",
+                    r.path,
+                    hex::encode(&r.sha256)
+                ),
+            )),
             Some(_) => None,
         };
         if let Some((code, msg)) = problem {
             if let Some(f) = v.files.iter_mut().find(|f| f.path == r.path) {
                 f.ok = false;
             }
-            v.problems.push(super::Problem { code: code.into(), message: msg });
+            v.problems.push(super::Problem {
+                code: code.into(),
+                message: msg,
+            });
         }
     }
     if !v.problems.is_empty() {

@@ -36,17 +36,30 @@ pub fn signed_message(claims: &Claims) -> Vec<u8> {
     files.sort_by(|a, b| a.path.as_bytes().cmp(b.path.as_bytes()));
     let files = files
         .iter()
-        .map(|f| Node::object(vec![("path", Node::string(&f.path)), ("size", Node::uint(f.size)), ("sha256", Node::string(&hex::encode(&f.sha256)))]))
+        .map(|f| {
+            Node::object(vec![
+                ("path", Node::string(&f.path)),
+                ("size", Node::uint(f.size)),
+                ("sha256", Node::string(&hex::encode(&f.sha256))),
+            ])
+        })
         .collect();
     let payload = Node::object(vec![
         ("scheme", Node::string(SCHEME)),
         ("key_id", Node::string(&claims.key_id)),
         ("publisher", Node::string(&claims.publisher)),
         ("created_at", Node::string(&claims.created_at)),
-        ("manifest_sha256", Node::string(&hex::encode(&claims.manifest_sha256))),
+        (
+            "manifest_sha256",
+            Node::string(&hex::encode(&claims.manifest_sha256)),
+        ),
         ("files", Node::new(Value::Array(files))),
     ]);
     let mut out = DOMAIN.to_vec();
-    out.extend_from_slice(canonicalize(&payload).expect("only safe integers").as_bytes());
+    out.extend_from_slice(
+        canonicalize(&payload)
+            .expect("only safe integers")
+            .as_bytes(),
+    );
     out
 }

@@ -153,7 +153,12 @@ impl PackageVerifier {
 }
 
 /// The verdict over a finished read.
-pub fn verify_package(records: Result<Vec<EntryRecord>, ArchiveError>, small: SmallFiles, trusted: &[PublicKey], limits: &Limits) -> Verdict {
+pub fn verify_package(
+    records: Result<Vec<EntryRecord>, ArchiveError>,
+    small: SmallFiles,
+    trusted: &[PublicKey],
+    limits: &Limits,
+) -> Verdict {
     let mut v = Verdict {
         status: Status::Invalid,
         name: None,
@@ -181,7 +186,9 @@ pub fn verify_package(records: Result<Vec<EntryRecord>, ArchiveError>, small: Sm
         return v.invalid("E_MANIFEST_MISSING", "the package has no manifest.json");
     };
     let report = validate(&manifest, limits);
-    let root = json::parse(&manifest, limits.max_depth).ok().map(|p| p.root);
+    let root = json::parse(&manifest, limits.max_depth)
+        .ok()
+        .map(|p| p.root);
     if let Some(root) = &root {
         let s = |n: Option<&Node>| n.and_then(Node::as_str).map(str::to_string);
         v.name = s(root.get("name"));
@@ -195,8 +202,16 @@ pub fn verify_package(records: Result<Vec<EntryRecord>, ArchiveError>, small: Sm
     }
     if !report.valid {
         v.mark("manifest.json", false);
-        for d in report.diagnostics.iter().filter(|d| d.severity == Severity::Error) {
-            let at = if d.path.is_empty() { String::new() } else { format!("{}: ", d.path) };
+        for d in report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+        {
+            let at = if d.path.is_empty() {
+                String::new()
+            } else {
+                format!("{}: ", d.path)
+            };
             v.problem(d.code, format!("manifest.json: {at}{}", d.message));
         }
         v.status = Status::Invalid;
@@ -208,42 +223,93 @@ pub fn verify_package(records: Result<Vec<EntryRecord>, ArchiveError>, small: Sm
             v.status = Status::Unsigned;
             v
         }
-        (Some(_), None) => v.invalid("E_SIGNATURE_FILE_MISSING", "the manifest has an integrity section but signature.sig is missing (deleted?)"),
-        (None, Some(_)) => v.invalid("E_INTEGRITY_MISSING", "signature.sig is present but the manifest has no integrity section"),
-        (Some(i), Some(sig)) if i.get("scheme").is_some() => current(v, &root, i, &sig, &records, trusted),
+        (Some(_), None) => v.invalid(
+            "E_SIGNATURE_FILE_MISSING",
+            "the manifest has an integrity section but signature.sig is missing (deleted?)",
+        ),
+        (None, Some(_)) => v.invalid(
+            "E_INTEGRITY_MISSING",
+            "signature.sig is present but the manifest has no integrity section",
+        ),
+        (Some(i), Some(sig)) if i.get("scheme").is_some() => {
+            current(v, &root, i, &sig, &records, trusted)
+        }
         (Some(i), Some(sig)) => legacy::verify(v, i, &sig, &records),
     }
 }
 
 fn field<'a>(i: &'a Node, key: &str) -> Result<&'a str, (&'static str, String)> {
-    i.get(key).and_then(Node::as_str).ok_or(("E_INTEGRITY_FIELD", format!("integrity.{key} is missing or not a string")))
+    i.get(key).and_then(Node::as_str).ok_or((
+        "E_INTEGRITY_FIELD",
+        format!("integrity.{key} is missing or not a string"),
+    ))
 }
 
-fn current(mut v: Verdict, root: &Node, i: &Node, sig_file: &[u8], records: &[EntryRecord], trusted: &[PublicKey]) -> Verdict {
+fn current(
+    mut v: Verdict,
+    root: &Node,
+    i: &Node,
+    sig_file: &[u8],
+    records: &[EntryRecord],
+    trusted: &[PublicKey],
+) -> Verdict {
     let parsed = (|| {
         let scheme = field(i, "scheme")?;
         if scheme != SCHEME {
-            return Err(("E_INTEGRITY_SCHEME", format!("unknown signature scheme {scheme:?}; this verifier knows {SCHEME}")));
+            return Err((
+                "E_INTEGRITY_SCHEME",
+                format!("unknown signature scheme {scheme:?}; this verifier knows {SCHEME}"),
+            ));
         }
         if field(i, "signature_algorithm")? != "ed25519" {
-            return Err(("E_INTEGRITY_ALGORITHM", "integrity.signature_algorithm must be \"ed25519\"".to_string()));
+            return Err((
+                "E_INTEGRITY_ALGORITHM",
+                "integrity.signature_algorithm must be \"ed25519\"".to_string(),
+            ));
         }
-        let pubkey = PublicKey::parse(field(i, "pubkey")?).map_err(|e| ("E_INTEGRITY_PUBKEY", format!("integrity.pubkey: {e}")))?;
+        let pubkey = PublicKey::parse(field(i, "pubkey")?)
+            .map_err(|e| ("E_INTEGRITY_PUBKEY", format!("integrity.pubkey: {e}")))?;
         let key_id = field(i, "key_id")?;
         if key_id != pubkey.key_id() {
-            return Err(("E_KEY_ID_MISMATCH", format!("integrity.key_id {key_id} does not belong to integrity.pubkey (its ID is {})", pubkey.key_id())));
+            return Err((
+                "E_KEY_ID_MISMATCH",
+                format!(
+                    "integrity.key_id {key_id} does not belong to integrity.pubkey (its ID is {})",
+                    pubkey.key_id()
+                ),
+            ));
         }
         let signature_hex = field(i, "signature")?;
-        let signature = hex::decode::<64>(signature_hex).ok_or(("E_INTEGRITY_FIELD", "integrity.signature must be 128 hex digits".to_string()))?;
-        let manifest_sha256 = hex::decode32(field(i, "manifest_sha256")?).ok_or(("E_INTEGRITY_FIELD", "integrity.manifest_sha256 must be 64 hex digits".to_string()))?;
+        let signature = hex::decode::<64>(signature_hex).ok_or((
+            "E_INTEGRITY_FIELD",
+            "integrity.signature must be 128 hex digits".to_string(),
+        ))?;
+        let manifest_sha256 = hex::decode32(field(i, "manifest_sha256")?).ok_or((
+            "E_INTEGRITY_FIELD",
+            "integrity.manifest_sha256 must be 64 hex digits".to_string(),
+        ))?;
         let mut files = Vec::new();
-        for m in i.get("files").and_then(Node::members).ok_or(("E_INTEGRITY_FIELD", "integrity.files must be an object".to_string()))? {
+        for m in i.get("files").and_then(Node::members).ok_or((
+            "E_INTEGRITY_FIELD",
+            "integrity.files must be an object".to_string(),
+        ))? {
             let size = m.value.get("size").and_then(Node::as_u64);
-            let sha = m.value.get("sha256").and_then(Node::as_str).and_then(hex::decode32);
+            let sha = m
+                .value
+                .get("sha256")
+                .and_then(Node::as_str)
+                .and_then(hex::decode32);
             let (Some(size), Some(sha256)) = (size, sha) else {
-                return Err(("E_INTEGRITY_FIELD", format!("integrity.files[{:?}] needs size and sha256", m.key.value)));
+                return Err((
+                    "E_INTEGRITY_FIELD",
+                    format!("integrity.files[{:?}] needs size and sha256", m.key.value),
+                ));
             };
-            files.push(SignedFile { path: m.key.value.clone(), size, sha256 });
+            files.push(SignedFile {
+                path: m.key.value.clone(),
+                size,
+                sha256,
+            });
         }
         let claims = Claims {
             key_id: key_id.to_string(),
@@ -263,13 +329,19 @@ fn current(mut v: Verdict, root: &Node, i: &Node, sig_file: &[u8], records: &[En
 
     if sig_file != signature_hex.as_bytes() {
         v.mark("signature.sig", false);
-        return v.invalid("E_SIGNATURE_FILE_MISMATCH", "signature.sig does not equal integrity.signature (swapped or edited)");
+        return v.invalid(
+            "E_SIGNATURE_FILE_MISMATCH",
+            "signature.sig does not equal integrity.signature (swapped or edited)",
+        );
     }
     if manifest_digest(root) != Some(claims.manifest_sha256) {
         v.mark("manifest.json", false);
         return v.invalid("E_MANIFEST_DIGEST_MISMATCH", "manifest.json was changed after signing (its canonical SHA-256 differs from integrity.manifest_sha256)");
     }
-    let actual: Vec<&EntryRecord> = records.iter().filter(|r| r.path != "manifest.json" && r.path != "signature.sig").collect();
+    let actual: Vec<&EntryRecord> = records
+        .iter()
+        .filter(|r| r.path != "manifest.json" && r.path != "signature.sig")
+        .collect();
     let mut problems: Vec<(&str, String, String)> = Vec::new();
     let mut renamed_from: Vec<&str> = Vec::new();
     for r in &actual {
@@ -288,7 +360,14 @@ fn current(mut v: Verdict, root: &Node, i: &Node, sig_file: &[u8], records: &[En
     }
     for f in &claims.files {
         if !actual.iter().any(|r| r.path == f.path) && !renamed_from.contains(&f.path.as_str()) {
-            problems.push(("E_FILE_MISSING", f.path.clone(), format!("{} is covered by the signature but missing from the package (removed?)", f.path)));
+            problems.push((
+                "E_FILE_MISSING",
+                f.path.clone(),
+                format!(
+                    "{} is covered by the signature but missing from the package (removed?)",
+                    f.path
+                ),
+            ));
         }
     }
     if !problems.is_empty() {
@@ -303,6 +382,10 @@ fn current(mut v: Verdict, root: &Node, i: &Node, sig_file: &[u8], records: &[En
         v.mark("signature.sig", false);
         return v.invalid("E_SIGNATURE_INVALID", "the Ed25519 signature does not match the signed claims (integrity was edited or the signature forged)");
     }
-    v.status = if trusted.contains(&pubkey) { Status::Verified } else { Status::ValidUntrusted };
+    v.status = if trusted.contains(&pubkey) {
+        Status::Verified
+    } else {
+        Status::ValidUntrusted
+    };
     v
 }
