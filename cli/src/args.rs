@@ -30,6 +30,18 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Show a package's manifest summary and files (no trust judgement).
     Inspect(InspectArgs),
+    /// Install experts from git, a directory, file:// or a .expert file.
+    Install(InstallArgs),
+    /// List installed experts (or detected base models with --models).
+    List(ListArgs),
+    /// Remove an installed expert (all versions, or NAME@VERSION).
+    Uninstall(UninstallArgs),
+    /// Re-fetch an installed expert's source (newest tag for git tags).
+    Update(UpdateArgs),
+    /// Show the base models found on this machine.
+    Models(JsonArgs),
+    /// Fingerprint a base model directory (config.json + safetensors headers).
+    Fingerprint(FingerprintArgs),
     /// Manage trusted publisher keys.
     #[command(subcommand)]
     Trust(TrustCommand),
@@ -94,9 +106,98 @@ pub struct PackageArgs {
     /// Include the tests/ directory
     #[arg(long)]
     pub include_tests: bool,
+    /// Record this base model directory's fingerprint in the package (one model only)
+    #[arg(long, value_name = "DIR")]
+    pub base_model_dir: Option<PathBuf>,
     /// Show what would go in; write nothing
     #[arg(long)]
     pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct PolicyArgs {
+    /// Install packages without a signature
+    #[arg(long)]
+    pub allow_unsigned: bool,
+    /// Install packages signed by a key you have not trusted (pins the key to the expert)
+    #[arg(long)]
+    pub allow_untrusted: bool,
+    /// Install packages signed with upstream's legacy scheme (manifest not covered)
+    #[arg(long)]
+    pub allow_legacy: bool,
+    /// Install an older version over a newer one
+    #[arg(long)]
+    pub allow_downgrade: bool,
+    /// Accept a package whose key differs from the key pinned for its name
+    #[arg(long)]
+    pub repin: bool,
+    /// Install even if the base-model fingerprint differs
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct InstallArgs {
+    /// git+URL[#ref], file://PATH, an expert directory or a .expert file; several are installed in dependency order
+    #[arg(required = true)]
+    pub sources: Vec<String>,
+    /// Base model variant to install (name, last segment or slug)
+    #[arg(long)]
+    pub base_model: Option<String>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// List detected base models instead
+    #[arg(long)]
+    pub models: bool,
+    /// Show sources, keys and verdicts
+    #[arg(short, long)]
+    pub verbose: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct UninstallArgs {
+    /// NAME or NAME@VERSION
+    pub name: String,
+    /// Also remove base models in $EXPERT_HOME/models that no installed expert uses
+    #[arg(long)]
+    pub cleanup: bool,
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub yes: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct UpdateArgs {
+    pub name: String,
+    #[arg(long)]
+    pub base_model: Option<String>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct JsonArgs {
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct FingerprintArgs {
+    pub model_dir: PathBuf,
     #[arg(long)]
     pub json: bool,
 }
@@ -184,6 +285,12 @@ impl Command {
                 | TrustCommand::List { json }
                 | TrustCommand::Remove { json, .. },
             ) => *json,
+            Command::Install(a) => a.json,
+            Command::List(a) => a.json,
+            Command::Uninstall(a) => a.json,
+            Command::Update(a) => a.json,
+            Command::Models(a) => a.json,
+            Command::Fingerprint(a) => a.json,
             Command::Migrate(_) | Command::Completions { .. } => false,
         }
     }

@@ -5,7 +5,6 @@ use std::fmt;
 
 /// Exit codes (SPEC §9, docs/CLI.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[allow(dead_code)] // 3 and 4 belong to install (documented now, used there)
 pub enum Exit {
     Ok = 0,
     General = 1,
@@ -21,16 +20,20 @@ pub enum Exit {
 #[derive(Debug)]
 pub struct CliError {
     pub exit: Exit,
-    pub code: &'static str,
+    pub code: std::borrow::Cow<'static, str>,
     pub message: String,
     pub hint: Option<String>,
 }
 
 impl CliError {
-    pub fn new(exit: Exit, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(
+        exit: Exit,
+        code: impl Into<std::borrow::Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
         CliError {
             exit,
-            code,
+            code: code.into(),
             message: message.into(),
             hint: None,
         }

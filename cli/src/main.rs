@@ -5,8 +5,14 @@ mod args;
 mod atomic;
 mod cmd;
 mod error;
+mod fault;
 mod fs_source;
 mod home;
+mod install;
+mod models;
+mod registry;
+mod source;
+mod staging;
 mod term;
 mod trust_store;
 
@@ -39,6 +45,12 @@ fn main() {
         args::Command::Verify(a) => cmd::verify::run(a),
         args::Command::Inspect(a) => cmd::inspect::run(a),
         args::Command::Trust(c) => cmd::trust::run(c),
+        args::Command::Install(a) => cmd::install::run(a),
+        args::Command::List(a) => cmd::list::run(a),
+        args::Command::Uninstall(a) => cmd::uninstall::run(a),
+        args::Command::Update(a) => cmd::install::update(a),
+        args::Command::Models(a) => cmd::list::models(a.json),
+        args::Command::Fingerprint(a) => cmd::list::fingerprint(a),
         args::Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -29,6 +29,8 @@ pub struct BuildOptions<'a> {
     /// Entry mtime (seconds since the epoch).
     pub mtime: u64,
     pub signer: Option<Signer<'a>>,
+    /// Base-model fingerprint to record in the packaged manifest.
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,7 +136,7 @@ pub fn build_package(
         .position(|f| f.archive_path == weight.archive_path)
         .unwrap()]
     .unwrap();
-    let mut root = packaged_manifest(manifest, &plan, &weight_sha);
+    let mut root = packaged_manifest(manifest, &plan, &weight_sha, opts.fingerprint.as_deref());
     let mut files: Vec<SignedFile> = plan
         .files
         .iter()

@@ -8,6 +8,7 @@ pub mod archive;
 pub mod build;
 pub mod deps;
 pub mod files;
+pub mod fingerprint;
 pub mod inspect;
 pub mod json;
 pub mod limits;

@@ -1,9 +1,12 @@
 pub mod inspect;
+pub mod install;
 pub mod keygen;
+pub mod list;
 pub mod migrate;
 pub mod package;
 pub mod sign;
 pub mod trust;
+pub mod uninstall;
 pub mod validate;
 pub mod verify;
 

@@ -174,6 +174,18 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
         })
         .unwrap_or_else(|| "unknown".into());
     let created_at = rfc3339_utc(signing_time()?);
+    let fingerprint = match &a.base_model_dir {
+        Some(_) if indices.len() > 1 => {
+            return Err(CliError::new(
+                Exit::Usage,
+                "E_USAGE",
+                "--base-model-dir describes one base model; use it with --model",
+            )
+            .hint("package each model separately with its own --base-model-dir"))
+        }
+        Some(dir) => Some(crate::models::fingerprint_dir(dir)?),
+        None => None,
+    };
     let build = BuildOptions {
         plan: opts.clone(),
         mtime: entry_mtime()?,
@@ -182,6 +194,7 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
             publisher: publisher.clone(),
             created_at: created_at.clone(),
         }),
+        fingerprint,
     };
     if !out_dir.as_os_str().is_empty() && a.output.is_none() {
         std::fs::create_dir_all(&out_dir).map_err(|e| CliError::io(&out_dir, e))?;

@@ -1,0 +1,191 @@
+//! `install SOURCE...` and `update NAME`.
+
+use crate::args::{InstallArgs, PolicyArgs, UpdateArgs};
+use crate::error::{CliError, Exit, Result};
+use crate::install::{install, prepare, Installed, Policy, Prepared};
+use crate::registry::Registry;
+use crate::source::{self, Source};
+use crate::term::Style;
+use expert_core::deps::parse_requirement;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Out {
+    installed: Vec<Installed>,
+    warnings: Vec<String>,
+}
+
+fn policy(p: &PolicyArgs) -> Policy {
+    Policy {
+        allow_unsigned: p.allow_unsigned,
+        allow_untrusted: p.allow_untrusted,
+        allow_legacy: p.allow_legacy,
+        allow_downgrade: p.allow_downgrade,
+        force: p.force,
+        repin: p.repin,
+    }
+}
+
+/// Orders prepared packages so each comes after the ones it requires;
+/// a cycle is an error that names it.
+fn dependency_order(items: Vec<Prepared>) -> Result<Vec<Prepared>> {
+    let names: Vec<String> = items.iter().map(|p| p.candidate.name.clone()).collect();
+    let deps: Vec<Vec<usize>> = items
+        .iter()
+        .map(|p| {
+            p.candidate
+                .requires
+                .iter()
+                .filter_map(|r| parse_requirement(r).ok())
+                .filter_map(|r| names.iter().position(|n| *n == r.name))
+                .collect()
+        })
+        .collect();
+    let mut state = vec![0u8; items.len()];
+    let mut order = Vec::new();
+    fn visit(
+        i: usize,
+        deps: &[Vec<usize>],
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+        path: &mut Vec<usize>,
+        names: &[String],
+    ) -> Result<()> {
+        match state[i] {
+            2 => return Ok(()),
+            1 => {
+                let start = path.iter().position(|&p| p == i).unwrap_or(0);
+                let cycle: Vec<&str> = path[start..]
+                    .iter()
+                    .chain(std::iter::once(&i))
+                    .map(|&k| names[k].as_str())
+                    .collect();
+                return Err(CliError::new(
+                    Exit::MissingDependency,
+                    "E_DEPENDENCY_CYCLE",
+                    format!("dependency cycle: {}", cycle.join(" → ")),
+                ));
+            }
+            _ => {}
+        }
+        state[i] = 1;
+        path.push(i);
+        for &d in &deps[i] {
+            visit(d, deps, state, order, path, names)?;
+        }
+        path.pop();
+        state[i] = 2;
+        order.push(i);
+        Ok(())
+    }
+    for i in 0..items.len() {
+        visit(i, &deps, &mut state, &mut order, &mut Vec::new(), &names)?;
+    }
+    let mut slots: Vec<Option<Prepared>> = items.into_iter().map(Some).collect();
+    Ok(order
+        .into_iter()
+        .map(|i| slots[i].take().expect("each once"))
+        .collect())
+}
+
+fn report(out: &Out, json: bool) {
+    if json {
+        super::print_json(out);
+        return;
+    }
+    let s = Style::stderr();
+    for w in &out.warnings {
+        eprintln!("{} {w}", s.yellow("warning:"));
+    }
+    for i in &out.installed {
+        println!(
+            "{} {} {} for {} → {} ({}{})",
+            s.green("installed"),
+            i.name,
+            i.version,
+            i.base_model,
+            i.path,
+            i.status,
+            i.key_id
+                .as_deref()
+                .map(|k| format!(", key {k}"))
+                .unwrap_or_default()
+        );
+    }
+}
+
+pub fn run(a: InstallArgs) -> Result<Exit> {
+    let local = crate::models::detect();
+    let mut warnings = Vec::new();
+    let prepared = a
+        .sources
+        .iter()
+        .map(|s| prepare(s, a.base_model.as_deref(), &local, &mut warnings))
+        .collect::<Result<Vec<_>>>()?;
+    let policy = policy(&a.policy);
+    let mut out = Out {
+        installed: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for p in dependency_order(prepared)? {
+        out.installed
+            .push(install(&p, &policy, &local, &mut warnings)?);
+    }
+    out.warnings = warnings;
+    report(&out, a.json);
+    Ok(Exit::Ok)
+}
+
+pub fn update(a: UpdateArgs) -> Result<Exit> {
+    let reg = Registry::load()?;
+    let rec = reg.find(&a.name).ok_or_else(|| {
+        CliError::new(
+            Exit::General,
+            "E_NOT_INSTALLED",
+            format!("{} is not installed", a.name),
+        )
+        .hint("see `expert-cli list`")
+    })?;
+    let current = rec
+        .versions
+        .first()
+        .expect("records are never empty")
+        .clone();
+    let source_text = match source::parse(&current.source)? {
+        Source::Git {
+            url,
+            reference: Some(r),
+        } if semver::Version::parse(r.trim_start_matches('v')).is_ok() => {
+            match source::highest_tag(&url)? {
+                Some(tag) => format!("git+{url}#{tag}"),
+                None => current.source.clone(),
+            }
+        }
+        _ => current.source.clone(),
+    };
+    let local = crate::models::detect();
+    let mut warnings = Vec::new();
+    let base_model = a.base_model.clone().unwrap_or(current.base_model.clone());
+    let p = prepare(&source_text, Some(&base_model), &local, &mut warnings)?;
+    if p.candidate.version == current.version
+        && crate::registry::semver_cmp(&p.candidate.version, &current.version).is_eq()
+    {
+        if a.json {
+            super::print_json(
+                &serde_json::json!({"installed": [], "up_to_date": true, "version": current.version, "warnings": warnings}),
+            );
+        } else {
+            println!("{} {} is up to date", a.name, current.version);
+        }
+        return Ok(Exit::Ok);
+    }
+    let installed = install(&p, &policy(&a.policy), &local, &mut warnings)?;
+    report(
+        &Out {
+            installed: vec![installed],
+            warnings,
+        },
+        a.json,
+    );
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,81 @@
+//! `list`, `models` and `fingerprint`.
+
+use crate::args::{FingerprintArgs, ListArgs};
+use crate::error::{Exit, Result};
+use crate::registry::Registry;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Row {
+    name: String,
+    version: String,
+    base_model: String,
+    path: String,
+    source: String,
+    key_id: Option<String>,
+}
+
+pub fn run(a: ListArgs) -> Result<Exit> {
+    if a.models {
+        return models(a.json);
+    }
+    let reg = Registry::load()?;
+    let rows: Vec<Row> = reg
+        .experts
+        .iter()
+        .flat_map(|r| {
+            r.versions.iter().map(move |v| Row {
+                name: r.name.clone(),
+                version: v.version.clone(),
+                base_model: v.base_model.clone(),
+                path: v.path.display().to_string(),
+                source: v.source.clone(),
+                key_id: v.key_id.clone(),
+            })
+        })
+        .collect();
+    if a.json {
+        super::print_json(&serde_json::json!({ "experts": rows }));
+    } else if rows.is_empty() {
+        println!("no experts installed; try `expert-cli install git+https://…#tag`");
+    } else {
+        for r in rows {
+            println!("{} {}  ({})", r.name, r.version, r.base_model);
+            if a.verbose {
+                println!(
+                    "    path   {}\n    source {}\n    key    {}",
+                    r.path,
+                    r.source,
+                    r.key_id.as_deref().unwrap_or("unsigned")
+                );
+            }
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+pub fn models(json: bool) -> Result<Exit> {
+    let found = crate::models::detect();
+    if json {
+        super::print_json(&serde_json::json!({ "models": found }));
+    } else if found.is_empty() {
+        println!("no base models found in $EXPERT_HOME/models, ./models, $EXPERT_MODELS_PATH or the Hugging Face cache");
+    } else {
+        for m in found {
+            println!("{}  {}  ({})", m.name, m.path, m.source);
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+pub fn fingerprint(a: FingerprintArgs) -> Result<Exit> {
+    let fp = crate::models::fingerprint_dir(&a.model_dir)?;
+    if a.json {
+        super::print_json(
+            &serde_json::json!({ "path": a.model_dir.display().to_string(), "fingerprint": fp }),
+        );
+    } else {
+        println!("{fp}");
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,579 @@
+//! Installing a package: verify first, apply the trust, pin, compatibility
+//! and dependency policy, extract through the strict reader into staging,
+//! then rename into place and record it, under the registry lock. A crash
+//! at any point leaves either the old state or the new one; the next run
+//! sweeps what a crash left behind.
+
+use crate::cmd::verify::verify_file;
+use crate::error::{CliError, Exit, Result};
+use crate::fault;
+use crate::models::{fingerprint_dir, matching, LocalModel};
+use crate::registry::{semver_cmp, Registry, VersionEntry};
+use crate::source::{self, Candidate, Fetched};
+use crate::staging::{self, ScratchDir};
+use crate::trust_store::TrustStore;
+use expert_core::archive::{ArchiveError, ArchiveReader, EntrySink};
+use expert_core::deps::parse_requirement;
+use expert_core::sign::{PublicKey, Status};
+use expert_core::util::hex;
+use expert_core::Limits;
+use serde::Serialize;
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub allow_unsigned: bool,
+    pub allow_untrusted: bool,
+    pub allow_legacy: bool,
+    pub allow_downgrade: bool,
+    pub force: bool,
+    pub repin: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Installed {
+    pub name: String,
+    pub version: String,
+    pub base_model: String,
+    pub path: String,
+    pub source: String,
+    pub key_id: Option<String>,
+    pub status: String,
+}
+
+/// A source resolved to one package file.
+pub struct Prepared {
+    pub package: PathBuf,
+    pub source: String,
+    pub candidate: Candidate,
+    _fetched: Fetched,
+    _built: Option<ScratchDir>,
+}
+
+/// Fetches `source` and picks the package to install (SPEC §9 install).
+pub fn prepare(
+    source_text: &str,
+    base_model: Option<&str>,
+    local: &[LocalModel],
+    warnings: &mut Vec<String>,
+) -> Result<Prepared> {
+    let src = source::parse(source_text)?;
+    let fetched = source::fetch(&src)?;
+    let root = fetched.root.clone();
+    if root.is_file() {
+        let candidate = source::read_candidate(&root)?;
+        return Ok(Prepared {
+            package: root,
+            source: source_text.to_string(),
+            candidate,
+            _fetched: fetched,
+            _built: None,
+        });
+    }
+    let packages = source::packages_in(&root)?;
+    let manifest_path = root.join("manifest.json");
+    let root_version = std::fs::read(&manifest_path)
+        .ok()
+        .and_then(|b| expert_core::manifest::Manifest::parse(&b, &Limits::default()).ok())
+        .map(|m| m.version().to_string());
+    if !packages.is_empty() {
+        let all = packages
+            .iter()
+            .map(|p| source::read_candidate(p))
+            .collect::<Result<Vec<_>>>()?;
+        let version = match &root_version {
+            Some(v) => v.clone(),
+            None => all
+                .iter()
+                .map(|c| c.version.clone())
+                .max_by(|a, b| semver_cmp(a, b))
+                .expect("non-empty"),
+        };
+        let same: Vec<&Candidate> = all.iter().filter(|c| c.version == version).collect();
+        if same.is_empty() {
+            return Err(CliError::new(Exit::General, "E_NO_PACKAGE", format!("{source_text}: the manifest says version {version}, but no package of that version is there (found: {})", all.iter().map(|c| format!("{} {}", c.name, c.version)).collect::<Vec<_>>().join(", "))));
+        }
+        let names: Vec<&str> = same.iter().map(|c| c.base_model.as_str()).collect();
+        let i = source::choose_variant(&names, base_model, local, warnings)?;
+        let candidate = same[i].clone();
+        return Ok(Prepared {
+            package: candidate.path.clone(),
+            source: source_text.to_string(),
+            candidate,
+            _fetched: fetched,
+            _built: None,
+        });
+    }
+    if !manifest_path.is_file() {
+        return Err(CliError::new(
+            Exit::General,
+            "E_NO_PACKAGE",
+            format!("{source_text} holds neither .expert packages nor a manifest.json"),
+        ));
+    }
+    // No package: build one locally. It is unsigned by construction.
+    let bytes = std::fs::read(&manifest_path).map_err(|e| CliError::io(&manifest_path, e))?;
+    let manifest =
+        expert_core::manifest::Manifest::parse(&bytes, &Limits::default()).map_err(|_| {
+            CliError::new(
+                Exit::Validation,
+                "E_MANIFEST_INVALID",
+                format!(
+                    "{} is not valid; run `expert-cli validate {}`",
+                    manifest_path.display(),
+                    root.display()
+                ),
+            )
+        })?;
+    let names = manifest.model_names();
+    let i = source::choose_variant(&names, base_model, local, warnings)?;
+    let scratch = ScratchDir::new("build")?;
+    let out = scratch.path.join("local.expert");
+    let opts = expert_core::build::BuildOptions {
+        plan: Default::default(),
+        mtime: expert_core::archive::DEFAULT_MTIME,
+        signer: None,
+        fingerprint: None,
+    };
+    let mut f = File::create(&out).map_err(|e| CliError::io(&out, e))?;
+    expert_core::build::build_package(
+        &crate::fs_source::DirSource::new(&root),
+        &manifest,
+        i,
+        &opts,
+        &mut f,
+        &mut |_| {},
+    )
+    .map_err(|e| {
+        CliError::new(
+            Exit::Packaging,
+            e.code,
+            format!("packaging {source_text} locally: {e}"),
+        )
+    })?;
+    f.sync_all().map_err(|e| CliError::io(&out, e))?;
+    warnings.push(format!(
+        "{source_text} has no .expert package; packaged it locally, so it is unsigned"
+    ));
+    let candidate = source::read_candidate(&out)?;
+    Ok(Prepared {
+        package: out,
+        source: source_text.to_string(),
+        candidate,
+        _fetched: fetched,
+        _built: Some(scratch),
+    })
+}
+
+fn refuse(exit: Exit, code: &'static str, msg: String, hint: &str) -> CliError {
+    CliError::new(exit, code, msg).hint(hint.to_string())
+}
+
+/// Installs one prepared package. `batch` names experts being installed by
+/// the same command (they satisfy each other's dependencies).
+pub fn install(
+    p: &Prepared,
+    policy: &Policy,
+    local: &[LocalModel],
+    warnings: &mut Vec<String>,
+) -> Result<Installed> {
+    reconcile()?;
+    let store = TrustStore::load()?;
+    let trusted: Vec<PublicKey> = store.public_keys();
+    let verdict = verify_file(&p.package, &trusted)?;
+    fault::point("after-verify");
+    let c = &p.candidate;
+    let name = c.name.clone();
+    match verdict.status {
+        Status::Invalid => {
+            let first = verdict.problems.first();
+            let code = first.map(|pr| pr.code.clone()).unwrap_or_else(|| "E_INVALID".into());
+            return Err(CliError::new(Exit::Integrity, code, format!("{}: {}", p.package.display(), first.map(|pr| pr.message.as_str()).unwrap_or("invalid package"))).hint("the package is damaged or tampered with; nothing was installed"));
+        }
+        Status::Unsigned if !policy.allow_unsigned => return Err(refuse(Exit::Untrusted, "E_UNSIGNED", format!("{name} {} is unsigned: nothing proves who made it", c.version), "ask the publisher for a signed package, or pass --allow-unsigned")),
+        Status::Legacy if !policy.allow_legacy => return Err(refuse(Exit::Untrusted, "E_LEGACY", format!("{name} {} uses upstream's legacy signature, which does not cover its manifest", c.version), "ask the publisher to re-sign with `expert-cli sign`, or pass --allow-legacy")),
+        Status::ValidUntrusted if !policy.allow_untrusted => {
+            return Err(refuse(Exit::Untrusted, "E_UNTRUSTED", format!("{name} {} is signed by key {}, which you have not trusted", c.version, verdict.key_id.clone().unwrap_or_default()), "trust the publisher with `expert-cli trust add KEY.pub`, or pass --allow-untrusted to pin this key to this expert"))
+        }
+        _ => {}
+    }
+    if let Some(pinned) = store.pins.get(&name) {
+        if verdict.key_id.as_ref() != Some(pinned) && !policy.repin {
+            return Err(refuse(
+                Exit::Untrusted,
+                "E_KEY_CHANGED",
+                format!(
+                    "{name} is pinned to key {pinned}, but this package is {}",
+                    verdict
+                        .key_id
+                        .as_deref()
+                        .map(|k| format!("signed by key {k}"))
+                        .unwrap_or_else(|| "unsigned".into())
+                ),
+                "if the publisher really changed keys, pass --repin",
+            ));
+        }
+    }
+    let reg = Registry::load()?;
+    check_compatibility(&reg, c, policy, local, warnings)?;
+
+    // Extract through the strict reader into staging.
+    let mut staging = ScratchDir::new(&format!("install-{name}"))?;
+    fault::point("staging-created");
+    let dest = staging.path.join("expert");
+    std::fs::create_dir(&dest).map_err(|e| CliError::io(&dest, e))?;
+    let records = extract(&p.package, &dest)?;
+    let expected: Vec<(String, u64, String)> = verdict
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.size, f.sha256.clone()))
+        .collect();
+    let got: Vec<(String, u64, String)> = records
+        .iter()
+        .map(|r| (r.path.clone(), r.size, hex::encode(&r.sha256)))
+        .collect();
+    if expected != got {
+        return Err(CliError::new(
+            Exit::Integrity,
+            "E_FILE_CHANGED",
+            format!(
+                "{} changed while it was being installed; nothing was installed",
+                p.package.display()
+            ),
+        ));
+    }
+    fault::point("before-commit");
+
+    let package_sha = sha256_file(&p.package)?;
+    let final_dir = crate::registry::home()
+        .join("experts")
+        .join(&name)
+        .join(&c.version);
+    let installed = Registry::transaction(|reg| {
+        let parent = final_dir.parent().expect("has parent");
+        std::fs::create_dir_all(parent).map_err(|e| CliError::io(parent, e))?;
+        let trash = if final_dir.exists() {
+            let t = staging::trash_root();
+            std::fs::create_dir_all(&t).map_err(|e| CliError::io(&t, e))?;
+            let t = t.join(format!("{}-{name}@{}", std::process::id(), c.version));
+            std::fs::rename(&final_dir, &t).map_err(|e| CliError::io(&final_dir, e))?;
+            Some(t)
+        } else {
+            None
+        };
+        std::fs::rename(&dest, &final_dir).map_err(|e| CliError::io(&final_dir, e))?;
+        fault::point("after-rename");
+        reg.put(
+            &name,
+            VersionEntry {
+                version: c.version.clone(),
+                base_model: c.base_model.clone(),
+                path: final_dir.clone(),
+                source: p.source.clone(),
+                installed_at: expert_core::util::rfc3339_utc(
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_secs())
+                        .unwrap_or(0),
+                ),
+                adapters: Vec::new(),
+                capabilities: Vec::new(),
+                dependencies: c
+                    .requires
+                    .iter()
+                    .map(|r| serde_json::json!({"name": r, "version": "*", "optional": false}))
+                    .collect(),
+                incompatible_with: c.incompatible_with.clone(),
+                key_id: verdict.key_id.clone(),
+                status: Some(verdict.status.as_str().to_string()),
+                package_sha256: Some(package_sha.clone()),
+                extra: Default::default(),
+            },
+        );
+        Ok(trash)
+    })?;
+    if let Some(t) = installed {
+        let _ = std::fs::remove_dir_all(t);
+    }
+    staging.disarm();
+    let _ = std::fs::remove_dir_all(&staging.path);
+    if let Some(k) = &verdict.key_id {
+        if verdict.status != Status::Invalid && (store.pins.get(&name) != Some(k)) {
+            TrustStore::update(|s| {
+                s.pins.insert(name.clone(), k.clone());
+                Ok(())
+            })?;
+        }
+    }
+    Ok(Installed {
+        name,
+        version: c.version.clone(),
+        base_model: c.base_model.clone(),
+        path: final_dir.display().to_string(),
+        source: p.source.clone(),
+        key_id: verdict.key_id.clone(),
+        status: verdict.status.as_str().to_string(),
+    })
+}
+
+fn check_compatibility(
+    reg: &Registry,
+    c: &Candidate,
+    policy: &Policy,
+    local: &[LocalModel],
+    warnings: &mut Vec<String>,
+) -> Result<()> {
+    if let Some(rec) = reg.find(&c.name) {
+        if let Some(newest) = rec.versions.first() {
+            if semver_cmp(&newest.version, &c.version).is_gt() && !policy.allow_downgrade {
+                return Err(refuse(
+                    Exit::Compatibility,
+                    "E_DOWNGRADE",
+                    format!(
+                        "{} {} is installed; {} is older",
+                        c.name, newest.version, c.version
+                    ),
+                    "pass --allow-downgrade to install an older version",
+                ));
+            }
+        }
+    }
+    for other in &reg.experts {
+        let Some(v) = other.versions.first() else {
+            continue;
+        };
+        let theirs_block = c
+            .incompatible_with
+            .iter()
+            .filter_map(|s| parse_requirement(s).ok())
+            .any(|r| {
+                r.name == other.name
+                    && r.range.as_ref().is_none_or(|rg| {
+                        semver::Version::parse(&v.version).is_ok_and(|ver| rg.matches(&ver))
+                    })
+            });
+        if theirs_block && other.name != c.name {
+            return Err(refuse(
+                Exit::Compatibility,
+                "E_INCOMPATIBLE",
+                format!(
+                    "{} is incompatible with the installed {} {}",
+                    c.name, other.name, v.version
+                ),
+                "uninstall the other expert first",
+            ));
+        }
+    }
+    for rec in &reg.experts {
+        let Some(v) = rec.versions.first() else {
+            continue;
+        };
+        if rec.name != c.name
+            && v.incompatible_with
+                .iter()
+                .filter_map(|s| parse_requirement(s).ok())
+                .any(|r| r.name == c.name)
+        {
+            return Err(refuse(
+                Exit::Compatibility,
+                "E_INCOMPATIBLE",
+                format!("the installed {} is incompatible with {}", rec.name, c.name),
+                "uninstall the other expert first",
+            ));
+        }
+    }
+    for req in &c.requires {
+        let r = parse_requirement(req)
+            .map_err(|e| CliError::new(Exit::Validation, "E_DEPENDENCY_SPEC", e))?;
+        let ok = reg.find(&r.name).is_some_and(|rec| {
+            rec.versions.iter().any(|v| {
+                r.range.as_ref().is_none_or(|rg| {
+                    semver::Version::parse(&v.version).is_ok_and(|ver| rg.matches(&ver))
+                })
+            })
+        });
+        if !ok {
+            return Err(refuse(
+                Exit::MissingDependency,
+                "E_MISSING_DEPENDENCY",
+                format!("{} requires {req}, which is not installed", c.name),
+                &format!(
+                    "install {} first (or name both sources in one install command)",
+                    r.name
+                ),
+            ));
+        }
+    }
+    let found = matching(local, &c.base_model);
+    if found.is_empty() {
+        warnings.push(format!(
+            "no local base model matches {}; `expert-cli models` lists what was found",
+            c.base_model
+        ));
+    } else if let Some(fp) = &c.fingerprint {
+        let local_fp = fingerprint_dir(Path::new(&found[0].path))?;
+        if &local_fp != fp && !policy.force {
+            return Err(refuse(
+                Exit::Compatibility,
+                "E_FINGERPRINT_MISMATCH",
+                format!(
+                    "{} was built for a base model with fingerprint {fp}, but {} has {local_fp}",
+                    c.name, found[0].path
+                ),
+                "use the matching base model, or pass --force",
+            ));
+        }
+    }
+    Ok(())
+}
+
+struct Extractor<'a> {
+    root: &'a Path,
+    file: Option<File>,
+    wrote_any: bool,
+}
+
+impl EntrySink for Extractor<'_> {
+    fn start(&mut self, path: &str, _size: u64) -> std::result::Result<(), ArchiveError> {
+        // The reader has already refused unsafe paths; join is safe.
+        let p = self.root.join(path);
+        let io = |e: std::io::Error| ArchiveError::new("E_IO", format!("{}: {e}", p.display()));
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        self.file = Some(
+            File::options()
+                .write(true)
+                .create_new(true)
+                .open(&p)
+                .map_err(io)?,
+        );
+        Ok(())
+    }
+
+    fn data(&mut self, chunk: &[u8]) -> std::result::Result<(), ArchiveError> {
+        if self.wrote_any {
+            fault::point("mid-extract");
+        }
+        self.wrote_any = true;
+        self.file
+            .as_mut()
+            .expect("open")
+            .write_all(chunk)
+            .map_err(|e| ArchiveError::new("E_IO", e.to_string()))
+    }
+
+    fn end(&mut self, _: &[u8; 32]) -> std::result::Result<(), ArchiveError> {
+        let f = self.file.take().expect("open");
+        f.sync_all()
+            .map_err(|e| ArchiveError::new("E_IO", e.to_string()))
+    }
+}
+
+fn extract(pkg: &Path, dest: &Path) -> Result<Vec<expert_core::archive::EntryRecord>> {
+    let mut f = File::open(pkg).map_err(|e| CliError::io(pkg, e))?;
+    let mut reader = ArchiveReader::new(Limits::default());
+    let mut sink = Extractor {
+        root: dest,
+        file: None,
+        wrote_any: false,
+    };
+    let mut buf = vec![0u8; 64 << 10];
+    let fail = |e: ArchiveError| {
+        CliError::new(
+            if e.code == "E_IO" {
+                Exit::General
+            } else {
+                Exit::Integrity
+            },
+            "E_EXTRACT",
+            format!("{}: {e}", pkg.display()),
+        )
+    };
+    loop {
+        let n = f.read(&mut buf).map_err(|e| CliError::io(pkg, e))?;
+        if n == 0 {
+            break;
+        }
+        reader.update(&buf[..n], &mut sink).map_err(fail)?;
+    }
+    reader.finish().map_err(fail)
+}
+
+fn sha256_file(p: &Path) -> Result<String> {
+    use sha2::Digest;
+    let mut f = File::open(p).map_err(|e| CliError::io(p, e))?;
+    let mut h = sha2::Sha256::new();
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        let n = f.read(&mut buf).map_err(|e| CliError::io(p, e))?;
+        if n == 0 {
+            return Ok(hex::encode(&h.finalize()));
+        }
+        h.update(&buf[..n]);
+    }
+}
+
+/// Repairs what a crash may have left, under the registry lock: abandoned
+/// staging entries, trash from an interrupted replace (restored if the
+/// registry still points at it), and expert directories the registry does
+/// not know (renamed in, but the registry write never happened).
+pub fn reconcile() -> Result<()> {
+    let _lock = crate::registry::lock()?;
+    staging::sweep_staging();
+    let reg = Registry::load()?;
+    let known = |name: &str, version: &str| {
+        reg.find(name)
+            .is_some_and(|r| r.versions.iter().any(|v| v.version == version))
+    };
+    if let Ok(entries) = std::fs::read_dir(staging::trash_root()) {
+        for e in entries.flatten() {
+            let file = e.file_name().to_string_lossy().to_string();
+            if staging::pid_of(&file).is_some_and(staging::pid_alive) {
+                continue;
+            }
+            let rest = file.split_once('-').map(|(_, r)| r).unwrap_or("");
+            if let Some((name, version)) = rest.split_once('@') {
+                let target = crate::registry::home()
+                    .join("experts")
+                    .join(name)
+                    .join(version);
+                if known(name, version) && !target.exists() {
+                    let _ = std::fs::rename(e.path(), &target);
+                    continue;
+                }
+            }
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+    let experts = crate::registry::home().join("experts");
+    if let Ok(names) = std::fs::read_dir(&experts) {
+        for n in names.flatten() {
+            let name = n.file_name().to_string_lossy().to_string();
+            if let Ok(versions) = std::fs::read_dir(n.path()) {
+                for v in versions.flatten() {
+                    if !known(&name, &v.file_name().to_string_lossy()) {
+                        let _ = std::fs::remove_dir_all(v.path());
+                    }
+                }
+            }
+            let _ = std::fs::remove_dir(n.path());
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(crate::registry::home()) {
+        for e in entries.flatten() {
+            let f = e.file_name().to_string_lossy().to_string();
+            if let Some(pid) = f
+                .rsplit_once(".tmp-")
+                .and_then(|(_, p)| p.parse::<u32>().ok())
+            {
+                if !staging::pid_alive(pid) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+    }
+    Ok(())
+}
