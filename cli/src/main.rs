@@ -10,6 +10,7 @@ mod fs_source;
 mod home;
 mod install;
 mod models;
+mod parallel;
 mod registry;
 mod source;
 mod staging;

@@ -1,7 +1,9 @@
 //! Building a package for one base model, and re-signing an existing one.
 //! The CLI and the npm package both call these, so their bytes agree.
 
-use crate::archive::{ArchiveError, ArchiveReader, EntryRecord, EntrySink, PackageWriter};
+use crate::archive::{
+    ArchiveError, ArchiveReader, BlockPipeline, EntryRecord, EntrySink, PackageWriter, Sequential,
+};
 use crate::files::ExpertFiles;
 use crate::json::{to_pretty, Style};
 use crate::manifest::{package_file_name, Manifest, SchemaVersion};
@@ -118,6 +120,28 @@ pub fn build_package(
     out: &mut dyn Write,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Built, BuildError> {
+    build_package_with(
+        src,
+        manifest,
+        model_index,
+        opts,
+        out,
+        progress,
+        Box::new(Sequential),
+    )
+}
+
+/// `build_package` with deflate blocks compressed by `pipeline`; the bytes
+/// are identical for every pipeline.
+pub fn build_package_with(
+    src: &dyn ExpertSource,
+    manifest: &Manifest,
+    model_index: usize,
+    opts: &BuildOptions<'_>,
+    out: &mut dyn Write,
+    progress: &mut dyn FnMut(u64),
+    pipeline: Box<dyn BlockPipeline>,
+) -> Result<Built, BuildError> {
     let plan = plan(src, manifest, model_index, &opts.plan)?;
     let weight = plan
         .files
@@ -153,7 +177,7 @@ pub fn build_package(
         .map(|s| sign_root(&mut root, s, &files));
     let manifest_text = to_pretty(&root, &manifest.style);
 
-    let mut w = PackageWriter::new(out, opts.mtime).map_err(io)?;
+    let mut w = PackageWriter::with_pipeline(out, opts.mtime, pipeline).map_err(io)?;
     w.append_bytes("manifest.json", manifest_text.as_bytes())
         .map_err(io)?;
     let mut sig_pending = signature.as_deref();
@@ -223,6 +247,27 @@ pub fn resign(
     mtime: u64,
     limits: &Limits,
 ) -> Result<(), BuildError> {
+    resign_with(
+        first,
+        second,
+        out,
+        signer,
+        mtime,
+        limits,
+        Box::new(Sequential),
+    )
+}
+
+/// `resign` with deflate blocks compressed by `pipeline`.
+pub fn resign_with(
+    first: &mut dyn Read,
+    second: &mut dyn Read,
+    out: &mut dyn Write,
+    signer: &Signer<'_>,
+    mtime: u64,
+    limits: &Limits,
+    pipeline: Box<dyn BlockPipeline>,
+) -> Result<(), BuildError> {
     let mut small = SmallFiles::default();
     let records = crate::archive::read_all(first, *limits, &mut small).map_err(read_err)?;
     let manifest_bytes = small.manifest.ok_or(BuildError {
@@ -259,7 +304,7 @@ pub fn resign(
         &Style::detect(&String::from_utf8_lossy(&manifest_bytes)),
     );
 
-    let mut w = PackageWriter::new(out, mtime).map_err(io)?;
+    let mut w = PackageWriter::with_pipeline(out, mtime, pipeline).map_err(io)?;
     w.append_bytes("manifest.json", text.as_bytes())
         .map_err(io)?;
     let mut copier = Copier {

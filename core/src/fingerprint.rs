@@ -24,7 +24,9 @@ impl std::fmt::Display for FingerprintError {
 pub fn header_len(prefix: &[u8; 8]) -> Result<u64, FingerprintError> {
     let n = u64::from_le_bytes(*prefix);
     if n == 0 || n > MAX_HEADER {
-        return Err(FingerprintError(format!("safetensors header length {n} is out of range")));
+        return Err(FingerprintError(format!(
+            "safetensors header length {n} is out of range"
+        )));
     }
     Ok(n)
 }
@@ -39,15 +41,32 @@ pub struct TensorInfo {
 
 /// Parses a safetensors JSON header (without its 8-byte length prefix).
 pub fn parse_header(header: &[u8]) -> Result<Vec<TensorInfo>, FingerprintError> {
-    let root = parse(header, 16).map_err(|e| FingerprintError(format!("safetensors header: {}", e.message)))?.root;
-    let members = root.members().ok_or_else(|| FingerprintError("safetensors header is not an object".into()))?;
+    let root = parse(header, 16)
+        .map_err(|e| FingerprintError(format!("safetensors header: {}", e.message)))?
+        .root;
+    let members = root
+        .members()
+        .ok_or_else(|| FingerprintError("safetensors header is not an object".into()))?;
     let mut out = Vec::new();
     for m in members.iter().filter(|m| m.key.value != "__metadata__") {
         let dtype = m.value.get("dtype").and_then(Node::as_str);
-        let shape: Option<Vec<u64>> = m.value.get("shape").and_then(Node::items).map(|s| s.iter().filter_map(Node::as_u64).collect());
+        let shape: Option<Vec<u64>> = m
+            .value
+            .get("shape")
+            .and_then(Node::items)
+            .map(|s| s.iter().filter_map(Node::as_u64).collect());
         match (dtype, shape) {
-            (Some(d), Some(s)) => out.push(TensorInfo { name: m.key.value.clone(), dtype: d.to_string(), shape: s }),
-            _ => return Err(FingerprintError(format!("tensor {:?} lacks dtype or shape", m.key.value))),
+            (Some(d), Some(s)) => out.push(TensorInfo {
+                name: m.key.value.clone(),
+                dtype: d.to_string(),
+                shape: s,
+            }),
+            _ => {
+                return Err(FingerprintError(format!(
+                    "tensor {:?} lacks dtype or shape",
+                    m.key.value
+                )))
+            }
         }
     }
     Ok(out)
@@ -55,8 +74,13 @@ pub fn parse_header(header: &[u8]) -> Result<Vec<TensorInfo>, FingerprintError> 
 
 /// `sha256:<hex>` over the canonical config and the sorted tensor list.
 /// `headers` pairs each safetensors file name with its JSON header.
-pub fn fingerprint(config_json: &[u8], headers: &[(String, Vec<u8>)]) -> Result<String, FingerprintError> {
-    let config = parse(config_json, 64).map_err(|e| FingerprintError(format!("config.json: {}", e.message)))?.root;
+pub fn fingerprint(
+    config_json: &[u8],
+    headers: &[(String, Vec<u8>)],
+) -> Result<String, FingerprintError> {
+    let config = parse(config_json, 64)
+        .map_err(|e| FingerprintError(format!("config.json: {}", e.message)))?
+        .root;
     let mut tensors = Vec::new();
     for (_, h) in headers {
         tensors.extend(parse_header(h)?);
@@ -65,12 +89,26 @@ pub fn fingerprint(config_json: &[u8], headers: &[(String, Vec<u8>)]) -> Result<
     let list = tensors
         .iter()
         .map(|t| {
-            let shape = Node::new(Value::Array(t.shape.iter().map(|&d| Node::uint(d)).collect()));
-            Node::object(vec![("name", Node::string(&t.name)), ("dtype", Node::string(&t.dtype)), ("shape", shape)])
+            let shape = Node::new(Value::Array(
+                t.shape.iter().map(|&d| Node::uint(d)).collect(),
+            ));
+            Node::object(vec![
+                ("name", Node::string(&t.name)),
+                ("dtype", Node::string(&t.dtype)),
+                ("shape", shape),
+            ])
         })
         .collect();
-    let doc = Node::object(vec![("config", config), ("tensors", Node::new(Value::Array(list)))]);
-    let text = canonicalize(&doc).map_err(|e| FingerprintError(format!("config.json has a number without a canonical form: {}", e.raw)))?;
+    let doc = Node::object(vec![
+        ("config", config),
+        ("tensors", Node::new(Value::Array(list))),
+    ]);
+    let text = canonicalize(&doc).map_err(|e| {
+        FingerprintError(format!(
+            "config.json has a number without a canonical form: {}",
+            e.raw
+        ))
+    })?;
     let mut h = Sha256::new();
     h.update(DOMAIN);
     h.update(text.as_bytes());
@@ -85,13 +123,43 @@ mod tests {
 
     #[test]
     fn depends_on_config_and_shapes_not_on_order_or_offsets() {
-        let fp = fingerprint(br#"{"hidden_size": 1024}"#, &[("m.safetensors".into(), H.to_vec())]).unwrap();
+        let fp = fingerprint(
+            br#"{"hidden_size": 1024}"#,
+            &[("m.safetensors".into(), H.to_vec())],
+        )
+        .unwrap();
         assert!(fp.starts_with("sha256:") && fp.len() == 71);
-        let moved = String::from_utf8(H.to_vec()).unwrap().replace("[0,12]", "[16,28]").replace("[12,28]", "[0,16]");
-        assert_eq!(fp, fingerprint(br#"{ "hidden_size" : 1024 }"#, &[("x.safetensors".into(), moved.into_bytes())]).unwrap());
-        let reshaped = String::from_utf8(H.to_vec()).unwrap().replace("[2,3]", "[3,2]");
-        assert_ne!(fp, fingerprint(br#"{"hidden_size": 1024}"#, &[("m.safetensors".into(), reshaped.into_bytes())]).unwrap());
-        assert_ne!(fp, fingerprint(br#"{"hidden_size": 2048}"#, &[("m.safetensors".into(), H.to_vec())]).unwrap());
+        let moved = String::from_utf8(H.to_vec())
+            .unwrap()
+            .replace("[0,12]", "[16,28]")
+            .replace("[12,28]", "[0,16]");
+        assert_eq!(
+            fp,
+            fingerprint(
+                br#"{ "hidden_size" : 1024 }"#,
+                &[("x.safetensors".into(), moved.into_bytes())]
+            )
+            .unwrap()
+        );
+        let reshaped = String::from_utf8(H.to_vec())
+            .unwrap()
+            .replace("[2,3]", "[3,2]");
+        assert_ne!(
+            fp,
+            fingerprint(
+                br#"{"hidden_size": 1024}"#,
+                &[("m.safetensors".into(), reshaped.into_bytes())]
+            )
+            .unwrap()
+        );
+        assert_ne!(
+            fp,
+            fingerprint(
+                br#"{"hidden_size": 2048}"#,
+                &[("m.safetensors".into(), H.to_vec())]
+            )
+            .unwrap()
+        );
     }
 
     #[test]

@@ -40,6 +40,7 @@ fn vectors() -> Vec<(&'static str, String)> {
         plan: PlanOptions::default(),
         mtime: 1_764_028_800,
         signer: Some(signer),
+        fingerprint: None,
     };
     let mut pkg = Vec::new();
     build_package(&files, &manifest, 0, &opts, &mut pkg, &mut |_| {}).unwrap();

@@ -275,6 +275,7 @@ fn build(files: &MemoryFiles, m: &Manifest, model: usize) -> Vec<u8> {
         plan: PlanOptions::default(),
         mtime: 1_764_028_800,
         signer: None,
+        fingerprint: None,
     };
     build_package(files, m, model, &opts, &mut out, &mut |_| {}).unwrap();
     out

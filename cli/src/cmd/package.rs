@@ -7,7 +7,7 @@ use crate::atomic::AtomicFile;
 use crate::error::{CliError, Exit, Result};
 use crate::fs_source::DirSource;
 use crate::term::{human_size, Progress, Style};
-use expert_core::build::{build_package, dry_run, BuildOptions, Signer};
+use expert_core::build::{build_package_with, dry_run, BuildOptions, Signer};
 use expert_core::manifest::{package_file_name, select_model, Manifest, SchemaVersion};
 use expert_core::package::PlanOptions;
 use expert_core::util::{hex, rfc3339_utc};
@@ -216,8 +216,16 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
         );
         let mut file = AtomicFile::create(&path)?;
         let mut w = HashingWriter::new(file.writer());
-        let built = build_package(&src, &manifest, i, &build, &mut w, &mut |n| progress.add(n))
-            .map_err(|e| build_err(&e, e.code))?;
+        let built = build_package_with(
+            &src,
+            &manifest,
+            i,
+            &build,
+            &mut w,
+            &mut |n| progress.add(n),
+            Box::new(crate::parallel::Threaded::new()),
+        )
+        .map_err(|e| build_err(&e, e.code))?;
         progress.finish();
         let sha = hex::encode(&sha2::Digest::finalize(w.hasher));
         let size = w.len;

@@ -5,7 +5,7 @@ use super::{entry_mtime, load_key, signing_time, write_sidecar, HashingWriter};
 use crate::args::SignArgs;
 use crate::atomic::AtomicFile;
 use crate::error::{CliError, Exit, Result};
-use expert_core::build::{resign, Signer};
+use expert_core::build::{resign_with, Signer};
 use expert_core::util::{hex, rfc3339_utc};
 use expert_core::Limits;
 use std::io::BufReader;
@@ -30,13 +30,14 @@ pub fn run(a: SignArgs) -> Result<Exit> {
     };
     let mut out = AtomicFile::create(&pkg)?;
     let mut w = HashingWriter::new(out.writer());
-    resign(
+    resign_with(
         &mut first,
         &mut second,
         &mut w,
         &signer,
         entry_mtime()?,
         &Limits::default(),
+        Box::new(crate::parallel::Threaded::new()),
     )
     .map_err(|e| {
         let exit = if e.code == "E_IO" || e.code == "E_FILE_CHANGED" {

@@ -1,12 +1,14 @@
 //! The `.expert` archive: ustar inside gzip, written deterministically and
 //! read strictly, both streaming.
 
+mod deflate_block;
 mod error;
 mod gzip_writer;
 mod reader;
 mod tar_header;
 mod writer;
 
+pub use deflate_block::{deflate_block, BlockPipeline, Sequential, BLOCK as DEFLATE_BLOCK};
 pub use error::ArchiveError;
 pub use reader::{read_all, ArchiveReader, EntryRecord, EntrySink, NullSink, ReadAllError};
 pub use writer::PackageWriter;

@@ -16,8 +16,18 @@ pub struct PackageWriter<W: Write> {
 
 impl<W: Write> PackageWriter<W> {
     pub fn new(out: W, mtime: u64) -> io::Result<Self> {
+        Self::with_pipeline(out, mtime, Box::new(super::Sequential))
+    }
+
+    /// A writer whose deflate blocks go through `pipeline` (e.g. threads);
+    /// the bytes are the same as `new`'s.
+    pub fn with_pipeline(
+        out: W,
+        mtime: u64,
+        pipeline: Box<dyn super::BlockPipeline>,
+    ) -> io::Result<Self> {
         Ok(PackageWriter {
-            gz: GzipWriter::new(out)?,
+            gz: GzipWriter::with_pipeline(out, pipeline)?,
             mtime,
             open: None,
         })

@@ -8,7 +8,12 @@ use crate::json::{Node, Value};
 use crate::manifest::{Manifest, SchemaVersion};
 use crate::util::hex;
 
-pub fn packaged_manifest(manifest: &Manifest, plan: &Plan, weight_sha256: &[u8; 32], fingerprint: Option<&str>) -> Node {
+pub fn packaged_manifest(
+    manifest: &Manifest,
+    plan: &Plan,
+    weight_sha256: &[u8; 32],
+    fingerprint: Option<&str>,
+) -> Node {
     let mut root = manifest.root.clone();
     root.remove("integrity");
     let fill = |adapters: Option<&mut Node>| {

@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Benchmarks expert-cli against the plain tools on the same data, in one run,
+# alternating, medians of RUNS (default 3):
+#   package: expert-cli package | tar -czf (gzip -6) | tar -cf - | pigz -1
+#   verify:  expert-cli verify  | tar -xzf + sha256sum | pigz -dc > /dev/null
+#   wasm:    expert-format createVerifier under Node | a pure-JS peer (zlib + @noble/hashes)
+# and peak RSS of each. Prints a markdown table; with WRITE_DOCS=1 also
+# writes docs/BENCHMARKS.md. Usage: scripts/bench.sh [SIZE_MIB]   (default 1024)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE=${1:-1024}
+RUNS=${RUNS:-3}
+W=target/bench
+mkdir -p "$W"
+
+need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }; }
+need pigz pigz
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+
+cargo build --release --locked -p expert-cli >&2
+CLI=$PWD/target/release/expert-cli
+
+# The expert: the multi-model example with a SIZE MiB bf16-like adapter.
+E=$W/expert-$SIZE
+if [ ! -f "$E/.done" ]; then
+  rm -rf "$E" && mkdir -p "$E" && cp -r examples/multi-model-expert/. "$E/"
+  python3 scripts/gen-bench-weights.py "$SIZE" "$E/weights/qwen3-06b/final/adapter_model.safetensors"
+  touch "$E/.done"
+fi
+# What tar packs: the same files expert-cli packages.
+T=$W/tar-input-$SIZE
+rm -rf "$T" && mkdir -p "$T"
+"$CLI" package "$E" --model qwen3-0.6b --dry-run --json >"$W/plan.json"
+python3 - "$E" "$T" "$W/plan.json" <<'PY'
+import json, os, shutil, sys
+e, t, plan = sys.argv[1:]
+for f in json.load(open(plan))["packages"][0]["files"]:
+    dst = os.path.join(t, f["path"]); os.makedirs(os.path.dirname(dst), exist_ok=True)
+    os.link(os.path.join(e, f["source"]), dst)
+PY
+BYTES=$(du -sb --apparent-size "$T" | cut -f1)
+
+# JS peers for the wasm comparison, installed into target/.
+WASM=0
+if [ -f wasm/pkg/index.js ] && command -v node >/dev/null; then
+  if [ ! -d "$W/js/node_modules/@noble/hashes" ]; then
+    mkdir -p "$W/js" && (cd "$W/js" && npm init -y >/dev/null && npm install --silent @noble/hashes@1 >/dev/null)
+  fi
+  WASM=1
+fi
+
+declare -A T_ RSS SIZE_OUT
+sample() { # name, command...
+  local name=$1; shift
+  local log=$W/time.log
+  /usr/bin/time -f "%e %M" -o "$log" "$@" >/dev/null 2>"$W/err.log" || { [ "$name" = ours-verify ] || { cat "$W/err.log" >&2; exit 1; }; }
+  read -r secs kb <"$log"
+  T_[$name]="${T_[$name]:-} $secs"
+  RSS[$name]=$(( ${RSS[$name]:-0} > kb ? ${RSS[$name]:-0} : kb ))
+}
+for _ in $(seq "$RUNS"); do
+  sample ours-package "$CLI" package "$E" --model qwen3-0.6b -o "$W/ours.expert"
+  sample tar-gzip6 sh -c "tar -C '$T' -czf '$W/tar.tgz' ."
+  sample tar-pigz1 sh -c "tar -C '$T' -cf - . | pigz -1 > '$W/pigz.tgz'"
+  sample ours-verify "$CLI" verify "$W/ours.expert"
+  sample tar-x-sha256sum sh -c "rm -rf '$W/x' && mkdir '$W/x' && tar -xzf '$W/ours.expert' -C '$W/x' && find '$W/x' -type f -exec sha256sum {} + >/dev/null"
+  sample pigz-dc sh -c "pigz -dc '$W/ours.expert' >/dev/null"
+  if [ "$WASM" = 1 ]; then
+    sample wasm-verify node scripts/bench/js-verify.mjs wasm "$W/ours.expert"
+    sample js-peer-verify node scripts/bench/js-verify.mjs peer "$W/ours.expert" "$PWD/$W/js"
+  fi
+done
+SIZE_OUT[ours-package]=$(stat -c %s "$W/ours.expert")
+SIZE_OUT[tar-gzip6]=$(stat -c %s "$W/tar.tgz")
+SIZE_OUT[tar-pigz1]=$(stat -c %s "$W/pigz.tgz")
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+declare -A MED
+for k in "${!T_[@]}"; do MED[$k]=$(echo "${T_[$k]}" | median); done
+ratio() { awk -v a="${MED[$1]}" -v b="${MED[$2]}" 'BEGIN {printf "%.2f", a/b}'; }
+mbps() { awk -v s="${MED[$1]}" -v b="$BYTES" 'BEGIN {printf "%.0f", b/1e6/s}'; }
+
+table() {
+  echo "| job | tool | median s | MB/s | peak RSS MiB | output bytes |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: |"
+  for k in ours-package tar-gzip6 tar-pigz1 ours-verify tar-x-sha256sum pigz-dc wasm-verify js-peer-verify; do
+    [ -n "${MED[$k]:-}" ] || continue
+    case $k in *package|tar-gzip6|tar-pigz1) job=package;; *) job=verify;; esac
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$job" "$k" "${MED[$k]}" "$(mbps "$k")" "$(( RSS[$k] / 1024 ))" "${SIZE_OUT[$k]:-}"
+  done
+  echo
+  echo "Ratios (targets in parentheses):"
+  echo "- P1 package / tar -czf: $(ratio ours-package tar-gzip6) (≤ 0.10); / tar|pigz -1: $(ratio ours-package tar-pigz1) (≤ 0.6); size / gzip -6: $(awk -v a="${SIZE_OUT[ours-package]}" -v b="${SIZE_OUT[tar-gzip6]}" 'BEGIN {printf "%.3f", a/b}') (≤ 1.01)"
+  echo "- P2 verify / (tar -xzf + sha256sum): $(ratio ours-verify tar-x-sha256sum) (≤ 0.35); / pigz -dc: $(ratio ours-verify pigz-dc) (≤ 1.2)"
+  echo "- P3 peak RSS: package $(( RSS[ours-package] / 1024 )) MiB, verify $(( RSS[ours-verify] / 1024 )) MiB$( [ "$WASM" = 1 ] && echo ", wasm verify (whole node process) $(( RSS[wasm-verify] / 1024 )) MiB") (≤ 64)"
+  if [ "$WASM" = 1 ]; then
+    echo "- P4 wasm verify / native verify: $(ratio wasm-verify ours-verify) (≤ 2.5); wasm / pure-JS peer: $(ratio wasm-verify js-peer-verify) (< 1)"
+  fi
+}
+OUT=$(table)
+echo "Payload: $BYTES bytes (${SIZE} MiB adapter + example files), $RUNS runs each, alternating."
+echo "$OUT"
+if [ "${WRITE_DOCS:-0}" = 1 ]; then
+  {
+    echo "# Benchmarks"
+    echo
+    echo "Produced by \`WRITE_DOCS=1 scripts/bench.sh $SIZE\` on $(date -u +%Y-%m-%d)."
+    echo "Machine: $(nproc) vCPU $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB RAM, $(uname -sr)."
+    echo "Tools: $(tar --version | head -1), $(gzip --version | head -1), $(pigz --version 2>&1), $(sha256sum --version | head -1), node $(node --version 2>/dev/null || echo none)."
+    echo
+    echo "Data: a deterministic bf16-like adapter (\`scripts/gen-bench-weights.py\`, N(0, 0.02) rounded to bf16) of $SIZE MiB in the multi-model example; every tool packs the same files ($BYTES bytes). Times are medians of $RUNS alternating runs; RSS is the peak of \`/usr/bin/time\`."
+    echo
+    echo "$OUT"
+  } > docs/BENCHMARKS.md
+  echo "wrote docs/BENCHMARKS.md"
+fi
