@@ -37,16 +37,7 @@ impl AtomicFile {
             .unwrap_or(Path::new("."));
         let name = target.file_name().and_then(|n| n.to_str()).unwrap_or("out");
         let temp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-        let mut opts = OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(mode);
-        }
-        #[cfg(not(unix))]
-        let _ = mode;
-        let file = opts.open(&temp).map_err(|e| CliError::io(&temp, e))?;
+        let file = create_new(&temp, mode).map_err(|e| CliError::io(&temp, e))?;
         IN_FLIGHT.lock().expect("lock").push(temp.clone());
         Ok(AtomicFile {
             target: target.to_path_buf(),
@@ -100,4 +91,36 @@ pub fn write(target: &Path, data: &[u8]) -> Result<()> {
         .write_all(data)
         .map_err(|e| CliError::io(target, e))?;
     f.commit()
+}
+
+/// Creates a new file with `mode` (Unix), failing if it exists.
+pub fn create_new(path: &Path, mode: u32) -> std::io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    opts.open(path)
+}
+
+/// Calls `f` with each chunk read from `r` (64 KiB reads, the size that is
+/// fastest on these machines), retrying interrupted reads.
+pub fn read_chunks(
+    r: &mut dyn std::io::Read,
+    mut f: impl FnMut(&[u8]) -> Result<()>,
+    path: &Path,
+) -> Result<()> {
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => f(&buf[..n])?,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(CliError::io(path, e)),
+        }
+    }
 }

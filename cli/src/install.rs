@@ -19,7 +19,7 @@ use expert_core::util::hex;
 use expert_core::Limits;
 use serde::Serialize;
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default)]
@@ -340,46 +340,28 @@ fn check_compatibility(
             }
         }
     }
-    for other in &reg.experts {
-        let Some(v) = other.versions.first() else {
-            continue;
-        };
-        let theirs_block = c
-            .incompatible_with
-            .iter()
+    let requirements = |list: &[String]| {
+        list.iter()
             .filter_map(|s| parse_requirement(s).ok())
-            .any(|r| {
-                r.name == other.name
-                    && r.range.as_ref().is_none_or(|rg| {
-                        semver::Version::parse(&v.version).is_ok_and(|ver| rg.matches(&ver))
-                    })
-            });
-        if theirs_block && other.name != c.name {
-            return Err(refuse(
-                Exit::Compatibility,
-                "E_INCOMPATIBLE",
-                format!(
-                    "{} is incompatible with the installed {} {}",
-                    c.name, other.name, v.version
-                ),
-                "uninstall the other expert first",
-            ));
-        }
-    }
-    for rec in &reg.experts {
+            .collect::<Vec<_>>()
+    };
+    let ours = requirements(&c.incompatible_with);
+    for rec in reg.experts.iter().filter(|r| r.name != c.name) {
         let Some(v) = rec.versions.first() else {
             continue;
         };
-        if rec.name != c.name
-            && v.incompatible_with
+        if ours.iter().any(|r| r.accepts(&rec.name, &v.version))
+            || requirements(&v.incompatible_with)
                 .iter()
-                .filter_map(|s| parse_requirement(s).ok())
-                .any(|r| r.name == c.name)
+                .any(|r| r.accepts(&c.name, &c.version))
         {
             return Err(refuse(
                 Exit::Compatibility,
                 "E_INCOMPATIBLE",
-                format!("the installed {} is incompatible with {}", rec.name, c.name),
+                format!(
+                    "{} {} and the installed {} {} are incompatible",
+                    c.name, c.version, rec.name, v.version
+                ),
                 "uninstall the other expert first",
             ));
         }
@@ -388,11 +370,9 @@ fn check_compatibility(
         let r = parse_requirement(req)
             .map_err(|e| CliError::new(Exit::Validation, "E_DEPENDENCY_SPEC", e))?;
         let ok = reg.find(&r.name).is_some_and(|rec| {
-            rec.versions.iter().any(|v| {
-                r.range.as_ref().is_none_or(|rg| {
-                    semver::Version::parse(&v.version).is_ok_and(|ver| rg.matches(&ver))
-                })
-            })
+            rec.versions
+                .iter()
+                .any(|v| r.accepts(&rec.name, &v.version))
         });
         if !ok {
             return Err(refuse(
@@ -480,7 +460,6 @@ fn extract(pkg: &Path, dest: &Path) -> Result<Vec<expert_core::archive::EntryRec
         file: None,
         wrote_any: false,
     };
-    let mut buf = vec![0u8; 64 << 10];
     let fail = |e: ArchiveError| {
         CliError::new(
             if e.code == "E_IO" {
@@ -492,13 +471,11 @@ fn extract(pkg: &Path, dest: &Path) -> Result<Vec<expert_core::archive::EntryRec
             format!("{}: {e}", pkg.display()),
         )
     };
-    loop {
-        let n = f.read(&mut buf).map_err(|e| CliError::io(pkg, e))?;
-        if n == 0 {
-            break;
-        }
-        reader.update(&buf[..n], &mut sink).map_err(fail)?;
-    }
+    crate::atomic::read_chunks(
+        &mut f,
+        |chunk| reader.update(chunk, &mut sink).map_err(fail),
+        pkg,
+    )?;
     reader.finish().map_err(fail)
 }
 
@@ -506,14 +483,15 @@ fn sha256_file(p: &Path) -> Result<String> {
     use sha2::Digest;
     let mut f = File::open(p).map_err(|e| CliError::io(p, e))?;
     let mut h = sha2::Sha256::new();
-    let mut buf = vec![0u8; 64 << 10];
-    loop {
-        let n = f.read(&mut buf).map_err(|e| CliError::io(p, e))?;
-        if n == 0 {
-            return Ok(hex::encode(&h.finalize()));
-        }
-        h.update(&buf[..n]);
-    }
+    crate::atomic::read_chunks(
+        &mut f,
+        |chunk| {
+            h.update(chunk);
+            Ok(())
+        },
+        p,
+    )?;
+    Ok(hex::encode(&h.finalize()))
 }
 
 /// Repairs what a crash may have left, under the registry lock: abandoned

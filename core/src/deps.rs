@@ -23,3 +23,33 @@ pub fn parse_requirement(s: &str) -> Result<Requirement, String> {
         range,
     })
 }
+
+impl Requirement {
+    /// Whether expert `name` at `version` satisfies this requirement.
+    pub fn accepts(&self, name: &str, version: &str) -> bool {
+        name == self.name
+            && self
+                .range
+                .as_ref()
+                .is_none_or(|r| semver::Version::parse(version).is_ok_and(|v| r.matches(&v)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirements_parse_and_match() {
+        let r = parse_requirement("expert-json@>=0.4.0").unwrap();
+        assert!(
+            r.accepts("expert-json", "0.4.1")
+                && !r.accepts("expert-json", "0.3.9")
+                && !r.accepts("expert-sql", "1.0.0")
+        );
+        assert!(parse_requirement("expert-json")
+            .unwrap()
+            .accepts("expert-json", "0.0.1"));
+        assert!(parse_requirement("../x").is_err() && parse_requirement("a@>>1").is_err());
+    }
+}

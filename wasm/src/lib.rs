@@ -1,1 +1,372 @@
+//! wasm-bindgen bindings of `expert-core` for the npm package
+//! `expert-format`.
+//!
+//! These are thin: every decision is the core's, made by the same calls the
+//! CLI makes, and results are serialized with `serde_json` exactly as the
+//! CLI's `--json` prints them, then handed to JS through `JSON.parse`. Bytes
+//! come in as chunks, randomness as a seed and time as numbers, all from the
+//! JS wrapper (`index.js`), which also turns Blobs and streams into chunks.
+//!
+//! Errors reach JS as `Error` objects with a stable string `code`.
 
+use expert_core::archive::{ArchiveReader, DEFAULT_MTIME};
+use expert_core::build::{build_package as core_build, BuildOptions, Signer};
+use expert_core::files::MemoryFiles;
+use expert_core::inspect::inspect;
+use expert_core::manifest::{
+    self, package_file_name as core_file_name, select_model as core_select, Manifest, SchemaVersion,
+};
+use expert_core::package::PlanOptions;
+use expert_core::sign::{PackageVerifier, PublicKey, SecretKey, SmallFiles};
+use expert_core::util::{hex, rfc3339_utc};
+use expert_core::Limits;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use wasm_bindgen::prelude::*;
+
+/// A JS `Error` with a stable `code` property.
+fn error(code: &str, message: &str) -> JsValue {
+    let e = js_sys::Error::new(message);
+    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code));
+    e.into()
+}
+
+/// The value as the plain JS object that `JSON.parse` gives for the CLI's
+/// `--json` output.
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value).map_err(|e| error("E_INTERNAL", &e.to_string()))?;
+    js_sys::JSON::parse(&text)
+}
+
+/// Parses a manifest that must be valid, as `package` does.
+fn parse_manifest(bytes: &[u8]) -> Result<Manifest, JsValue> {
+    Manifest::parse(bytes, &Limits::default()).map_err(|report| {
+        let first = report
+            .errors()
+            .next()
+            .map(|d| format!("{}: {}", d.code, d.message))
+            .unwrap_or_default();
+        let e = error(
+            "E_MANIFEST_INVALID",
+            &format!("the manifest is invalid: {first}"),
+        );
+        if let Ok(diagnostics) = to_js(&report.diagnostics) {
+            let _ = js_sys::Reflect::set(&e, &JsValue::from_str("diagnostics"), &diagnostics);
+        }
+        e
+    })
+}
+
+/// The model `query` names, or the only one; the rules of `package --model`.
+fn choose_model(m: &Manifest, query: Option<&str>) -> Result<usize, JsValue> {
+    let names = m.model_names();
+    match query {
+        Some(q) => core_select(&names, q).map_err(|e| error(e.code(), &e.to_string())),
+        None if names.len() == 1 => Ok(0),
+        None => Err(error(
+            "E_MODEL_REQUIRED",
+            &format!(
+                "the manifest has {} base models: {}; pass model",
+                names.len(),
+                names.join(", ")
+            ),
+        )),
+    }
+}
+
+/// `validate --json` for manifest bytes.
+#[wasm_bindgen(js_name = validateManifest)]
+pub fn validate_manifest(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    to_js(&manifest::validate(bytes, &Limits::default()))
+}
+
+#[derive(Serialize)]
+struct Selected<'a> {
+    index: usize,
+    name: &'a str,
+}
+
+#[wasm_bindgen(js_name = selectModel)]
+pub fn select_model(manifest: &[u8], query: &str) -> Result<JsValue, JsValue> {
+    let m = parse_manifest(manifest)?;
+    let index = choose_model(&m, Some(query))?;
+    to_js(&Selected {
+        index,
+        name: m.model_names()[index],
+    })
+}
+
+#[wasm_bindgen(js_name = packageFileName)]
+pub fn package_file_name(manifest: &[u8], model: Option<String>) -> Result<String, JsValue> {
+    let m = parse_manifest(manifest)?;
+    let index = choose_model(&m, model.as_deref())?;
+    let names = m.model_names();
+    let model = (m.schema == SchemaVersion::V2).then(|| names[index]);
+    Ok(core_file_name(m.name(), m.version(), model))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KeyPair {
+    private_key_pem: String,
+    public_key: String,
+    key_id: String,
+}
+
+/// A key pair from 32 random bytes (the wrapper takes them from
+/// `crypto.getRandomValues`). The seed is zeroed, in wasm memory and in
+/// the caller's array.
+#[wasm_bindgen(js_name = keyPairFromSeed)]
+pub fn key_pair_from_seed(seed: &mut [u8]) -> Result<JsValue, JsValue> {
+    let mut bytes = [0u8; 32];
+    if seed.len() != bytes.len() {
+        return Err(error("E_SEED", "the seed must be 32 bytes"));
+    }
+    bytes.copy_from_slice(seed);
+    seed.fill(0);
+    let key = SecretKey::from_seed(&bytes);
+    bytes.fill(0);
+    let public = key.public();
+    to_js(&KeyPair {
+        private_key_pem: key.to_pkcs8_pem(),
+        public_key: public.to_string(),
+        key_id: public.key_id(),
+    })
+}
+
+/// `inspect --json`, fed in chunks.
+#[wasm_bindgen]
+pub struct Inspector {
+    reader: ArchiveReader,
+    small: SmallFiles,
+}
+
+impl Default for Inspector {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[wasm_bindgen]
+impl Inspector {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Inspector {
+        Inspector {
+            reader: ArchiveReader::new(Limits::default()),
+            small: SmallFiles::default(),
+        }
+    }
+
+    /// Throws at the first malformed byte, so the caller can stop reading.
+    pub fn update(&mut self, chunk: &[u8]) -> Result<(), JsValue> {
+        self.reader
+            .update(chunk, &mut self.small)
+            .map_err(|e| error(e.code, &e.message))
+    }
+
+    pub fn finish(self) -> Result<JsValue, JsValue> {
+        let limits = Limits::default();
+        let records = self
+            .reader
+            .finish()
+            .map_err(|e| error(e.code, &e.message))?;
+        let manifest = self
+            .small
+            .manifest
+            .ok_or_else(|| error("E_MANIFEST_MISSING", "the package has no manifest.json"))?;
+        let info = inspect(&records, &manifest, &limits)
+            .map_err(|e| error(e.kind.code(), &format!("manifest.json: {}", e.message)))?;
+        to_js(&info)
+    }
+}
+
+/// `verify --json`, fed in chunks. Bad packages give a verdict, never an
+/// error.
+#[wasm_bindgen]
+pub struct Verifier {
+    inner: PackageVerifier,
+    trusted: Vec<PublicKey>,
+}
+
+#[wasm_bindgen]
+impl Verifier {
+    /// Throws `E_KEY_FORMAT` for a trusted key that is not `ed25519:<hex>`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(trusted_keys: Vec<String>) -> Result<Verifier, JsValue> {
+        let trusted = trusted_keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                PublicKey::parse(k)
+                    .map_err(|e| error("E_KEY_FORMAT", &format!("trustedKeys[{i}]: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Verifier {
+            inner: PackageVerifier::new(Limits::default()),
+            trusted,
+        })
+    }
+
+    pub fn update(&mut self, chunk: &[u8]) {
+        self.inner.update(chunk);
+    }
+
+    pub fn finish(self) -> Result<JsValue, JsValue> {
+        to_js(&self.inner.finish(&self.trusted))
+    }
+}
+
+/// An expert directory held in memory: path relative to the root → bytes.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct FileSet {
+    files: MemoryFiles,
+}
+
+#[wasm_bindgen]
+impl FileSet {
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> FileSet {
+        FileSet::default()
+    }
+
+    pub fn add(&mut self, path: &str, data: Vec<u8>) {
+        self.files.insert(path, data);
+    }
+}
+
+/// Hands the package to JS in chunks (so it never sits whole in wasm
+/// memory) and hashes it on the way.
+struct JsSink<'a> {
+    callback: &'a js_sys::Function,
+    buf: Vec<u8>,
+    hasher: Sha256,
+    len: u64,
+}
+
+const SINK_CHUNK: usize = 1 << 20;
+
+impl JsSink<'_> {
+    fn flush_to_js(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let chunk = js_sys::Uint8Array::from(&self.buf[..]);
+        self.buf.clear();
+        self.callback
+            .call1(&JsValue::NULL, &chunk)
+            .map(|_| ())
+            .map_err(|e| {
+                std::io::Error::other(
+                    e.as_string()
+                        .unwrap_or_else(|| "the output callback threw".into()),
+                )
+            })
+    }
+}
+
+impl Write for JsSink<'_> {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.hasher.update(data);
+        self.len += data.len() as u64;
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= SINK_CHUNK {
+            self.flush_to_js()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BuildOut {
+    file_name: String,
+    model: String,
+    sha256: String,
+    size: u64,
+}
+
+/// Seconds since the epoch from a JS number.
+fn epoch(seconds: f64, what: &str) -> Result<u64, JsValue> {
+    if seconds.is_finite()
+        && seconds >= 0.0
+        && seconds.fract() == 0.0
+        && seconds <= 9_007_199_254_740_991.0
+    {
+        Ok(seconds as u64)
+    } else {
+        Err(error(
+            "E_CREATED_AT",
+            &format!("{what} must be whole seconds since 1970-01-01T00:00:00Z"),
+        ))
+    }
+}
+
+/// `package`: the CLI's rules. `publisher` is `--publisher`; `created_at`
+/// plays `SOURCE_DATE_EPOCH` and, when absent, the signature time comes from
+/// the JS clock. The package bytes go to `on_chunk` (Uint8Array copies of
+/// about 1 MiB each).
+#[wasm_bindgen(js_name = buildPackage)]
+pub fn build_package(
+    manifest: &[u8],
+    files: FileSet,
+    model: Option<String>,
+    signing_key: Option<Vec<u8>>,
+    publisher: Option<String>,
+    created_at: Option<f64>,
+    on_chunk: &js_sys::Function,
+) -> Result<JsValue, JsValue> {
+    let m = parse_manifest(manifest)?;
+    let index = choose_model(&m, model.as_deref())?;
+    let key = signing_key
+        .map(|k| {
+            SecretKey::parse(&k).map_err(|e| error("E_KEY_FORMAT", &format!("signingKey: {e}")))
+        })
+        .transpose()?;
+    let created_at = created_at.map(|t| epoch(t, "createdAt")).transpose()?;
+    // entry_mtime() and signing_time() of the CLI.
+    let mtime = created_at.filter(|&t| t > 0).unwrap_or(DEFAULT_MTIME);
+    let signed_at = match created_at {
+        Some(t) => t,
+        None => epoch((js_sys::Date::now() / 1000.0).floor(), "the clock")?,
+    };
+    let publisher = publisher
+        .or_else(|| {
+            m.root
+                .get("author")
+                .and_then(|n| n.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "unknown".into());
+    let opts = BuildOptions {
+        plan: PlanOptions::default(),
+        mtime,
+        signer: key.as_ref().map(|k| Signer {
+            key: k,
+            publisher,
+            created_at: rfc3339_utc(signed_at),
+        }),
+        fingerprint: None,
+    };
+    let mut sink = JsSink {
+        callback: on_chunk,
+        buf: Vec::with_capacity(SINK_CHUNK + (64 << 10)),
+        hasher: Sha256::new(),
+        len: 0,
+    };
+    let built = core_build(&files.files, &m, index, &opts, &mut sink, &mut |_| {})
+        .map_err(|e| error(e.code, &e.message))?;
+    sink.flush_to_js()
+        .map_err(|e| error("E_IO", &e.to_string()))?;
+    to_js(&BuildOut {
+        file_name: built.file_name,
+        model: built.model_name,
+        sha256: hex::encode(&sink.hasher.finalize()),
+        size: sink.len,
+    })
+}

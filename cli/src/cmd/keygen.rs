@@ -5,7 +5,6 @@ use crate::args::KeygenArgs;
 use crate::error::{CliError, Exit, Result};
 use expert_core::sign::SecretKey;
 use serde::Serialize;
-use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::Path;
 
@@ -18,16 +17,7 @@ struct Out {
 }
 
 fn create_new(path: &Path, data: &[u8], mode: u32) -> Result<()> {
-    let mut opts = OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(mode);
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    let mut f = opts.open(path).map_err(|e| {
+    let mut f = crate::atomic::create_new(path, mode).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             CliError::new(
                 Exit::General,

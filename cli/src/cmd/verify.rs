@@ -6,7 +6,6 @@ use crate::term::{human_size, Progress, Style};
 use crate::trust_store::{parse_key_arg, TrustStore};
 use expert_core::sign::{PackageVerifier, PublicKey, Status, Verdict};
 use expert_core::Limits;
-use std::io::Read;
 use std::path::Path;
 
 /// Streams a package file through the verifier.
@@ -15,17 +14,15 @@ pub fn verify_file(path: &Path, trusted: &[PublicKey]) -> Result<Verdict> {
     let total = f.metadata().map(|m| m.len()).unwrap_or(0);
     let mut progress = Progress::new("verifying", total);
     let mut v = PackageVerifier::new(Limits::default());
-    let mut buf = vec![0u8; 64 << 10];
-    loop {
-        let n = match f.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(CliError::io(path, e)),
-        };
-        v.update(&buf[..n]);
-        progress.add(n as u64);
-    }
+    crate::atomic::read_chunks(
+        &mut f,
+        |chunk| {
+            v.update(chunk);
+            progress.add(chunk.len() as u64);
+            Ok(())
+        },
+        path,
+    )?;
     progress.finish();
     Ok(v.finish(trusted))
 }

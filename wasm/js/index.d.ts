@@ -1,0 +1,220 @@
+// Types of the npm package `expert-format`. The result objects are exactly
+// what `expert-cli validate|inspect|verify --json` print.
+
+/** An `Error` thrown by this package; `code` is stable (e.g. `E_KEY_FORMAT`). */
+export interface ExpertError extends Error {
+  code: string;
+  /** Set when `code` is `E_MANIFEST_INVALID`: the validation findings. */
+  diagnostics?: Diagnostic[];
+}
+
+// ---- validation --------------------------------------------------------
+
+export type Severity = "error" | "warning";
+
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable code such as `E_BOTH_BASE_MODEL_FIELDS`. */
+  code: string;
+  /** JSON path such as `base_models[1].adapters[0].r`; `""` is the root. */
+  path: string;
+  message: string;
+  /** 1-based line, or null when the finding has no position. */
+  line: number | null;
+  /** 1-based column (in characters), or null. */
+  column: number | null;
+}
+
+/** `expert-cli validate --json`. */
+export interface ValidationReport {
+  /** True when there is no error-level diagnostic. */
+  valid: boolean;
+  schema_version: "1.0" | "2.0" | null;
+  diagnostics: Diagnostic[];
+}
+
+// ---- inspection --------------------------------------------------------
+
+export interface AdapterSummary {
+  type: string | null;
+  r: number | null;
+  alpha: number | null;
+  path: string | null;
+  size_bytes: number | null;
+  sha256: string | null;
+}
+
+export interface PackageEntry {
+  path: string;
+  size: number;
+  /** Lowercase hex SHA-256 of the entry's contents. */
+  sha256: string;
+}
+
+/** `expert-cli inspect --json`: what a package says about itself, no trust judgement. */
+export interface Inspection {
+  name: string | null;
+  version: string | null;
+  /** As written in the manifest (absent means 1.0). */
+  schema_version: string | null;
+  description: string | null;
+  author: string | null;
+  license: string | null;
+  /** The first base model's name. */
+  base_model: string | null;
+  adapters: AdapterSummary[];
+  capabilities: string[];
+  /** The manifest has an `integrity` section (not checked here; use verifyPackage). */
+  signed: boolean;
+  key_id: string | null;
+  publisher: string | null;
+  created_at: string | null;
+  /** Every archive entry, manifest.json included, in archive order. */
+  files: PackageEntry[];
+}
+
+// ---- verification ------------------------------------------------------
+
+export type VerdictStatus = "verified" | "valid-untrusted" | "invalid" | "unsigned" | "legacy";
+
+export interface VerifiedFile {
+  path: string;
+  size: number;
+  sha256: string;
+  /** False for an entry that a problem names. */
+  ok: boolean;
+}
+
+export interface Problem {
+  /** Stable code such as `E_FILE_HASH_MISMATCH`. */
+  code: string;
+  message: string;
+}
+
+/** `expert-cli verify --json`. */
+export interface Verdict {
+  status: VerdictStatus;
+  name: string | null;
+  version: string | null;
+  base_model: string | null;
+  /** 16 hex digits, for signed packages. */
+  key_id: string | null;
+  publisher: string | null;
+  files: VerifiedFile[];
+  problems: Problem[];
+}
+
+export interface VerifyOptions {
+  /** Public keys that count as trusted, each `ed25519:<64 hex digits>`. */
+  trustedKeys?: readonly string[];
+}
+
+/**
+ * Package bytes: whole, as a Blob or File (streamed with `blob.stream()`),
+ * as a web ReadableStream, or as any async iterable of chunks such as a Node
+ * `fs.createReadStream`. Node `Buffer`s are Uint8Arrays.
+ */
+export type PackageSource =
+  | Uint8Array
+  | ArrayBuffer
+  | Blob
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>;
+
+/** Push-style verifier for packages of any size in constant memory. */
+export interface PackageVerifierHandle {
+  /** Feeds the next bytes; never throws for bad package bytes. */
+  update(chunk: Uint8Array): void;
+  /** Ends the stream and judges it. The verifier cannot be used afterwards. */
+  finish(): Verdict;
+}
+
+// ---- building ----------------------------------------------------------
+
+export interface BuildOptions {
+  /** The expert's manifest.json text. */
+  manifest: string | Uint8Array;
+  /**
+   * The expert directory in memory: path relative to the expert root (e.g.
+   * `weights/qwen3-06b/final/adapter_model.safetensors`) → contents.
+   */
+  files: Record<string, Uint8Array | ArrayBuffer | Blob> | Map<string, Uint8Array | ArrayBuffer | Blob>;
+  /** Base model query, as `--model` (e.g. `qwen3-0.6b`); optional for single-model manifests. */
+  model?: string;
+  /** PKCS#8 PEM text, or upstream's raw 32-byte Ed25519 key. Unsigned when absent. */
+  signingKey?: string | Uint8Array;
+  /** Publisher shown in the signature, as `--publisher`; defaults to the manifest's `author`, else "unknown". */
+  publisher?: string;
+  /**
+   * RFC 3339 time; plays the role of the CLI's SOURCE_DATE_EPOCH (entry times
+   * and the signature's created_at), so the bytes equal the CLI's.
+   */
+  createdAt?: string | Date;
+}
+
+export interface BuiltPackage {
+  /** `{name}-{model-slug}.v{version}.expert` (v2) or `{name}.v{version}.expert` (v1). */
+  fileName: string;
+  /** Full name of the base model packaged. */
+  model: string;
+  bytes: Uint8Array;
+  /** Lowercase hex SHA-256 of `bytes`. */
+  sha256: string;
+}
+
+export interface KeyPair {
+  /** PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), readable by `openssl pkey`. */
+  privateKeyPem: string;
+  /** `ed25519:<64 hex digits>`. */
+  publicKey: string;
+  /** 16 hex digits. */
+  keyId: string;
+}
+
+export interface SelectedModel {
+  /** Index in `base_models` (0 for a v1 manifest). */
+  index: number;
+  /** The model's full name. */
+  name: string;
+}
+
+// ---- functions ---------------------------------------------------------
+
+/** Validates manifest text (or UTF-8 bytes); never throws for bad manifests. */
+export function validateManifest(text: string | Uint8Array): ValidationReport;
+
+/** Reads a package's manifest summary and file list. Throws an ExpertError for a malformed package. */
+export function inspectPackage(source: PackageSource): Promise<Inspection>;
+
+/**
+ * Verifies a package. Never rejects for a bad package (status "invalid");
+ * rejects only on misuse (`E_KEY_FORMAT` for a malformed trusted key,
+ * `E_BAD_SOURCE` for a source of the wrong type) or when the source itself
+ * fails to read (that error is passed on).
+ */
+export function verifyPackage(source: PackageSource, options?: VerifyOptions): Promise<Verdict>;
+
+/** A verifier to feed chunks by hand. Throws `E_KEY_FORMAT` for a malformed trusted key. */
+export function createVerifier(options?: VerifyOptions): PackageVerifierHandle;
+
+/** Builds a package byte-identical to `expert-cli package`'s. */
+export function buildPackage(options: BuildOptions): Promise<BuiltPackage>;
+
+/** A new Ed25519 key pair, seeded from `crypto.getRandomValues`. */
+export function generateKeyPair(): KeyPair;
+
+/**
+ * The base model that `query` names. Throws `E_MODEL_NOT_FOUND` or
+ * `E_MODEL_AMBIGUOUS` (the message lists the choices), or
+ * `E_MANIFEST_INVALID`.
+ */
+export function selectModel(manifestText: string | Uint8Array, query: string): SelectedModel;
+
+/**
+ * The package file name for `model` (needed for multi-model manifests:
+ * `E_MODEL_REQUIRED` otherwise).
+ */
+export function packageFileName(manifestText: string | Uint8Array, model?: string): string;
+
+/** Current size of the module's WebAssembly memory, in bytes. */
+export function wasmMemoryBytes(): number;

@@ -1,0 +1,268 @@
+// expert-format: the .expert toolchain core (expert-core) in WebAssembly,
+// for Node >= 20 and browsers. This wrapper loads the module once (top-level
+// await), turns Blobs and streams into bounded chunks, and gives the Rust
+// bindings their randomness and clock. Every format decision is made in
+// Rust, by the same code as expert-cli.
+
+import initWasm, * as core from './expert_wasm.js';
+
+const WASM_URL = new URL('./expert_wasm_bg.wasm', import.meta.url);
+/** Largest chunk handed to wasm at once, so its memory stays small. */
+const MAX_CHUNK = 1 << 20;
+
+function isNode() {
+  return typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
+}
+
+async function load() {
+  if (isNode() && WASM_URL.protocol === 'file:') {
+    // fetch() cannot read file: URLs in Node; read the bytes instead.
+    const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
+    return initWasm({ module_or_path: await readFile(WASM_URL) });
+  }
+  return initWasm({ module_or_path: WASM_URL });
+}
+
+const wasm = await load();
+
+function fail(code, message) {
+  const e = new Error(message);
+  e.code = code;
+  return e;
+}
+
+const encoder = new TextEncoder();
+
+/** Manifest text or bytes as bytes. */
+function manifestBytes(manifest, what = 'manifest') {
+  if (typeof manifest === 'string') return encoder.encode(manifest);
+  if (manifest instanceof Uint8Array) return manifest;
+  if (manifest instanceof ArrayBuffer) return new Uint8Array(manifest);
+  throw fail('E_BAD_ARGUMENT', `${what} must be a string or a Uint8Array`);
+}
+
+function isBlob(x) {
+  return typeof Blob === 'function' && x instanceof Blob;
+}
+
+function isReadableStream(x) {
+  return x !== null && typeof x === 'object' && typeof x.getReader === 'function';
+}
+
+function isAsyncIterable(x) {
+  return x !== null && typeof x === 'object' && typeof x[Symbol.asyncIterator] === 'function';
+}
+
+function asChunk(value) {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  throw fail('E_BAD_SOURCE', 'a package stream must yield Uint8Array chunks');
+}
+
+function* split(bytes) {
+  for (let i = 0; i < bytes.length; i += MAX_CHUNK) yield bytes.subarray(i, i + MAX_CHUNK);
+}
+
+/**
+ * Checks a package source and returns an async iterable of chunks of at
+ * most MAX_CHUNK bytes. Blobs are streamed, never read whole.
+ */
+function chunksOf(source) {
+  if (source instanceof ArrayBuffer) source = new Uint8Array(source);
+  if (source instanceof Uint8Array) {
+    const bytes = source;
+    return (async function* () {
+      yield* split(bytes);
+    })();
+  }
+  if (isBlob(source)) source = source.stream();
+  if (isReadableStream(source)) {
+    const stream = source;
+    return (async function* () {
+      const reader = stream.getReader();
+      let done = false;
+      try {
+        for (;;) {
+          const r = await reader.read();
+          if (r.done) {
+            done = true;
+            return;
+          }
+          yield* split(asChunk(r.value));
+        }
+      } finally {
+        // Stopped early (an error, or a malformed package): stop reading.
+        if (!done) await reader.cancel().catch(() => {});
+        reader.releaseLock();
+      }
+    })();
+  }
+  if (isAsyncIterable(source)) {
+    // Node streams (fs.createReadStream) and other async iterables.
+    const iterable = source;
+    return (async function* () {
+      for await (const value of iterable) yield* split(asChunk(value));
+    })();
+  }
+  throw fail('E_BAD_SOURCE', 'the package must be a Uint8Array, ArrayBuffer, Blob, ReadableStream or async iterable of Uint8Array');
+}
+
+function trustedKeyList(options) {
+  if (options === undefined || options === null) return [];
+  if (typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'options must be an object');
+  const keys = options.trustedKeys ?? [];
+  if (!Array.isArray(keys)) throw fail('E_BAD_ARGUMENT', 'trustedKeys must be an array of "ed25519:<hex>" strings');
+  keys.forEach((k, i) => {
+    if (typeof k !== 'string') throw fail('E_KEY_FORMAT', `trustedKeys[${i}] must be a string of the form ed25519:<64 hex digits>`);
+  });
+  return keys;
+}
+
+/** `expert-cli validate --json` for manifest text. */
+export function validateManifest(text) {
+  return core.validateManifest(manifestBytes(text, 'text'));
+}
+
+/** Streams a package through the verifier; the result is `verify --json`. */
+export function createVerifier(options) {
+  let inner = new core.Verifier(trustedKeyList(options));
+  const live = () => {
+    if (inner === null) throw fail('E_VERIFIER_FINISHED', 'this verifier has already finished');
+    return inner;
+  };
+  return {
+    update(chunk) {
+      const v = live();
+      for (const part of split(asChunk(chunk))) v.update(part);
+    },
+    finish() {
+      const v = live();
+      inner = null;
+      return v.finish();
+    },
+  };
+}
+
+/** Never throws for a bad package: its verdict has status "invalid". */
+export async function verifyPackage(source, options) {
+  const chunks = chunksOf(source);
+  const verifier = new core.Verifier(trustedKeyList(options));
+  try {
+    for await (const chunk of chunks) verifier.update(chunk);
+  } catch (e) {
+    verifier.free();
+    throw e;
+  }
+  return verifier.finish();
+}
+
+/** `expert-cli inspect --json`; throws an Error with `code` for a malformed package. */
+export async function inspectPackage(source) {
+  const chunks = chunksOf(source);
+  const inspector = new core.Inspector();
+  try {
+    for await (const chunk of chunks) inspector.update(chunk);
+  } catch (e) {
+    inspector.free();
+    throw e;
+  }
+  return inspector.finish();
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+/** Seconds since the epoch of an RFC 3339 timestamp (fractions dropped). */
+function epochSeconds(createdAt) {
+  if (createdAt instanceof Date) {
+    const ms = createdAt.getTime();
+    if (!Number.isFinite(ms)) throw fail('E_CREATED_AT', 'createdAt is an invalid Date');
+    return Math.floor(ms / 1000);
+  }
+  const m = typeof createdAt === 'string' ? RFC3339.exec(createdAt) : null;
+  if (!m) throw fail('E_CREATED_AT', `createdAt ${JSON.stringify(createdAt)} is not an RFC 3339 timestamp such as 2025-11-25T00:00:00Z`);
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+  if (y < 1970) throw fail('E_CREATED_AT', `createdAt ${JSON.stringify(createdAt)} is before 1970`);
+  const offset = m[8] ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (mo < 1 || mo > 12 || day.getUTCDate() !== d || day.getUTCMonth() !== mo - 1 || h > 23 || mi > 59 || s > 60 || Number(m[10] ?? 0) > 23 || Number(m[11] ?? 0) > 59) {
+    throw fail('E_CREATED_AT', `createdAt ${JSON.stringify(createdAt)} is not a valid date and time`);
+  }
+  return Date.UTC(y, mo - 1, d, h, mi, s) / 1000 - offset * 60;
+}
+
+async function fileBytes(path, data) {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (isBlob(data)) return new Uint8Array(await data.arrayBuffer());
+  throw fail('E_BAD_ARGUMENT', `files[${JSON.stringify(path)}] must be a Uint8Array, ArrayBuffer or Blob`);
+}
+
+function signingKeyBytes(key) {
+  if (key === undefined || key === null) return undefined;
+  if (typeof key === 'string') return encoder.encode(key);
+  if (key instanceof Uint8Array) return key;
+  if (key instanceof ArrayBuffer) return new Uint8Array(key);
+  throw fail('E_KEY_FORMAT', 'signingKey must be PKCS#8 PEM text or the raw 32-byte Ed25519 key');
+}
+
+/**
+ * Builds a package exactly as `expert-cli package` does: createdAt plays
+ * SOURCE_DATE_EPOCH (it sets the entry times and the signature time).
+ */
+export async function buildPackage(options) {
+  if (options === null || typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'buildPackage needs an options object');
+  const { manifest, files, model, signingKey, publisher, createdAt } = options;
+  const manifestData = manifestBytes(manifest);
+  if (model !== undefined && model !== null && typeof model !== 'string') throw fail('E_BAD_ARGUMENT', 'model must be a string');
+  if (publisher !== undefined && publisher !== null && typeof publisher !== 'string') throw fail('E_BAD_ARGUMENT', 'publisher must be a string');
+  const key = signingKeyBytes(signingKey);
+  const created = createdAt === undefined || createdAt === null ? undefined : epochSeconds(createdAt);
+  if (files === null || typeof files !== 'object') throw fail('E_BAD_ARGUMENT', 'files must map relative paths to Uint8Array contents');
+  const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
+  const set = new core.FileSet();
+  try {
+    for (const [path, data] of entries) {
+      if (typeof path !== 'string') throw fail('E_BAD_ARGUMENT', 'file paths must be strings');
+      set.add(path, await fileBytes(path, data));
+    }
+  } catch (e) {
+    set.free();
+    throw e;
+  }
+  const parts = [];
+  const out = core.buildPackage(manifestData, set, model ?? undefined, key, publisher ?? undefined, created, (chunk) => parts.push(chunk));
+  const bytes = new Uint8Array(out.size);
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.length;
+  }
+  return { fileName: out.fileName, model: out.model, bytes, sha256: out.sha256 };
+}
+
+/** A new Ed25519 key pair from crypto.getRandomValues. */
+export function generateKeyPair() {
+  const seed = crypto.getRandomValues(new Uint8Array(32));
+  try {
+    return core.keyPairFromSeed(seed);
+  } finally {
+    seed.fill(0);
+  }
+}
+
+/** The base model that `query` names, as `package --model` chooses it. */
+export function selectModel(manifestText, query) {
+  if (typeof query !== 'string') throw fail('E_BAD_ARGUMENT', 'query must be a string');
+  return core.selectModel(manifestBytes(manifestText, 'manifestText'), query);
+}
+
+/** The file name `expert-cli package` gives the package for `model`. */
+export function packageFileName(manifestText, model) {
+  if (model !== undefined && model !== null && typeof model !== 'string') throw fail('E_BAD_ARGUMENT', 'model must be a string');
+  return core.packageFileName(manifestBytes(manifestText, 'manifestText'), model ?? undefined);
+}
+
+/** Current size of the WebAssembly memory in bytes (it only grows). */
+export function wasmMemoryBytes() {
+  return wasm.memory.buffer.byteLength;
+}

@@ -1,0 +1,153 @@
+// buildPackage makes the CLI's bytes; keys, model selection and file names.
+
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { cliJson, ef, MULTI, readTree, SINGLE } from './helpers.mjs';
+
+const dir = mkdtempSync(join(tmpdir(), 'expert-npm-build-'));
+// Also on a crash during setup.
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const home = join(dir, 'home');
+const p = (name) => join(dir, name);
+const EPOCH = '1764028800';
+const CREATED_AT = '2025-11-25T00:00:00Z';
+
+cliJson(['keygen', '-o', p('key.pem'), '--json'], { home });
+const pem = readFileSync(p('key.pem'), 'utf8');
+const multi = readTree(MULTI);
+const multiManifest = readFileSync(join(MULTI, 'manifest.json'), 'utf8');
+const single = readTree(SINGLE);
+const singleManifest = readFileSync(join(SINGLE, 'manifest.json'), 'utf8');
+
+/** Packages with the CLI into a fresh directory; returns {name, bytes}. */
+function cliPackage(args, env = {}) {
+  const out = mkdtempSync(join(dir, 'out-'));
+  const r = cliJson(['package', ...args, '--out-dir', out, '--json'], { home, env });
+  assert.equal(r.packages.length, 1);
+  const name = readdirSync(out).find((f) => f.endsWith('.expert'));
+  const bytes = new Uint8Array(readFileSync(join(out, name)));
+  assert.equal(r.packages[0].sha256, sha256(bytes));
+  return { name, bytes, sha256: r.packages[0].sha256, model: r.packages[0].model };
+}
+
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+function assertSame(built, want, what) {
+  assert.equal(built.sha256, want.sha256, `${what}: sha256`);
+  assert.equal(sha256(built.bytes), want.sha256, `${what}: sha256 of bytes`);
+  assert.equal(built.bytes.length, want.bytes.length, `${what}: size`);
+  assert.ok(Buffer.from(built.bytes).equals(Buffer.from(want.bytes)), `${what}: bytes`);
+  assert.equal(built.fileName, want.name, `${what}: file name`);
+}
+
+test('signed build equals SOURCE_DATE_EPOCH=… expert-cli package --sign-key', async () => {
+  const want = cliPackage([MULTI, '--model', 'qwen3-0.6b', '--sign-key', p('key.pem')], { SOURCE_DATE_EPOCH: EPOCH });
+  const built = await ef.buildPackage({ manifest: multiManifest, files: multi, model: 'qwen3-0.6b', signingKey: pem, createdAt: CREATED_AT });
+  assertSame(built, want, 'signed');
+  assert.equal(built.model, want.model);
+  const info = await ef.inspectPackage(built.bytes);
+  assert.equal(info.created_at, CREATED_AT);
+  assert.equal(info.publisher, 'expert toolchain');
+  // The same instant with an offset, and as a Date, give the same bytes.
+  const offset = await ef.buildPackage({ manifest: multiManifest, files: multi, model: 'Qwen/Qwen3-0.6B', signingKey: pem, createdAt: '2025-11-25T01:30:00.25+01:30' });
+  assert.equal(offset.sha256, want.sha256);
+  const date = await ef.buildPackage({ manifest: multiManifest, files: new Map(Object.entries(multi)), model: 'qwen3-06b', signingKey: pem, createdAt: new Date(Date.UTC(2025, 10, 25)) });
+  assert.equal(date.sha256, want.sha256);
+});
+
+test('unsigned builds equal the CLI with and without SOURCE_DATE_EPOCH', async () => {
+  const fixed = cliPackage([MULTI, '--model', 'qwen3-1.7b'], { SOURCE_DATE_EPOCH: EPOCH });
+  assertSame(await ef.buildPackage({ manifest: multiManifest, files: multi, model: 'qwen3-1.7b', createdAt: CREATED_AT }), fixed, 'unsigned, createdAt');
+  const plain = cliPackage([MULTI, '--model', 'qwen3-1.7b']);
+  assertSame(await ef.buildPackage({ manifest: multiManifest, files: multi, model: 'qwen3-1.7b' }), plain, 'unsigned, default mtime');
+  // Dropped files arrive as Blobs (File) or ArrayBuffers.
+  const mixed = Object.fromEntries(Object.entries(multi).map(([k, v], i) => [k, i % 2 ? new Blob([v]) : v.buffer.slice(v.byteOffset, v.byteOffset + v.length)]));
+  assertSame(await ef.buildPackage({ manifest: multiManifest, files: mixed, model: 'qwen3-1.7b' }), plain, 'Blob and ArrayBuffer files');
+  assert.notEqual(fixed.sha256, plain.sha256);
+  const v1 = cliPackage([SINGLE], { SOURCE_DATE_EPOCH: EPOCH });
+  assertSame(await ef.buildPackage({ manifest: singleManifest, files: single, createdAt: CREATED_AT }), v1, 'v1, no model');
+});
+
+test('a raw 32-byte key signs like its PEM form, as the CLI does', async () => {
+  const pair = ef.generateKeyPair();
+  // PKCS#8 v1 for Ed25519: the seed is the last 32 bytes of the DER.
+  const der = Buffer.from(pair.privateKeyPem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  const raw = new Uint8Array(der.subarray(der.length - 32));
+  writeFileSync(p('raw.key'), raw);
+  const want = cliPackage([SINGLE, '--sign-key', p('raw.key')], { SOURCE_DATE_EPOCH: EPOCH });
+  assertSame(await ef.buildPackage({ manifest: singleManifest, files: single, signingKey: raw, createdAt: CREATED_AT }), want, 'raw key');
+  assertSame(await ef.buildPackage({ manifest: singleManifest, files: single, signingKey: pair.privateKeyPem, createdAt: CREATED_AT }), want, 'PEM');
+  const verdict = await ef.verifyPackage(want.bytes, { trustedKeys: [pair.publicKey] });
+  assert.equal(verdict.status, 'verified');
+  assert.equal(verdict.key_id, pair.keyId);
+});
+
+test('publisher overrides the author, as --publisher does', async () => {
+  const want = cliPackage([SINGLE, '--sign-key', p('key.pem'), '--publisher', 'Alice Example'], { SOURCE_DATE_EPOCH: EPOCH });
+  const built = await ef.buildPackage({ manifest: singleManifest, files: single, signingKey: pem, publisher: 'Alice Example', createdAt: CREATED_AT });
+  assertSame(built, want, 'publisher');
+  assert.equal((await ef.inspectPackage(built.bytes)).publisher, 'Alice Example');
+});
+
+test('a signed build without createdAt is signed now and verifies', async () => {
+  const before = Math.floor(Date.now() / 1000);
+  const built = await ef.buildPackage({ manifest: multiManifest, files: multi, model: 'qwen3-0.6b', signingKey: pem });
+  const created = Date.parse((await ef.inspectPackage(built.bytes)).created_at) / 1000;
+  assert.ok(created >= before && created <= Date.now() / 1000 + 1, `created_at ${created}`);
+  const pub = readFileSync(p('key.pub'), 'utf8').trim();
+  assert.equal((await ef.verifyPackage(built.bytes, { trustedKeys: [pub] })).status, 'verified');
+});
+
+test('generateKeyPair gives fresh, well-formed keys', () => {
+  const a = ef.generateKeyPair();
+  const b = ef.generateKeyPair();
+  assert.match(a.privateKeyPem, /^-----BEGIN PRIVATE KEY-----\n[A-Za-z0-9+/=]+\n-----END PRIVATE KEY-----\n$/);
+  assert.match(a.publicKey, /^ed25519:[0-9a-f]{64}$/);
+  assert.match(a.keyId, /^[0-9a-f]{16}$/);
+  assert.equal(a.keyId, createHash('sha256').update(Buffer.from(a.publicKey.slice(8), 'hex')).digest('hex').slice(0, 16));
+  assert.notEqual(a.publicKey, b.publicKey);
+  assert.deepEqual(Object.keys(a).sort(), ['keyId', 'privateKeyPem', 'publicKey']);
+});
+
+test('selectModel and packageFileName follow --model', () => {
+  assert.deepEqual(ef.selectModel(multiManifest, 'qwen3-0.6b'), { index: 0, name: 'Qwen/Qwen3-0.6B' });
+  assert.deepEqual(ef.selectModel(multiManifest, 'Qwen/Qwen3-1.7B'), { index: 1, name: 'Qwen/Qwen3-1.7B' });
+  assert.deepEqual(ef.selectModel(singleManifest, 'qwen3-06b'), { index: 0, name: 'Qwen/Qwen3-0.6B' });
+  assert.throws(
+    () => ef.selectModel(multiManifest, 'llama'),
+    (e) => e instanceof Error && e.code === 'E_MODEL_NOT_FOUND' && e.message.includes('Qwen/Qwen3-0.6B') && e.message.includes('Qwen/Qwen3-1.7B'),
+  );
+  const twins = JSON.parse(multiManifest);
+  twins.base_models[1].name = 'Other/Qwen3-0.6B';
+  twins.base_models[1].adapters[0].path = 'weights/other';
+  // Two names for one model would make selection ambiguous; validation refuses them first.
+  assert.throws(
+    () => ef.selectModel(JSON.stringify(twins), 'qwen3-0.6b'),
+    (e) => e.code === 'E_MANIFEST_INVALID' && e.diagnostics.some((d) => d.code === 'E_DUPLICATE_MODEL' && d.path === 'base_models[1].name'),
+  );
+  assert.equal(ef.packageFileName(multiManifest, 'qwen3-0.6b'), 'expert-demo-qwen3-0-6b.v1.2.0.expert');
+  assert.equal(ef.packageFileName(singleManifest), 'expert-demo-v1.v0.3.0.expert');
+  assert.throws(() => ef.packageFileName(multiManifest), (e) => e.code === 'E_MODEL_REQUIRED');
+  assert.throws(() => ef.packageFileName('{"name": 1}'), (e) => e.code === 'E_MANIFEST_INVALID' && Array.isArray(e.diagnostics) && e.diagnostics.length > 0);
+});
+
+test('buildPackage errors carry codes', async () => {
+  const base = { manifest: multiManifest, files: multi, model: 'qwen3-0.6b' };
+  const rejects = (opts, code) => assert.rejects(ef.buildPackage(opts), (e) => e instanceof Error && e.code === code, code);
+  await rejects({ ...base, model: undefined }, 'E_MODEL_REQUIRED');
+  await rejects({ ...base, model: 'llama' }, 'E_MODEL_NOT_FOUND');
+  await rejects({ ...base, manifest: '{' }, 'E_MANIFEST_INVALID');
+  await rejects({ ...base, signingKey: 'not a key' }, 'E_KEY_FORMAT');
+  await rejects({ ...base, signingKey: new Uint8Array(31) }, 'E_KEY_FORMAT');
+  for (const createdAt of ['yesterday', '2025-02-30T00:00:00Z', '2025-11-25T24:00:00Z', '1969-12-31T23:59:59Z', '2025-11-25']) {
+    await rejects({ ...base, createdAt }, 'E_CREATED_AT');
+  }
+  const { ['weights/qwen3-06b/final/adapter_model.safetensors']: _, ...noWeights } = multi;
+  await rejects({ ...base, files: noWeights }, 'E_WEIGHTS_NOT_FOUND');
+  await rejects({ ...base, files: { ...multi, 'README.md': 'text' } }, 'E_BAD_ARGUMENT');
+  await rejects(null, 'E_BAD_ARGUMENT');
+});
