@@ -498,6 +498,13 @@ fn gzip_header_len(b: &[u8]) -> Result<Option<usize>, ArchiveError> {
         }
     }
     if flags & 2 != 0 {
+        if b.len() < n + 2 {
+            return Ok(None);
+        }
+        let want = u16::from_le_bytes([b[n], b[n + 1]]);
+        if crc32fast::hash(&b[..n]) as u16 != want {
+            return Err(bad("the gzip header CRC does not match"));
+        }
         n += 2;
     }
     Ok(if b.len() >= n { Some(n) } else { None })

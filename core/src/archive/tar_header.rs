@@ -50,15 +50,17 @@ pub struct Header {
 
 fn parse_octal(field: &[u8], what: &str) -> Result<u64, ArchiveError> {
     if field.first().is_some_and(|b| b & 0x80 != 0) {
-        if field[0] != 0x80 || field[1..field.len() - 8].iter().any(|&b| b != 0) {
+        // GNU base-256: 0x80, then a big-endian number; 0xff (negative) and
+        // values beyond u64 are refused.
+        let digits = &field[1..];
+        let (high, low) = digits.split_at(digits.len().saturating_sub(8));
+        if field[0] != 0x80 || high.iter().any(|&b| b != 0) {
             return Err(ArchiveError::new(
                 "E_TAR_HEADER",
                 format!("{what} uses an out-of-range base-256 value"),
             ));
         }
-        let mut v = [0u8; 8];
-        v.copy_from_slice(&field[field.len() - 8..]);
-        return Ok(u64::from_be_bytes(v));
+        return Ok(low.iter().fold(0u64, |v, &b| (v << 8) | u64::from(b)));
     }
     let text: Vec<u8> = field.iter().copied().take_while(|&b| b != 0).collect();
     let trimmed = std::str::from_utf8(&text).unwrap_or("!").trim_matches(' ');
@@ -72,6 +74,12 @@ fn parse_octal(field: &[u8], what: &str) -> Result<u64, ArchiveError> {
 /// Parses one non-zero header block. Checks the checksum and the magic;
 /// the caller judges the type and the path.
 pub fn parse(h: &[u8; BLOCK]) -> Result<Header, ArchiveError> {
+    if h[148] & 0x80 != 0 {
+        return Err(ArchiveError::new(
+            "E_TAR_CHECKSUM",
+            "the header checksum is not an octal number",
+        ));
+    }
     let stored = parse_octal(&h[148..156], "the header checksum")?;
     let unsigned: u64 = h
         .iter()
@@ -110,10 +118,20 @@ pub fn parse(h: &[u8; BLOCK]) -> Result<Header, ArchiveError> {
             "a tar header is neither ustar nor GNU format",
         ));
     }
-    if ustar && h[345] != 0 {
+    // The ustar prefix must be empty: readers disagree on it, and Python's
+    // tarfile joins it to the name. GNU headers keep atime and ctime there
+    // (upstream's packages set them), so those may hold numbers, nothing else.
+    let numeric = |f: &[u8]| {
+        f.iter()
+            .all(|&b| b == 0 || b == b' ' || (b'0'..=b'7').contains(&b))
+    };
+    let extra_start = if gnu { 369 } else { 345 };
+    if (gnu && !(numeric(&h[345..357]) && numeric(&h[357..369])))
+        || h[extra_start..500].iter().any(|&b| b != 0)
+    {
         return Err(ArchiveError::new(
             "E_PATH_TOO_LONG",
-            "an entry uses the ustar prefix field; names are limited to 100 bytes",
+            "an entry uses the ustar prefix area; names are limited to the 100-byte name field",
         ));
     }
     let name_len = h[..100].iter().position(|&b| b == 0).unwrap_or(100);
@@ -144,6 +162,47 @@ mod tests {
         );
         let big = regular_file("big", 10 << 30, 0);
         assert_eq!(parse(&big).unwrap().size, 10 << 30);
+    }
+
+    #[test]
+    fn base256_fields_never_panic_and_refuse_negative_or_huge_values() {
+        assert_eq!(parse_octal(&[0x80, 0, 0, 0, 0, 0, 0, 5], "x").unwrap(), 5);
+        assert!(parse_octal(&[0xff; 8], "x").is_err());
+        assert!(parse_octal(&[0x80, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], "x").is_err());
+        assert_eq!(parse_octal(&[0x80], "x").unwrap(), 0);
+        let mut h = regular_file("a", 1, 0);
+        h[148] = 0x80;
+        assert_eq!(parse(&h).unwrap_err().code, "E_TAR_CHECKSUM");
+    }
+
+    fn with_checksum(mut h: [u8; BLOCK]) -> [u8; BLOCK] {
+        h[148..156].fill(b' ');
+        let sum: u32 = h.iter().map(|&b| u32::from(b)).sum();
+        h[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+        h
+    }
+
+    #[test]
+    fn gnu_times_are_accepted_but_prefix_text_is_not() {
+        let mut gnu = regular_file("README.md", 1, 0);
+        gnu[257..265].copy_from_slice(b"ustar  \0");
+        gnu[345..357].copy_from_slice(b"15070234127\0");
+        assert_eq!(
+            parse(&with_checksum(gnu)).unwrap().path,
+            "README.md",
+            "upstream's GNU headers carry atime"
+        );
+        gnu[345..357].copy_from_slice(b"../../../tmp");
+        assert_eq!(
+            parse(&with_checksum(gnu)).unwrap_err().code,
+            "E_PATH_TOO_LONG"
+        );
+        let mut ustar = regular_file("README.md", 1, 0);
+        ustar[345..348].copy_from_slice(b"etc");
+        assert_eq!(
+            parse(&with_checksum(ustar)).unwrap_err().code,
+            "E_PATH_TOO_LONG"
+        );
     }
 
     #[test]

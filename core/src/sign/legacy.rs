@@ -117,6 +117,20 @@ pub(super) fn verify(
             });
         }
     }
+    for m in members
+        .iter()
+        .filter(|m| m.key.value != "manifest.json" && m.key.value != "signature.sig")
+    {
+        if !records.iter().any(|r| r.path == m.key.value) {
+            v.problems.push(super::Problem {
+                code: "E_FILE_MISSING".into(),
+                message: format!(
+                    "{} is covered by the legacy signature but missing from the package (removed?)",
+                    m.key.value
+                ),
+            });
+        }
+    }
     if !v.problems.is_empty() {
         v.status = Status::Invalid;
         return v;
