@@ -53,8 +53,8 @@ declare -A T_ RSS SIZE_OUT
 sample() { # name, command...
   local name=$1; shift
   local log=$W/time.log
-  /usr/bin/time -f "%e %M" -o "$log" "$@" >/dev/null 2>"$W/err.log" || { [ "$name" = ours-verify ] || { cat "$W/err.log" >&2; exit 1; }; }
-  read -r secs kb <"$log"
+  /usr/bin/time -f "%e %M" -o "$log" "$@" >"$W/out-$name.log" 2>"$W/err.log" || { [ "$name" = ours-verify ] || { cat "$W/err.log" >&2; exit 1; }; }
+  read -r secs kb < <(tail -n 1 "$log")
   T_[$name]="${T_[$name]:-} $secs"
   RSS[$name]=$(( ${RSS[$name]:-0} > kb ? ${RSS[$name]:-0} : kb ))
 }
@@ -94,7 +94,9 @@ table() {
   echo "- P2 verify / (tar -xzf + sha256sum): $(ratio ours-verify tar-x-sha256sum) (≤ 0.35); / pigz -dc: $(ratio ours-verify pigz-dc) (≤ 1.2)"
   echo "- P3 peak RSS: package $(( RSS[ours-package] / 1024 )) MiB, verify $(( RSS[ours-verify] / 1024 )) MiB$( [ "$WASM" = 1 ] && echo ", wasm verify (whole node process) $(( RSS[wasm-verify] / 1024 )) MiB") (≤ 64)"
   if [ "$WASM" = 1 ]; then
-    echo "- P4 wasm verify / native verify: $(ratio wasm-verify ours-verify) (≤ 2.5); wasm / pure-JS peer: $(ratio wasm-verify js-peer-verify) (< 1)"
+    inner() { python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])[sys.argv[2]])" "$W/out-$1.log" "$2"; }
+    echo "- P3 wasm linear memory after streaming: $(( $(inner wasm-verify wasmMemory) / 1024 / 1024 )) MiB (the rest of the Node process is Node itself)"
+    echo "- P4 wasm verify / native verify: $(ratio wasm-verify ours-verify) (≤ 2.5); wasm / pure-JS peer: $(ratio wasm-verify js-peer-verify) (< 1); streaming only, without Node start-up: wasm $(inner wasm-verify seconds | cut -c1-5) s, peer $(inner js-peer-verify seconds | cut -c1-5) s"
   fi
 }
 OUT=$(table)

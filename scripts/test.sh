@@ -38,4 +38,7 @@ fi
 step "README quick start (main job)"
 scripts/demo.sh >/dev/null
 
+step "benchmark smoke run (16 MiB, one run)"
+RUNS=1 scripts/bench.sh 16
+
 printf '\nall tests passed\n'
