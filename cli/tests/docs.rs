@@ -16,7 +16,12 @@
 //!
 //! Nothing else from the caller's environment is passed on but `PATH`, so
 //! the examples cannot depend on the machine they run on.
+//!
+//! A last test keeps `docs/SECURITY.md` honest: every conformance case its
+//! tables name exists and expects a code that its row names, and every
+//! case of `tests/conformance/cases/` is named.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -59,7 +64,10 @@ fn runnable(info: &str, doc: &str, line: usize) -> Option<i32> {
             panic!("{doc}:{line}: unknown attribute {a:?} in ```{info} (use `sh test` or `sh test exit=N`)");
         }
     }
-    assert!(test, "{doc}:{line}: ```{info} sets an exit status but lacks `test`");
+    assert!(
+        test,
+        "{doc}:{line}: ```{info} sets an exit status but lacks `test`"
+    );
     Some(exit)
 }
 
@@ -191,4 +199,107 @@ fn the_block_convention_is_parsed_strictly() {
     assert_eq!(runnable("sh test exit=6", "d", 1), Some(6));
     assert!(std::panic::catch_unwind(|| runnable("sh tset", "d", 1)).is_err());
     assert!(std::panic::catch_unwind(|| runnable("sh exit=6", "d", 1)).is_err());
+}
+
+/// The cells of a Markdown table row; `\|` inside a cell is not a separator.
+fn cells(row: &str) -> Vec<String> {
+    let inner = row.trim().trim_start_matches('|');
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    let mut out = vec![String::new()];
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => {
+                out.last_mut().unwrap().push('|');
+                chars.next();
+            }
+            '|' => out.push(String::new()),
+            _ => out.last_mut().unwrap().push(c),
+        }
+    }
+    out.into_iter().map(|c| c.trim().to_string()).collect()
+}
+
+/// The `backticked` words of a cell.
+fn backticked(cell: &str) -> Vec<String> {
+    cell.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn security_tables_match_the_conformance_corpus() {
+    let doc = "docs/SECURITY.md";
+    let text = std::fs::read_to_string(repo().join(doc)).unwrap();
+    let cases_dir = repo().join("tests/conformance/cases");
+    let mut named = BTreeSet::new();
+    // (code column, cases column) of the table being read, once its header is seen.
+    let mut columns: Option<Option<(usize, usize)>> = None;
+    for (i, line) in text.lines().enumerate() {
+        if !line.starts_with('|') {
+            columns = None;
+            continue;
+        }
+        let row = cells(line);
+        let Some(cols) = columns else {
+            let code = row.iter().position(|c| c == "Code");
+            let cases = row.iter().position(|c| c == "Conformance cases");
+            columns = Some(code.zip(cases));
+            continue;
+        };
+        let Some((code_col, cases_col)) = cols else {
+            continue;
+        };
+        if row[0].starts_with("---") {
+            continue;
+        }
+        let codes = backticked(&row[code_col]);
+        let cases = backticked(&row[cases_col]);
+        assert!(!cases.is_empty(), "{doc}:{}: a row without a case", i + 1);
+        for case in cases {
+            let expected = cases_dir.join(&case).join("expected.json");
+            let bytes = std::fs::read(&expected).unwrap_or_else(|e| {
+                panic!(
+                    "{doc}:{}: case {case:?}: {}: {e}",
+                    i + 1,
+                    expected.display()
+                )
+            });
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let want = v["problem_code"]
+                .as_str()
+                .or(v["status"].as_str())
+                .unwrap()
+                .to_string();
+            assert!(
+                codes.contains(&want),
+                "{doc}:{}: case {case} expects {want}, but its row names {codes:?}",
+                i + 1
+            );
+            named.insert(case);
+        }
+    }
+    let all: BTreeSet<String> = std::fs::read_dir(&cases_dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", cases_dir.display()))
+        .flatten()
+        .filter(|e| e.path().join("expected.json").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(all.len() >= 50, "the conformance corpus looks incomplete");
+    let missing: Vec<&String> = all.difference(&named).collect();
+    assert!(
+        missing.is_empty(),
+        "conformance cases missing from the tables of {doc}: {missing:?}"
+    );
+}
+
+#[test]
+fn table_cells_split_on_unescaped_pipes_only() {
+    assert_eq!(
+        cells("| a `x \\| y` | `b`, `c` |"),
+        vec!["a `x | y`", "`b`, `c`"]
+    );
+    assert_eq!(backticked("`b`, `c` and d"), vec!["b", "c"]);
 }
