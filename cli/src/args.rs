@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(name = "expert-cli", version, about = "Package, sign, verify and inspect .expert LLM adapter packages.", long_about = None)]
 #[command(
-    after_help = "Exit codes: 0 ok, 1 error, 2 bad arguments, 3 missing dependency, 4 incompatible, 5 signature or integrity failure, 6 not trusted, 11 validation failed, 12 packaging failed.\nEnvironment: EXPERT_HOME (default ~/.expert), SOURCE_DATE_EPOCH, NO_COLOR."
+    after_help = "Exit codes: 0 ok, 1 error, 2 bad arguments, 3 missing dependency, 4 incompatible, 5 signature or integrity failure, 6 not trusted, 11 validation failed, 12 packaging failed.\nEnvironment: EXPERT_HOME (default ~/.expert), SOURCE_DATE_EPOCH, NO_COLOR, EXPERT_MODELS_PATH, HF_HUB_CACHE, HF_HOME."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -146,6 +146,9 @@ pub struct InstallArgs {
     /// Base model variant to install (name, last segment or slug)
     #[arg(long)]
     pub base_model: Option<String>,
+    /// Also trust this key for this install (.pub file or ed25519:<hex>); repeatable
+    #[arg(long = "trusted-key", value_name = "KEY")]
+    pub trusted_keys: Vec<String>,
     #[command(flatten)]
     pub policy: PolicyArgs,
     #[arg(long)]
@@ -174,13 +177,18 @@ pub struct UninstallArgs {
     /// Do not ask for confirmation
     #[arg(short, long)]
     pub yes: bool,
+    /// Uninstall even if other installed experts require it
+    #[arg(long)]
+    pub force: bool,
     #[arg(long)]
     pub json: bool,
 }
 
 #[derive(Args, Debug)]
 pub struct UpdateArgs {
+    /// Installed expert to update
     pub name: String,
+    /// Base model variant [default: the installed one's]
     #[arg(long)]
     pub base_model: Option<String>,
     #[command(flatten)]

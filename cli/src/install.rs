@@ -30,6 +30,8 @@ pub struct Policy {
     pub allow_downgrade: bool,
     pub force: bool,
     pub repin: bool,
+    /// Keys trusted for this command only (`--trusted-key`).
+    pub extra_trusted: Vec<PublicKey>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,6 +64,14 @@ pub fn prepare(
     let src = source::parse(source_text)?;
     let fetched = source::fetch(&src)?;
     let root = fetched.root.clone();
+    // Recorded for `update`: local paths absolute, so it works from anywhere.
+    let recorded = match &src {
+        source::Source::Path(p) => std::fs::canonicalize(p)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| source_text.to_string()),
+        source::Source::Git { .. } => source_text.to_string(),
+    };
+    let source_text = recorded.as_str();
     if root.is_file() {
         let candidate = source::read_candidate(&root)?;
         return Ok(Prepared {
@@ -96,7 +106,7 @@ pub fn prepare(
             return Err(CliError::new(Exit::General, "E_NO_PACKAGE", format!("{source_text}: the manifest says version {version}, but no package of that version is there (found: {})", all.iter().map(|c| format!("{} {}", c.name, c.version)).collect::<Vec<_>>().join(", "))));
         }
         let names: Vec<&str> = same.iter().map(|c| c.base_model.as_str()).collect();
-        let i = source::choose_variant(&names, base_model, local, warnings)?;
+        let i = source::choose_variant(&names, base_model, local)?;
         let candidate = same[i].clone();
         return Ok(Prepared {
             package: candidate.path.clone(),
@@ -128,7 +138,7 @@ pub fn prepare(
             )
         })?;
     let names = manifest.model_names();
-    let i = source::choose_variant(&names, base_model, local, warnings)?;
+    let i = source::choose_variant(&names, base_model, local)?;
     let scratch = ScratchDir::new("build")?;
     let out = scratch.path.join("local.expert");
     let opts = expert_core::build::BuildOptions {
@@ -181,7 +191,8 @@ pub fn install(
 ) -> Result<Installed> {
     reconcile()?;
     let store = TrustStore::load()?;
-    let trusted: Vec<PublicKey> = store.public_keys();
+    let mut trusted: Vec<PublicKey> = store.public_keys();
+    trusted.extend(policy.extra_trusted.iter().copied());
     let verdict = verify_file(&p.package, &trusted)?;
     fault::point("after-verify");
     let c = &p.candidate;
@@ -252,6 +263,10 @@ pub fn install(
         .join(&name)
         .join(&c.version);
     let installed = Registry::transaction(|reg| {
+        // Another process may have installed something meanwhile: the
+        // registry rules are checked again under the lock.
+        check_registry_rules(reg, c, policy)?;
+        pin_key(&name, verdict.key_id.as_deref(), policy.repin)?;
         let parent = final_dir.parent().expect("has parent");
         std::fs::create_dir_all(parent).map_err(|e| CliError::io(parent, e))?;
         let trash = if final_dir.exists() {
@@ -283,7 +298,11 @@ pub fn install(
                 dependencies: c
                     .requires
                     .iter()
-                    .map(|r| serde_json::json!({"name": r, "version": "*", "optional": false}))
+                    .filter_map(|r| parse_requirement(r).ok())
+                    .map(|r| {
+                        let range = r.range.map_or_else(|| "*".to_string(), |v| v.to_string());
+                        serde_json::json!({"name": r.name, "version": range, "optional": false})
+                    })
                     .collect(),
                 incompatible_with: c.incompatible_with.clone(),
                 key_id: verdict.key_id.clone(),
@@ -299,14 +318,6 @@ pub fn install(
     }
     staging.disarm();
     let _ = std::fs::remove_dir_all(&staging.path);
-    if let Some(k) = &verdict.key_id {
-        if verdict.status != Status::Invalid && (store.pins.get(&name) != Some(k)) {
-            TrustStore::update(|s| {
-                s.pins.insert(name.clone(), k.clone());
-                Ok(())
-            })?;
-        }
-    }
     Ok(Installed {
         name,
         version: c.version.clone(),
@@ -318,6 +329,28 @@ pub fn install(
     })
 }
 
+/// Pin-on-first-use: records the package's key for its name, or refuses a
+/// different key unless `repin`. Done before the expert is moved into
+/// place, so a crash can leave a pin without an install, never the reverse.
+fn pin_key(name: &str, key_id: Option<&str>, repin: bool) -> Result<()> {
+    let Some(k) = key_id else { return Ok(()) };
+    TrustStore::update(|s| {
+        match s.pins.get(name) {
+            Some(p) if p != k && !repin => {
+                return Err(refuse(
+                    Exit::Untrusted,
+                    "E_KEY_CHANGED",
+                    format!("{name} is pinned to key {p}, but this package is signed by key {k}"),
+                    "if the publisher really changed keys, pass --repin",
+                ))
+            }
+            _ => {}
+        }
+        s.pins.insert(name.to_string(), k.to_string());
+        Ok(())
+    })
+}
+
 fn check_compatibility(
     reg: &Registry,
     c: &Candidate,
@@ -325,6 +358,12 @@ fn check_compatibility(
     local: &[LocalModel],
     warnings: &mut Vec<String>,
 ) -> Result<()> {
+    check_registry_rules(reg, c, policy)?;
+    check_base_model(c, policy, local, warnings)
+}
+
+/// Downgrade, `incompatible_with` and `requires` against installed experts.
+fn check_registry_rules(reg: &Registry, c: &Candidate, policy: &Policy) -> Result<()> {
     if let Some(rec) = reg.find(&c.name) {
         if let Some(newest) = rec.versions.first() {
             if semver_cmp(&newest.version, &c.version).is_gt() && !policy.allow_downgrade {
@@ -386,6 +425,16 @@ fn check_compatibility(
             ));
         }
     }
+    Ok(())
+}
+
+/// The base model found locally, and its fingerprint if the package has one.
+fn check_base_model(
+    c: &Candidate,
+    policy: &Policy,
+    local: &[LocalModel],
+    warnings: &mut Vec<String>,
+) -> Result<()> {
     let found = matching(local, &c.base_model);
     if found.is_empty() {
         warnings.push(format!(
@@ -393,18 +442,28 @@ fn check_compatibility(
             c.base_model
         ));
     } else if let Some(fp) = &c.fingerprint {
-        let local_fp = fingerprint_dir(Path::new(&found[0].path))?;
-        if &local_fp != fp && !policy.force {
+        let mut seen = Vec::new();
+        for m in &found {
+            let local_fp = fingerprint_dir(Path::new(&m.path))?;
+            if &local_fp == fp {
+                return Ok(());
+            }
+            seen.push(format!("{} has {local_fp}", m.path));
+        }
+        let msg = format!(
+            "{} was built for a base model with fingerprint {fp}, but {}",
+            c.name,
+            seen.join("; ")
+        );
+        if !policy.force {
             return Err(refuse(
                 Exit::Compatibility,
                 "E_FINGERPRINT_MISMATCH",
-                format!(
-                    "{} was built for a base model with fingerprint {fp}, but {} has {local_fp}",
-                    c.name, found[0].path
-                ),
+                msg,
                 "use the matching base model, or pass --force",
             ));
         }
+        warnings.push(format!("{msg} (installed anyway: --force)"));
     }
     Ok(())
 }

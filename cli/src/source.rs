@@ -269,7 +269,6 @@ pub fn choose_variant(
     names: &[&str],
     wanted: Option<&str>,
     local: &[crate::models::LocalModel],
-    warnings: &mut Vec<String>,
 ) -> Result<usize> {
     if let Some(q) = wanted {
         return select_model(names, q)
@@ -280,12 +279,7 @@ pub fn choose_variant(
         .collect();
     match (with_local.as_slice(), names.len()) {
         ([one], _) => Ok(*one),
-        (_, 1) => {
-            if with_local.is_empty() {
-                warnings.push(format!("no local base model matches {}; installing the only variant anyway (see `expert-cli models`)", names[0]));
-            }
-            Ok(0)
-        }
+        (_, 1) => Ok(0),
         _ => Err(CliError::new(
             Exit::Usage,
             "E_VARIANT",

@@ -23,6 +23,7 @@ fn policy(p: &PolicyArgs) -> Policy {
         allow_downgrade: p.allow_downgrade,
         force: p.force,
         repin: p.repin,
+        extra_trusted: Vec::new(),
     }
 }
 
@@ -122,7 +123,12 @@ pub fn run(a: InstallArgs) -> Result<Exit> {
         .iter()
         .map(|s| prepare(s, a.base_model.as_deref(), &local, &mut warnings))
         .collect::<Result<Vec<_>>>()?;
-    let policy = policy(&a.policy);
+    let mut policy = policy(&a.policy);
+    for k in &a.trusted_keys {
+        policy
+            .extra_trusted
+            .push(crate::trust_store::parse_key_arg(k)?);
+    }
     let mut out = Out {
         installed: Vec::new(),
         warnings: Vec::new(),

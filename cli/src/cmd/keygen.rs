@@ -55,6 +55,17 @@ pub fn run(a: KeygenArgs) -> Result<Exit> {
             .join("keys")
             .join(format!("{name}.pem")),
     };
+    if private.extension().is_some_and(|e| e == "pub") {
+        return Err(CliError::new(
+            Exit::Usage,
+            "E_USAGE",
+            format!(
+                "{} would be the private key, but .pub is the public key's extension",
+                private.display()
+            ),
+        )
+        .hint("name the private key something.pem; its .pub is written next to it"));
+    }
     let public = private.with_extension("pub");
     for p in [&private, &public] {
         if p.exists() {

@@ -13,6 +13,8 @@ struct Row {
     path: String,
     source: String,
     key_id: Option<String>,
+    #[serde(skip)]
+    status: Option<String>,
 }
 
 pub fn run(a: ListArgs) -> Result<Exit> {
@@ -31,6 +33,7 @@ pub fn run(a: ListArgs) -> Result<Exit> {
                 path: v.path.display().to_string(),
                 source: v.source.clone(),
                 key_id: v.key_id.clone(),
+                status: v.status.clone(),
             })
         })
         .collect();
@@ -43,10 +46,11 @@ pub fn run(a: ListArgs) -> Result<Exit> {
             println!("{} {}  ({})", r.name, r.version, r.base_model);
             if a.verbose {
                 println!(
-                    "    path   {}\n    source {}\n    key    {}",
+                    "    path   {}\n    source {}\n    key    {}\n    status {} (at install time)",
                     r.path,
                     r.source,
-                    r.key_id.as_deref().unwrap_or("unsigned")
+                    r.key_id.as_deref().unwrap_or("unsigned"),
+                    r.status.as_deref().unwrap_or("unknown")
                 );
             }
         }

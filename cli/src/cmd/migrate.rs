@@ -11,7 +11,7 @@ pub fn run(a: MigrateArgs) -> Result<Exit> {
     let bytes = read(&a.manifest)?;
     let limits = Limits::default();
     let manifest = Manifest::parse(&bytes, &limits).map_err(|report| {
-        super::validate::print_report(&a.manifest, &String::from_utf8_lossy(&bytes), &report);
+        super::validate::print_report(&a.manifest, &String::from_utf8_lossy(&bytes), &report, true);
         CliError::new(
             Exit::Validation,
             "E_MANIFEST_INVALID",

@@ -66,7 +66,12 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
     let bytes = read(&manifest_path)?;
     let limits = Limits::default();
     let manifest = Manifest::parse(&bytes, &limits).map_err(|report| {
-        super::validate::print_report(&manifest_path, &String::from_utf8_lossy(&bytes), &report);
+        super::validate::print_report(
+            &manifest_path,
+            &String::from_utf8_lossy(&bytes),
+            &report,
+            true,
+        );
         CliError::new(
             Exit::Validation,
             "E_MANIFEST_INVALID",
@@ -241,7 +246,7 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
                 style.green("packaged"),
                 path.display(),
                 human_size(size),
-                built.files.len() + 1
+                built.files.len() + 1 + usize::from(key.is_some())
             );
             eprintln!("  for {}  sha256 {sha}", built.model_name);
         }

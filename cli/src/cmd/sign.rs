@@ -13,6 +13,25 @@ use std::io::BufReader;
 pub fn run(a: SignArgs) -> Result<Exit> {
     let pkg = a.package.or(a.expert).expect("clap requires one");
     let key = load_key(&a.key)?;
+    // Signing vouches for the contents: never launder a damaged or tampered package.
+    let verdict = crate::cmd::verify::verify_file(&pkg, &[])?;
+    if verdict.status == expert_core::sign::Status::Invalid {
+        let first = verdict.problems.first();
+        return Err(CliError::new(
+            Exit::Integrity,
+            first
+                .map(|p| p.code.clone())
+                .unwrap_or_else(|| "E_INVALID".into()),
+            format!(
+                "{}: {}",
+                pkg.display(),
+                first
+                    .map(|p| p.message.as_str())
+                    .unwrap_or("invalid package")
+            ),
+        )
+        .hint("only an intact package can be signed; repackage it from the expert directory"));
+    }
     let open = || {
         std::fs::File::open(&pkg)
             .map(BufReader::new)

@@ -20,18 +20,31 @@ pub fn run(c: TrustCommand) -> Result<Exit> {
                 name,
             };
             let added = TrustStore::update(|s| {
-                if s.keys.iter().any(|k| k.key_id == entry.key_id) {
+                if let Some(k) = s.keys.iter_mut().find(|k| k.key_id == entry.key_id) {
+                    if entry.name.is_some() {
+                        k.name = entry.name.clone();
+                    }
                     return Ok(false);
                 }
                 s.keys.push(entry.clone());
                 Ok(true)
             })?;
             if json {
-                super::print_json(&entry);
+                super::print_json(
+                    &serde_json::json!({"key_id": entry.key_id, "pubkey": entry.pubkey, "name": entry.name, "added": added}),
+                );
             } else if added {
                 println!("trusted key {} ({})", entry.key_id, entry.pubkey);
             } else {
-                println!("key {} was already trusted", entry.key_id);
+                println!(
+                    "key {} was already trusted{}",
+                    entry.key_id,
+                    if entry.name.is_some() {
+                        "; its name is updated"
+                    } else {
+                        ""
+                    }
+                );
             }
         }
         TrustCommand::List { json } => {
@@ -58,13 +71,12 @@ pub fn run(c: TrustCommand) -> Result<Exit> {
                     )
                     .hint("see `expert-cli trust list`"));
                 }
-                s.pins.retain(|_, id| *id != key_id);
                 Ok(before - s.keys.len())
             })?;
             if json {
                 super::print_json(&serde_json::json!({ "removed": key_id }));
             } else {
-                println!("removed {removed} key {key_id}; experts pinned to it must be re-trusted");
+                println!("removed {removed} key {key_id}; experts pinned to it stay pinned (install --repin to change)");
             }
         }
     }

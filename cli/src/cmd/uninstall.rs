@@ -8,12 +8,45 @@ use crate::registry::Registry;
 use std::io::{BufRead, IsTerminal, Write};
 
 pub fn run(a: UninstallArgs) -> Result<Exit> {
+    if a.cleanup && !a.yes && !std::io::stdin().is_terminal() {
+        return Err(CliError::new(
+            Exit::Usage,
+            "E_CONFIRM",
+            "--cleanup removes base models and needs confirmation, but there is no terminal to ask",
+        )
+        .hint("add --yes"));
+    }
     crate::install::reconcile()?;
     let (name, version) = match a.name.split_once('@') {
         Some((n, v)) => (n.to_string(), Some(v.to_string())),
         None => (a.name.clone(), None),
     };
     let removed = Registry::transaction(|reg| {
+        let last_version =
+            version.is_none() || reg.find(&name).is_some_and(|r| r.versions.len() == 1);
+        if last_version && !a.force {
+            let dependents: Vec<String> = reg
+                .experts
+                .iter()
+                .filter(|r| r.name != name)
+                .filter(|r| {
+                    r.versions.iter().any(|v| {
+                        v.dependencies
+                            .iter()
+                            .any(|d| d.get("name").and_then(|n| n.as_str()) == Some(name.as_str()))
+                    })
+                })
+                .map(|r| r.name.clone())
+                .collect();
+            if !dependents.is_empty() {
+                return Err(CliError::new(
+                    Exit::MissingDependency,
+                    "E_REQUIRED_BY",
+                    format!("{name} is required by {}", dependents.join(", ")),
+                )
+                .hint("uninstall those first, or pass --force"));
+            }
+        }
         let gone = reg.remove(&name, version.as_deref());
         if gone.is_empty() {
             return Err(CliError::new(

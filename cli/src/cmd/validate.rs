@@ -11,6 +11,7 @@ use expert_core::json::LineIndex;
 use expert_core::manifest::{validate, validate_with_files, Diagnostic, Report, Severity};
 use expert_core::sign::SmallFiles;
 use expert_core::Limits;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 pub fn run(a: ValidateArgs) -> Result<Exit> {
@@ -61,7 +62,7 @@ pub fn run(a: ValidateArgs) -> Result<Exit> {
     if a.json {
         super::print_json(&report);
     } else {
-        print_report(&shown, &String::from_utf8_lossy(&text), &report);
+        print_report(&shown, &String::from_utf8_lossy(&text), &report, false);
     }
     Ok(if report.valid {
         Exit::Ok
@@ -92,8 +93,22 @@ fn is_package(path: &Path) -> Result<bool> {
 
 /// Compiler-style findings: `FILE:LINE:COL: severity[CODE]: message`, the
 /// source line and a caret.
-pub fn print_report(file: &Path, text: &str, report: &Report) {
-    let style = Style::stdout();
+/// Findings go to stdout for `validate`, to stderr where stdout carries
+/// other output (`migrate`, `package`).
+pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
+    let style = if to_stderr {
+        Style::stderr()
+    } else {
+        Style::stdout()
+    };
+    let mut out: Box<dyn std::io::Write> = if to_stderr {
+        Box::new(std::io::stderr())
+    } else {
+        Box::new(std::io::stdout())
+    };
+    let mut println = |line: String| {
+        let _ = writeln!(out, "{line}");
+    };
     let lines = LineIndex::new(text);
     let shown: PathBuf = file.to_path_buf();
     for d in &report.diagnostics {
@@ -105,24 +120,24 @@ pub fn print_report(file: &Path, text: &str, report: &Report) {
             Severity::Error => style.red(&format!("error[{}]", d.code)),
             Severity::Warning => style.yellow(&format!("warning[{}]", d.code)),
         };
-        println!("{}: {sev}: {}", style.bold(&loc), d.message);
+        println(format!("{}: {sev}: {}", style.bold(&loc), d.message));
         if let (Some(l), Some(c)) = (d.line, d.column) {
             let src = lines.line_text(l);
             let gutter = l.to_string().len();
-            println!("{} {}", style.dim(&format!("{l:>gutter$} |")), src);
+            println(format!("{} {}", style.dim(&format!("{l:>gutter$} |")), src));
             let pad: String = src
                 .chars()
                 .take(c - 1)
                 .map(|ch| if ch == '\t' { '\t' } else { ' ' })
                 .collect();
-            println!(
+            println(format!(
                 "{} {pad}{}",
                 style.dim(&format!("{:>gutter$} |", "")),
                 style.bold("^")
-            );
+            ));
         }
         if !d.path.is_empty() {
-            println!("{}", style.dim(&format!("  at {}", d.path)));
+            println(style.dim(&format!("  at {}", d.path)));
         }
     }
     let errors = report
@@ -136,19 +151,19 @@ pub fn print_report(file: &Path, text: &str, report: &Report) {
         .map(|s| format!("schema {s}, "))
         .unwrap_or_default();
     if report.valid {
-        println!(
+        println(format!(
             "{} {} is valid ({schema}{warnings} warning{})",
             style.green("✓"),
             file.display(),
             if warnings == 1 { "" } else { "s" }
-        );
+        ));
     } else {
-        println!(
+        println(format!(
             "{} {}: {errors} error{}, {warnings} warning{}",
             style.red("✗"),
             file.display(),
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" }
-        );
+        ));
     }
 }

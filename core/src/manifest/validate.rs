@@ -372,7 +372,7 @@ impl Checker<'_> {
                         m,
                         "base_models",
                         "E_SCHEMA_FIELD_MISMATCH",
-                        "`base_models` needs \"schema_version\": \"2.0\"; run `expert-cli migrate`"
+                        "`base_models` needs \"schema_version\": \"2.0\"; set it, since the manifest already uses the 2.0 shape"
                             .into(),
                     );
                     return;

@@ -139,18 +139,21 @@ pub fn resolve_weights(
             searched.push(dir);
         }
     }
-    Err(not_found(
+    let mut e = not_found(
         model.name,
         "the default checkpoints final and adapter",
         &searched,
-    ))
+    );
+    e.message
+        .push_str(". Pass --checkpoint NAME or set training.packaging_checkpoint");
+    Err(e)
 }
 
 fn not_found(model: &str, what: &str, searched: &[String]) -> PlanError {
     PlanError::new(
         "E_WEIGHTS_NOT_FOUND",
         format!(
-            "no adapter weights ({}) for {model} at {what}; searched: {}. Pass --checkpoint NAME or set training.packaging_checkpoint",
+            "no adapter weights ({}) for {model} at {what}; searched: {}",
             WEIGHT_FILES.join(" or "),
             searched.join(", ")
         ),

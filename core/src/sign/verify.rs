@@ -159,6 +159,21 @@ pub fn verify_package(
     trusted: &[PublicKey],
     limits: &Limits,
 ) -> Verdict {
+    let mut v = judge(records, small, trusted, limits);
+    if v.status == Status::Invalid {
+        // Whatever an invalid package claims about its signer is unproven.
+        v.key_id = None;
+        v.publisher = None;
+    }
+    v
+}
+
+fn judge(
+    records: Result<Vec<EntryRecord>, ArchiveError>,
+    small: SmallFiles,
+    trusted: &[PublicKey],
+    limits: &Limits,
+) -> Verdict {
     let mut v = Verdict {
         status: Status::Invalid,
         name: None,
