@@ -1,0 +1,29 @@
+// Build worker: buildPackage() over the dropped files, off the main thread.
+// The private key arrives here by postMessage and goes nowhere else; the
+// page replaces this worker after each build, which frees its memory.
+//
+// In:  {type: 'build', id, manifest, files: [{path, file}], model, signingKey, publisher}
+// Out: {type: 'ready'}  {type: 'built', id, fileName, model, sha256, bytes}
+//      {type: 'error', id, code, message, diagnostics}
+
+import { buildPackage } from './pkg/index.js';
+
+self.onmessage = async (event) => {
+  const msg = event.data;
+  if (msg.type !== 'build') return;
+  const { id, manifest, files, model, publisher } = msg;
+  let { signingKey } = msg;
+  msg.signingKey = null;
+  try {
+    const map = new Map(files.map((f) => [f.path, f.file]));
+    const started = performance.now();
+    const out = await buildPackage({ manifest, files: map, model: model || undefined, signingKey: signingKey || undefined, publisher: publisher || undefined });
+    signingKey = null;
+    postMessage({ type: 'built', id, fileName: out.fileName, model: out.model, sha256: out.sha256, bytes: out.bytes, ms: Math.round(performance.now() - started) }, [out.bytes.buffer]);
+  } catch (e) {
+    signingKey = null;
+    postMessage({ type: 'error', id, code: (e && e.code) || 'E_INTERNAL', message: (e && e.message) || String(e), diagnostics: (e && e.diagnostics) || null });
+  }
+};
+
+postMessage({ type: 'ready' });
