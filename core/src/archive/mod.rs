@@ -10,7 +10,9 @@ mod writer;
 
 pub use deflate_block::{deflate_block, BlockPipeline, Sequential, BLOCK as DEFLATE_BLOCK};
 pub use error::ArchiveError;
-pub use reader::{read_all, ArchiveReader, EntryRecord, EntrySink, NullSink, ReadAllError};
+pub use reader::{
+    read_all, ArchiveReader, EntryRecord, EntrySink, GzipDecoder, NullSink, ReadAllError, TarReader,
+};
 pub use writer::PackageWriter;
 
 /// Fallback entry mtime when `SOURCE_DATE_EPOCH` is not set: 1980-01-01,

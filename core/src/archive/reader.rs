@@ -67,7 +67,10 @@ enum Tar {
 const OUT_CHUNK: usize = 64 << 10;
 const MAX_GZIP_HEADER: usize = 64 << 10;
 
-pub struct ArchiveReader {
+/// The gzip half of the reader: compressed bytes in, tar bytes out. It
+/// checks the header, the CRC and length, extra members and trailing data,
+/// and the inflation ratio (bomb guard).
+pub struct GzipDecoder {
     limits: Limits,
     gz: Gz,
     inflater: Decompress,
@@ -75,23 +78,13 @@ pub struct ArchiveReader {
     compressed_in: u64,
     out_len: u64,
     out: Vec<u8>,
-    tar: Tar,
-    header: [u8; BLOCK],
-    header_len: usize,
-    current: Option<(String, u64)>,
-    hasher: Sha256,
-    total: u64,
-    records: Vec<EntryRecord>,
-    folded_files: HashSet<String>,
-    folded_dirs: HashSet<String>,
-    failed: Option<ArchiveError>,
     /// The inflater filled the output buffer and may hold more output.
     draining: bool,
 }
 
-impl ArchiveReader {
+impl GzipDecoder {
     pub fn new(limits: Limits) -> Self {
-        ArchiveReader {
+        GzipDecoder {
             limits,
             gz: Gz::Header(Vec::new()),
             inflater: Decompress::new(false),
@@ -99,57 +92,27 @@ impl ArchiveReader {
             compressed_in: 0,
             out_len: 0,
             out: vec![0; OUT_CHUNK],
-            tar: Tar::Header,
-            header: [0; BLOCK],
-            header_len: 0,
-            current: None,
-            hasher: Sha256::new(),
-            total: 0,
-            records: Vec::new(),
-            folded_files: HashSet::new(),
-            folded_dirs: HashSet::new(),
-            failed: None,
             draining: false,
         }
     }
 
-    /// Pushes the next compressed bytes through.
-    pub fn update(&mut self, input: &[u8], sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
-        if let Some(e) = &self.failed {
-            return Err(e.clone());
-        }
-        let r = self.update_inner(input, sink);
-        if let Err(e) = &r {
-            self.failed = Some(e.clone());
-        }
-        r
-    }
-
-    /// Ends the stream: the gzip trailer and the tar end marker must have
-    /// been seen. Returns every entry in archive order.
-    pub fn finish(self) -> Result<Vec<EntryRecord>, ArchiveError> {
-        if let Some(e) = self.failed {
-            return Err(e);
-        }
-        if !matches!(self.gz, Gz::Done) {
-            return Err(ArchiveError::new(
+    /// The stream must have ended with a verified trailer.
+    pub fn finish(&self) -> Result<(), ArchiveError> {
+        if matches!(self.gz, Gz::Done) {
+            Ok(())
+        } else {
+            Err(ArchiveError::new(
                 "E_GZIP_TRUNCATED",
                 "the gzip stream ends early; the package is truncated",
-            ));
+            ))
         }
-        if !matches!(self.tar, Tar::Finished) {
-            return Err(ArchiveError::new(
-                "E_TAR_TRUNCATED",
-                "the tar stream has no end marker; the package is truncated",
-            ));
-        }
-        Ok(self.records)
     }
 
-    fn update_inner(
+    /// Decompresses `input`, handing each piece of output to `emit`.
+    pub fn push(
         &mut self,
         mut input: &[u8],
-        sink: &mut dyn EntrySink,
+        emit: &mut dyn FnMut(&[u8]) -> Result<(), ArchiveError>,
     ) -> Result<(), ArchiveError> {
         self.compressed_in += input.len() as u64;
         while !input.is_empty() || self.draining {
@@ -191,7 +154,7 @@ impl ArchiveReader {
                     self.draining = produced == self.out.len();
                     if produced > 0 {
                         let out = std::mem::take(&mut self.out);
-                        let r = self.produced(&out[..produced], sink);
+                        let r = self.produced(&out[..produced], emit);
                         self.out = out;
                         r?;
                     }
@@ -244,7 +207,11 @@ impl ArchiveReader {
         Ok(())
     }
 
-    fn produced(&mut self, data: &[u8], sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
+    fn produced(
+        &mut self,
+        data: &[u8],
+        emit: &mut dyn FnMut(&[u8]) -> Result<(), ArchiveError>,
+    ) -> Result<(), ArchiveError> {
         self.crc.update(data);
         self.out_len += data.len() as u64;
         if self.out_len > self.limits.ratio_grace
@@ -259,12 +226,57 @@ impl ArchiveReader {
                 ),
             ));
         }
-        self.tar_bytes(data, sink)
+        emit(data)
+    }
+}
+
+/// The tar half of the reader: tar bytes in, entries (with SHA-256) out to
+/// an `EntrySink`. It enforces entry types, paths, collisions and limits.
+pub struct TarReader {
+    limits: Limits,
+    state: Tar,
+    header: [u8; BLOCK],
+    header_len: usize,
+    current: Option<(String, u64)>,
+    hasher: Sha256,
+    total: u64,
+    records: Vec<EntryRecord>,
+    paths: HashSet<String>,
+    folded_files: HashSet<String>,
+    folded_dirs: HashSet<String>,
+}
+
+impl TarReader {
+    pub fn new(limits: Limits) -> Self {
+        TarReader {
+            limits,
+            state: Tar::Header,
+            header: [0; BLOCK],
+            header_len: 0,
+            current: None,
+            hasher: Sha256::new(),
+            total: 0,
+            records: Vec::new(),
+            paths: HashSet::new(),
+            folded_files: HashSet::new(),
+            folded_dirs: HashSet::new(),
+        }
     }
 
-    fn tar_bytes(&mut self, mut data: &[u8], sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
+    /// The archive must have ended with its end marker.
+    pub fn finish(self) -> Result<Vec<EntryRecord>, ArchiveError> {
+        if !matches!(self.state, Tar::Finished) {
+            return Err(ArchiveError::new(
+                "E_TAR_TRUNCATED",
+                "the tar stream has no end marker; the package is truncated",
+            ));
+        }
+        Ok(self.records)
+    }
+
+    pub fn push(&mut self, mut data: &[u8], sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
         while !data.is_empty() {
-            match &mut self.tar {
+            match &mut self.state {
                 Tar::Header => {
                     let take = data.len().min(BLOCK - self.header_len);
                     self.header[self.header_len..self.header_len + take]
@@ -274,7 +286,7 @@ impl ArchiveReader {
                     if self.header_len == BLOCK {
                         self.header_len = 0;
                         if self.header.iter().all(|&b| b == 0) {
-                            self.tar = Tar::SecondZero(0);
+                            self.state = Tar::SecondZero(0);
                         } else {
                             self.begin_entry(sink)?;
                         }
@@ -305,7 +317,7 @@ impl ArchiveReader {
                     *left -= take;
                     data = &data[take..];
                     if *left == 0 {
-                        self.tar = Tar::Header;
+                        self.state = Tar::Header;
                     }
                 }
                 Tar::SecondZero(seen) => {
@@ -319,7 +331,7 @@ impl ArchiveReader {
                     *seen += take;
                     data = &data[take..];
                     if *seen == BLOCK {
-                        self.tar = Tar::Finished;
+                        self.state = Tar::Finished;
                     }
                 }
                 Tar::Finished => {
@@ -410,14 +422,13 @@ impl ArchiveReader {
         if h.size == 0 {
             self.end_entry(sink)
         } else {
-            self.tar = Tar::Data { remaining: h.size };
+            self.state = Tar::Data { remaining: h.size };
             Ok(())
         }
     }
 
-    /// Rejects a path that repeats, case-folds onto, or nests under another.
     fn claim_path(&mut self, path: &str) -> Result<(), ArchiveError> {
-        if self.records.iter().any(|r| r.path == path) {
+        if !self.paths.insert(path.to_string()) {
             let code = if path == "manifest.json" {
                 "E_DUPLICATE_MANIFEST"
             } else {
@@ -457,8 +468,50 @@ impl ArchiveReader {
         sink.end(&sha256)?;
         self.records.push(EntryRecord { path, size, sha256 });
         let pad = (BLOCK - (size % BLOCK as u64) as usize) % BLOCK;
-        self.tar = if pad == 0 { Tar::Header } else { Tar::Pad(pad) };
+        self.state = if pad == 0 { Tar::Header } else { Tar::Pad(pad) };
         Ok(())
+    }
+}
+
+/// The whole strict reader: `GzipDecoder` feeding `TarReader` on one
+/// thread. (The CLI runs the two halves on two cores; the verdict is the
+/// same, because errors keep their order in the stream.)
+pub struct ArchiveReader {
+    gz: GzipDecoder,
+    tar: TarReader,
+    failed: Option<ArchiveError>,
+}
+
+impl ArchiveReader {
+    pub fn new(limits: Limits) -> Self {
+        ArchiveReader {
+            gz: GzipDecoder::new(limits),
+            tar: TarReader::new(limits),
+            failed: None,
+        }
+    }
+
+    /// Pushes the next compressed bytes through.
+    pub fn update(&mut self, input: &[u8], sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
+        if let Some(e) = &self.failed {
+            return Err(e.clone());
+        }
+        let tar = &mut self.tar;
+        let r = self.gz.push(input, &mut |data| tar.push(data, sink));
+        if let Err(e) = &r {
+            self.failed = Some(e.clone());
+        }
+        r
+    }
+
+    /// Ends the stream: the gzip trailer and the tar end marker must have
+    /// been seen. Returns every entry in archive order.
+    pub fn finish(self) -> Result<Vec<EntryRecord>, ArchiveError> {
+        if let Some(e) = self.failed {
+            return Err(e);
+        }
+        self.gz.finish()?;
+        self.tar.finish()
     }
 }
 
