@@ -124,3 +124,19 @@ pub fn read_chunks(
         }
     }
 }
+
+/// Opens (creating) `path` and takes an exclusive lock on it, held until
+/// the returned file is dropped.
+pub fn lock_file(path: &Path) -> Result<File> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|e| CliError::io(dir, e))?;
+    }
+    let f = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| CliError::io(path, e))?;
+    f.lock().map_err(|e| CliError::io(path, e))?;
+    Ok(f)
+}

@@ -7,7 +7,7 @@
 use crate::error::{CliError, Exit, Result};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -203,15 +203,5 @@ pub fn semver_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 
 /// The registry lock, held for the life of the returned file.
 pub fn lock() -> Result<File> {
-    let dir = home();
-    std::fs::create_dir_all(&dir).map_err(|e| CliError::io(&dir, e))?;
-    let p = dir.join("expert-registry.json.lock");
-    let f = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&p)
-        .map_err(|e| CliError::io(&p, e))?;
-    f.lock().map_err(|e| CliError::io(&p, e))?;
-    Ok(f)
+    crate::atomic::lock_file(&home().join("expert-registry.json.lock"))
 }

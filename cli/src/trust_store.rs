@@ -7,7 +7,6 @@ use crate::error::{CliError, Exit, Result};
 use expert_core::sign::PublicKey;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fs::{File, OpenOptions};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -63,16 +62,7 @@ impl TrustStore {
     /// Loads, applies `f` and saves, all under an exclusive lock.
     pub fn update<T>(f: impl FnOnce(&mut TrustStore) -> Result<T>) -> Result<T> {
         let p = path();
-        let dir = p.parent().expect("has a parent").to_path_buf();
-        std::fs::create_dir_all(&dir).map_err(|e| CliError::io(&dir, e))?;
-        let lock_path = dir.join("trust.json.lock");
-        let lock: File = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(|e| CliError::io(&lock_path, e))?;
-        lock.lock().map_err(|e| CliError::io(&lock_path, e))?;
+        let _lock = crate::atomic::lock_file(&p.with_extension("json.lock"))?;
         let mut store = TrustStore::load()?;
         let out = f(&mut store)?;
         store.version = 1;

@@ -139,3 +139,26 @@ pub(crate) fn models_of(root: &Node, schema: SchemaVersion) -> Vec<ModelView<'_>
 fn model_name(n: &Node) -> &str {
     n.get("name").and_then(Node::as_str).unwrap_or("")
 }
+
+/// Files the manifest declares by path (soft prompts and the grammar file),
+/// with the JSON path of each declaration.
+pub fn declared_files(root: &Node) -> Vec<(&Node, String)> {
+    let mut out = Vec::new();
+    let prompts = root
+        .get("soft_prompts")
+        .and_then(Node::items)
+        .unwrap_or(&[]);
+    for (i, sp) in prompts.iter().enumerate() {
+        if let Some(p) = sp.get("path") {
+            out.push((p, format!("soft_prompts[{i}].path")));
+        }
+    }
+    let grammar = root
+        .get("training")
+        .and_then(|t| t.get("decoding"))
+        .and_then(|d| d.get("grammar_file"));
+    if let Some(g) = grammar {
+        out.push((g, "training.decoding.grammar_file".to_string()));
+    }
+    out
+}

@@ -703,26 +703,7 @@ impl Checker<'_> {
 
     /// Directory checks: declared files exist; set sizes and hashes match.
     fn files(&mut self, root: &Node, schema: SchemaVersion, files: &dyn ExpertFiles) {
-        let mut declared: Vec<(&Node, String)> = Vec::new();
-        for (i, sp) in root
-            .get("soft_prompts")
-            .and_then(Node::items)
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-        {
-            if let Some(p) = sp.get("path") {
-                declared.push((p, format!("{}.path", index_path("soft_prompts", i))));
-            }
-        }
-        if let Some(g) = root
-            .get("training")
-            .and_then(|t| t.get("decoding"))
-            .and_then(|d| d.get("grammar_file"))
-        {
-            declared.push((g, "training.decoding.grammar_file".into()));
-        }
-        for (node, path) in declared {
+        for (node, path) in super::declared_files(root) {
             let Some(p) = node.as_str() else { continue };
             if check_relative_path(p).is_err() {
                 continue;

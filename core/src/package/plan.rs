@@ -4,7 +4,6 @@
 
 use super::{resolve_weights, PlanError, Weights};
 use crate::files::{ExpertFiles, FileKind};
-use crate::json::Node;
 use crate::manifest::Manifest;
 use crate::path::check_relative_path;
 
@@ -114,25 +113,17 @@ pub fn plan(
     }
 
     let root = &manifest.root;
-    for (i, sp) in root
-        .get("soft_prompts")
-        .and_then(Node::items)
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
-        if let Some(p) = sp.get("path").and_then(Node::as_str) {
-            out.declared(files, p, &format!("soft_prompts[{i}].path"))?;
+    let declared = crate::manifest::declared_files(root);
+    for (node, field) in &declared {
+        if let Some(p) = node.as_str() {
+            out.declared(files, p, field)?;
         }
     }
-    let grammar = root
-        .get("training")
-        .and_then(|t| t.get("decoding"))
-        .and_then(|d| d.get("grammar_file"))
-        .and_then(Node::as_str);
-    match grammar {
-        Some(g) => out.declared(files, g, "training.decoding.grammar_file")?,
-        None => out.optional(files, "grammar.gbnf")?,
+    if !declared
+        .iter()
+        .any(|(_, field)| field == "training.decoding.grammar_file")
+    {
+        out.optional(files, "grammar.gbnf")?;
     }
     out.optional(files, "README.md")?;
     out.optional(files, "LICENSE")?;
