@@ -24,7 +24,14 @@ after(async () => {
 async function typeManifest(text) {
   const rev = Number((await s.page.getAttribute('#editor-status', 'data-rev')) || 0);
   await s.page.fill('#editor', text);
-  await s.page.waitForFunction((r) => Number(document.querySelector('#editor-status').dataset.rev) > r, rev);
+  const length = text.replace(/\r\n/g, '\n').length;
+  await s.page.waitForFunction(
+    ([r, n]) => {
+      const d = document.querySelector('#editor-status').dataset;
+      return Number(d.rev) > r && Number(d.length) === n && document.querySelector('#editor').value.length === n;
+    },
+    [rev, length],
+  );
 }
 
 /** Line (1-based) of the caret in the editor. */
