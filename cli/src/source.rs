@@ -57,6 +57,9 @@ fn git(args: &[&str], dir: Option<&Path>) -> Result<String> {
         .env("GIT_ALLOW_PROTOCOL", "file:git:http:https:ssh")
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE");
+    if args.contains(&"--progress") {
+        c.stderr(std::process::Stdio::inherit());
+    }
     let out = c.output().map_err(|e| {
         CliError::new(
             Exit::MissingDependency,
@@ -101,8 +104,14 @@ pub fn fetch(src: &Source) -> Result<Fetched> {
             let scratch = ScratchDir::new("clone")?;
             let dir = scratch.path.join("repo");
             let dir_s = dir.to_string_lossy().to_string();
+            // On a terminal, git draws its own progress bar while cloning.
+            let progress = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                "--progress"
+            } else {
+                "--quiet"
+            };
             git(
-                &["clone", "--quiet", "--no-checkout", "--", url, &dir_s],
+                &["clone", progress, "--no-checkout", "--", url, &dir_s],
                 None,
             )?;
             let target = match reference {
