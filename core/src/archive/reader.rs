@@ -75,7 +75,9 @@ pub struct GzipDecoder {
     gz: Gz,
     inflater: Decompress,
     crc: crc32fast::Hasher,
-    compressed_in: u64,
+    /// Bytes of the gzip header; with the inflater's input count, the
+    /// compressed bytes actually consumed (for the ratio limit).
+    header_len: u64,
     out_len: u64,
     out: Vec<u8>,
     /// The inflater filled the output buffer and may hold more output.
@@ -89,7 +91,7 @@ impl GzipDecoder {
             gz: Gz::Header(Vec::new()),
             inflater: Decompress::new(false),
             crc: crc32fast::Hasher::new(),
-            compressed_in: 0,
+            header_len: 0,
             out_len: 0,
             out: vec![0; OUT_CHUNK],
             draining: false,
@@ -114,7 +116,6 @@ impl GzipDecoder {
         mut input: &[u8],
         emit: &mut dyn FnMut(&[u8]) -> Result<(), ArchiveError>,
     ) -> Result<(), ArchiveError> {
-        self.compressed_in += input.len() as u64;
         while !input.is_empty() || self.draining {
             self.draining = false;
             match &mut self.gz {
@@ -123,6 +124,7 @@ impl GzipDecoder {
                     buf.extend_from_slice(&input[..take]);
                     match gzip_header_len(buf)? {
                         Some(n) => {
+                            self.header_len = n as u64;
                             let rest = buf.len() - n;
                             input = &input[take - rest..];
                             self.gz = Gz::Body;
@@ -139,28 +141,35 @@ impl GzipDecoder {
                 Gz::Body => {
                     let before_in = self.inflater.total_in();
                     let before_out = self.inflater.total_out();
-                    let status = self
-                        .inflater
-                        .decompress(input, &mut self.out, FlushDecompress::None)
-                        .map_err(|e| {
-                            ArchiveError::new(
-                                "E_DEFLATE",
-                                format!("the compressed data is corrupt: {e}"),
-                            )
-                        })?;
+                    let result =
+                        self.inflater
+                            .decompress(input, &mut self.out, FlushDecompress::None);
                     let used = (self.inflater.total_in() - before_in) as usize;
                     let produced = (self.inflater.total_out() - before_out) as usize;
                     input = &input[used..];
                     self.draining = produced == self.out.len();
+                    // Output inflated before a deflate error still goes to the
+                    // tar reader first, so the verdict does not depend on
+                    // where the input was split.
                     if produced > 0 {
                         let out = std::mem::take(&mut self.out);
                         let r = self.produced(&out[..produced], emit);
                         self.out = out;
                         r?;
                     }
+                    let status = result.map_err(|e| {
+                        ArchiveError::new(
+                            "E_DEFLATE",
+                            format!("the compressed data is corrupt: {e}"),
+                        )
+                    })?;
                     if status == Status::StreamEnd {
                         self.gz = Gz::Trailer(Vec::with_capacity(8));
                     } else if used == 0 && produced == 0 {
+                        if input.is_empty() {
+                            // Drained: the rest comes with the next chunk.
+                            break;
+                        }
                         return Err(ArchiveError::new(
                             "E_DEFLATE",
                             "the compressed data makes no progress",
@@ -215,7 +224,11 @@ impl GzipDecoder {
         self.crc.update(data);
         self.out_len += data.len() as u64;
         if self.out_len > self.limits.ratio_grace
-            && self.out_len > self.limits.max_ratio.saturating_mul(self.compressed_in)
+            && self.out_len
+                > self
+                    .limits
+                    .max_ratio
+                    .saturating_mul(self.header_len + self.inflater.total_in())
         {
             return Err(ArchiveError::new(
                 "E_LIMIT_RATIO",
