@@ -3,7 +3,8 @@
 # alternating, medians of RUNS (default 3):
 #   package: expert-cli package | tar -czf (gzip -6) | tar -cf - | pigz -1
 #   verify:  expert-cli verify  | tar -xzf + sha256sum | pigz -dc > /dev/null
-#   wasm:    expert-format createVerifier under Node | a pure-JS peer (zlib + @noble/hashes)
+#   wasm:    expert-format verifyPackage under Node, with its inflate worker and on one
+#            thread | a pure-JS peer (zlib + @noble/hashes)
 # and peak RSS of each. Prints a markdown table; with WRITE_DOCS=1 also
 # writes docs/BENCHMARKS.md. Usage: scripts/bench.sh [SIZE_MIB]   (default 1024)
 set -euo pipefail
@@ -67,6 +68,7 @@ for _ in $(seq "$RUNS"); do
   sample pigz-dc sh -c "pigz -dc '$W/ours.expert' >/dev/null"
   if [ "$WASM" = 1 ]; then
     sample wasm-verify node scripts/bench/js-verify.mjs wasm "$W/ours.expert"
+    sample wasm-verify-1thread node scripts/bench/js-verify.mjs wasm-1thread "$W/ours.expert"
     sample js-peer-verify node scripts/bench/js-verify.mjs peer "$W/ours.expert" "$PWD/$W/js"
   fi
 done
@@ -83,7 +85,7 @@ mbps() { awk -v s="${MED[$1]}" -v b="$BYTES" 'BEGIN {printf "%.0f", b/1e6/s}'; }
 table() {
   echo "| job | tool | median s | MB/s | peak RSS MiB | output bytes |"
   echo "| --- | --- | ---: | ---: | ---: | ---: |"
-  for k in ours-package tar-gzip6 tar-pigz1 ours-verify tar-x-sha256sum pigz-dc wasm-verify js-peer-verify; do
+  for k in ours-package tar-gzip6 tar-pigz1 ours-verify tar-x-sha256sum pigz-dc wasm-verify wasm-verify-1thread js-peer-verify; do
     [ -n "${MED[$k]:-}" ] || continue
     case $k in *package|tar-gzip6|tar-pigz1) job=package;; *) job=verify;; esac
     printf '| %s | %s | %s | %s | %s | %s |\n' "$job" "$k" "${MED[$k]}" "$(mbps "$k")" "$(( RSS[$k] / 1024 ))" "${SIZE_OUT[$k]:-}"
@@ -95,8 +97,8 @@ table() {
   echo "- P3 peak RSS: package $(( RSS[ours-package] / 1024 )) MiB, verify $(( RSS[ours-verify] / 1024 )) MiB$( [ "$WASM" = 1 ] && echo ", wasm verify (whole node process) $(( RSS[wasm-verify] / 1024 )) MiB") (≤ 64)"
   if [ "$WASM" = 1 ]; then
     inner() { python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])[sys.argv[2]])" "$W/out-$1.log" "$2"; }
-    echo "- P3 wasm linear memory after streaming: $(( $(inner wasm-verify wasmMemory) / 1024 / 1024 )) MiB (the rest of the Node process is Node itself)"
-    echo "- P4 wasm verify / native verify: $(ratio wasm-verify ours-verify) (≤ 2.5); wasm / pure-JS peer: $(ratio wasm-verify js-peer-verify) (< 1); streaming only, without Node start-up: wasm $(inner wasm-verify seconds | cut -c1-5) s, peer $(inner js-peer-verify seconds | cut -c1-5) s"
+    echo "- P3 wasm linear memory after streaming: $(( $(inner wasm-verify wasmMemory) / 1024 / 1024 )) MiB on the main thread (the rest of the Node process is Node itself and the worker's isolate); one thread: whole process $(( RSS[wasm-verify-1thread] / 1024 )) MiB"
+    echo "- P4 wasm verify / native verify: $(ratio wasm-verify ours-verify) (≤ 2.5); wasm / pure-JS peer: $(ratio wasm-verify js-peer-verify) (< 1); one thread: $(ratio wasm-verify-1thread ours-verify); streaming only, without Node start-up: wasm $(inner wasm-verify seconds | cut -c1-5) s, one thread $(inner wasm-verify-1thread seconds | cut -c1-5) s, peer $(inner js-peer-verify seconds | cut -c1-5) s"
   fi
 }
 OUT=$(table)

@@ -5,6 +5,7 @@
 // Rust, by the same code as expert-cli.
 
 import initWasm, * as core from './expert_wasm.js';
+import { verifyInWorker } from './verify-in-worker.js';
 
 const WASM_URL = new URL('./expert_wasm_bg.wasm', import.meta.url);
 /** Largest chunk handed to wasm at once, so its memory stays small. */
@@ -14,16 +15,23 @@ function isNode() {
   return typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
 }
 
+/** The compiled module in Node (verifyPackage hands it to its worker). */
+let nodeModule = null;
+
 async function load() {
   if (isNode() && WASM_URL.protocol === 'file:') {
     // fetch() cannot read file: URLs in Node; read the bytes instead.
     const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
-    return initWasm({ module_or_path: await readFile(WASM_URL) });
+    nodeModule = await WebAssembly.compile(await readFile(WASM_URL));
+    return initWasm({ module_or_path: nodeModule });
   }
   return initWasm({ module_or_path: WASM_URL });
 }
 
 const wasm = await load();
+
+/** Smaller in-memory packages are verified on this thread: a worker costs more to start. */
+const WORKER_MIN_BYTES = 8 << 20;
 
 function fail(code, message) {
   const e = new Error(message);
@@ -143,10 +151,27 @@ export function createVerifier(options) {
   };
 }
 
+/**
+ * Whether `verifyPackage` inflates on a worker thread: in Node, for streams
+ * and large packages unless `worker` says otherwise; never in browsers
+ * (the page runs the whole verify in a Web Worker already).
+ */
+function useWorker(source, options) {
+  const choice = options?.worker;
+  if (choice !== undefined && typeof choice !== 'boolean') throw fail('E_BAD_ARGUMENT', 'worker must be true, false or absent');
+  if (nodeModule === null || choice === false) return false;
+  if (choice === true) return true;
+  const size = source instanceof Uint8Array || source instanceof ArrayBuffer ? source.byteLength : isBlob(source) ? source.size : Infinity;
+  return size >= WORKER_MIN_BYTES;
+}
+
 /** Never throws for a bad package: its verdict has status "invalid". */
 export async function verifyPackage(source, options) {
+  const keys = trustedKeyList(options);
+  const worker = useWorker(source, options);
   const chunks = chunksOf(source);
-  const verifier = new core.Verifier(trustedKeyList(options));
+  if (worker) return verifyInWorker(chunks, keys, nodeModule);
+  const verifier = new core.Verifier(keys);
   try {
     for await (const chunk of chunks) verifier.update(chunk);
   } catch (e) {

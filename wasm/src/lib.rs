@@ -25,6 +25,9 @@ use sha2::{Digest, Sha256};
 use std::io::Write;
 use wasm_bindgen::prelude::*;
 
+mod pipeline;
+pub use pipeline::{Inflater, TarVerifier};
+
 /// A JS `Error` with a stable `code` property.
 fn error(code: &str, message: &str) -> JsValue {
     let e = js_sys::Error::new(message);
@@ -181,6 +184,17 @@ impl Inspector {
     }
 }
 
+/// Parses `trustedKeys`; `E_KEY_FORMAT` names the first bad one.
+fn trusted_keys(keys: &[String]) -> Result<Vec<PublicKey>, JsValue> {
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| {
+            PublicKey::parse(k)
+                .map_err(|e| error("E_KEY_FORMAT", &format!("trustedKeys[{i}]: {e}")))
+        })
+        .collect()
+}
+
 /// `verify --json`, fed in chunks. Bad packages give a verdict, never an
 /// error.
 #[wasm_bindgen]
@@ -193,18 +207,10 @@ pub struct Verifier {
 impl Verifier {
     /// Throws `E_KEY_FORMAT` for a trusted key that is not `ed25519:<hex>`.
     #[wasm_bindgen(constructor)]
-    pub fn new(trusted_keys: Vec<String>) -> Result<Verifier, JsValue> {
-        let trusted = trusted_keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| {
-                PublicKey::parse(k)
-                    .map_err(|e| error("E_KEY_FORMAT", &format!("trustedKeys[{i}]: {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+    pub fn new(trusted_keys_in: Vec<String>) -> Result<Verifier, JsValue> {
         Ok(Verifier {
             inner: PackageVerifier::new(Limits::default()),
-            trusted,
+            trusted: trusted_keys(&trusted_keys_in)?,
         })
     }
 

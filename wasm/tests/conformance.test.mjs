@@ -1,6 +1,7 @@
 // One verdict everywhere: the attack-named conformance corpus, judged by the
-// built npm package exactly as expected.json says (the core, the CLI and the
-// browser page run the same corpus).
+// built npm package exactly as expected.json says, with and without the
+// inflate worker (the core, the CLI and the browser page run the same
+// corpus).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,14 +20,18 @@ test('every conformance case gets its expected status and first problem code', a
     const pkg = join(CASES, name, 'package.expert');
     if (!existsSync(pkg)) continue;
     const expected = JSON.parse(readFileSync(join(CASES, name, 'expected.json'), 'utf8'));
-    // Whole bytes, and a stream of odd-sized chunks: both must agree.
-    const whole = await ef.verifyPackage(readFileSync(pkg), { trustedKeys: [PUBLISHER] });
-    const streamed = await ef.verifyPackage(createReadStream(pkg, { highWaterMark: 4093 }), { trustedKeys: [PUBLISHER] });
-    for (const [how, v] of [['bytes', whole], ['stream', streamed]]) {
-      const code = v.problems.length ? v.problems[0].code : null;
-      if (v.status !== expected.status || code !== expected.problem_code) {
-        failures.push(`${name} (${how}): got ${v.status}/${code}, expected ${expected.status}/${expected.problem_code}`);
-      }
+    // On this thread and with inflate on a worker thread, from whole bytes
+    // and from a stream of odd-sized chunks: all must agree, to the byte.
+    const opts = { trustedKeys: [PUBLISHER] };
+    const here = await ef.verifyPackage(readFileSync(pkg), { ...opts, worker: false });
+    const worker = await ef.verifyPackage(readFileSync(pkg), { ...opts, worker: true });
+    const streamed = await ef.verifyPackage(createReadStream(pkg, { highWaterMark: 4093 }), opts);
+    const code = here.problems.length ? here.problems[0].code : null;
+    if (here.status !== expected.status || code !== expected.problem_code) {
+      failures.push(`${name}: got ${here.status}/${code}, expected ${expected.status}/${expected.problem_code}`);
+    }
+    for (const [how, v] of [['worker', worker], ['stream', streamed]]) {
+      if (JSON.stringify(v) !== JSON.stringify(here)) failures.push(`${name} (${how}): ${JSON.stringify(v)} differs from ${JSON.stringify(here)}`);
     }
   }
   assert.deepEqual(failures, []);

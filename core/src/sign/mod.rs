@@ -12,5 +12,5 @@ pub use integrity::{integrity_node, manifest_digest};
 pub use keys::{KeyError, PublicKey, SecretKey};
 pub use message::{signed_message, Claims, SignedFile, DOMAIN, SCHEME};
 pub use verify::{
-    verify_package, FileStatus, PackageVerifier, Problem, SmallFiles, Status, Verdict,
+    unreadable, verify_package, FileStatus, PackageVerifier, Problem, SmallFiles, Status, Verdict,
 };

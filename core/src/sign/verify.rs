@@ -61,6 +61,19 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    fn blank() -> Verdict {
+        Verdict {
+            status: Status::Invalid,
+            name: None,
+            version: None,
+            base_model: None,
+            key_id: None,
+            publisher: None,
+            files: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
     fn problem(&mut self, code: &str, message: impl Into<String>) {
         self.problems.push(Problem {
             code: code.to_string(),
@@ -152,6 +165,13 @@ impl PackageVerifier {
     }
 }
 
+/// The verdict on a package whose bytes could not be read to the end,
+/// from the reader's error code and message. It lets a reader half that ran
+/// elsewhere (the npm package inflates in a worker) relay its error as text.
+pub fn unreadable(code: &str, message: impl Into<String>) -> Verdict {
+    Verdict::blank().invalid(code, message)
+}
+
 /// The verdict over a finished read.
 pub fn verify_package(
     records: Result<Vec<EntryRecord>, ArchiveError>,
@@ -174,20 +194,11 @@ fn judge(
     trusted: &[PublicKey],
     limits: &Limits,
 ) -> Verdict {
-    let mut v = Verdict {
-        status: Status::Invalid,
-        name: None,
-        version: None,
-        base_model: None,
-        key_id: None,
-        publisher: None,
-        files: Vec::new(),
-        problems: Vec::new(),
-    };
     let records = match records {
         Ok(r) => r,
-        Err(e) => return v.invalid(e.code, e.message),
+        Err(e) => return unreadable(e.code, e.message),
     };
+    let mut v = Verdict::blank();
     v.files = records
         .iter()
         .map(|r| FileStatus {
