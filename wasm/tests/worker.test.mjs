@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -104,4 +104,20 @@ test('no worker thread outlives verifyPackage, even under node -e', () => {
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, PKG], { encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.stdout.trim(), 'unsigned', r.stderr);
   assert.equal(r.status, 0, `exit ${r.status}, signal ${r.signal}`);
+});
+
+test('a missing worker file rejects with E_WORKER instead of hanging', () => {
+  // A bundler or a partial copy that leaves inflate-worker.js behind.
+  const copy = join(dir, 'partial-copy');
+  cpSync(PKG_DIR, copy, { recursive: true });
+  rmSync(join(copy, 'inflate-worker.js'));
+  const script = `
+    const ef = await import(${JSON.stringify(pathToFileURL(join(copy, 'index.js')).href)});
+    const bytes = new Uint8Array(await (await import('node:fs')).promises.readFile(process.argv[1]));
+    try { await ef.verifyPackage(bytes, { worker: true }); console.log('no error'); }
+    catch (e) { console.log(e.code); }
+    console.log((await ef.verifyPackage(bytes, { worker: false })).status);`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, PKG], { encoding: 'utf8', timeout: 20_000 });
+  assert.deepEqual(r.stdout.trim().split('\n'), ['E_WORKER', 'unsigned'], r.stderr);
+  assert.equal(r.status, 0);
 });

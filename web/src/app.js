@@ -260,7 +260,8 @@ function renderVerdict({ verdict: v, inspection, inspectError, read, ms, wasmMem
     ft.className = 'no';
   }
   el.dataset.trusted = v.key_id ? String(trusted) : '';
-  $('#fact-created').textContent = formatTime(inspection?.created_at);
+  // An invalid package's signing time is as unproven as its signer.
+  $('#fact-created').textContent = formatTime(v.status === 'invalid' ? null : inspection?.created_at);
   $('#verdict-facts').hidden = false;
 
   let means = info.means;

@@ -113,6 +113,8 @@ test('invalid: weights changed after signing, with the failing file marked', asy
   const failed = await s.page.$$eval('#files tbody tr[data-ok="false"] td.path', (tds) => tds.map((td) => td.textContent));
   assert.deepEqual(failed, ['adapter_model.safetensors']);
   assert.match(await s.page.textContent('#explain-todo'), /Do not install/);
+  // Nothing an invalid package claims about its signing is shown as fact.
+  for (const fact of ['#fact-key', '#fact-publisher', '#fact-created']) assert.equal(await s.page.textContent(fact), '—', fact);
   await shot('invalid');
 });
 
