@@ -293,8 +293,8 @@ pub fn install(
                         .map(|d| d.as_secs())
                         .unwrap_or(0),
                 ),
-                adapters: Vec::new(),
-                capabilities: Vec::new(),
+                adapters: c.adapters.clone(),
+                capabilities: c.capabilities.clone(),
                 dependencies: c
                     .requires
                     .iter()

@@ -190,6 +190,23 @@ pub struct Candidate {
     pub requires: Vec<String>,
     pub incompatible_with: Vec<String>,
     pub fingerprint: Option<String>,
+    /// The packaged model's adapters and the capabilities, as upstream's
+    /// registry records them.
+    pub adapters: Vec<serde_json::Value>,
+    pub capabilities: Vec<String>,
+}
+
+/// An adapter as upstream's registry records it: type, path, size (0 when
+/// not set) and hash (null when not set).
+fn registry_adapter(a: &expert_core::json::Node) -> serde_json::Value {
+    let text = |k: &str| a.get(k).and_then(|n| n.as_str()).unwrap_or("");
+    let sha = Some(text("sha256")).filter(|s| !s.is_empty());
+    serde_json::json!({
+        "type": text("type"),
+        "path": text("path"),
+        "size_bytes": a.get("size_bytes").and_then(|n| n.as_u64()).unwrap_or(0),
+        "sha256": sha,
+    })
 }
 
 fn strings(m: &Manifest, key: &str) -> Vec<String> {
@@ -251,6 +268,19 @@ pub fn read_candidate(path: &Path) -> Result<Candidate> {
             .and_then(|v| v.node.get("fingerprint"))
             .and_then(|n| n.as_str())
             .map(str::to_string),
+        adapters: m
+            .models()
+            .first()
+            .map(|v| v.adapters.iter().map(registry_adapter).collect())
+            .unwrap_or_default(),
+        capabilities: m
+            .root
+            .get("capabilities")
+            .and_then(|n| n.items())
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|n| n.as_str().map(str::to_string))
+            .collect(),
     })
 }
 

@@ -178,6 +178,34 @@ fn install_from_git_tag_directory_and_file_and_choose_variants() {
         installed.join("adapter_model.safetensors").is_file()
             && installed.join("soft_prompts/demo_style_16.bin").is_file()
     );
+    // The registry entry carries the installed variant's adapters and the
+    // capabilities in upstream's shape, taken from the installed manifest.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(installed.join("manifest.json")).unwrap()).unwrap();
+    let registry: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.home().join("expert-registry.json")).unwrap())
+            .unwrap();
+    let entry = &registry["experts"][0]["versions"][0];
+    let model = &manifest["base_models"][0];
+    assert_eq!(model["name"], "Qwen/Qwen3-1.7B");
+    let adapter = &model["adapters"][0];
+    assert_eq!(
+        entry["adapters"],
+        serde_json::json!([{
+            "type": adapter["type"],
+            "path": adapter["path"],
+            "size_bytes": adapter["size_bytes"],
+            "sha256": adapter["sha256"],
+        }])
+    );
+    assert_eq!(
+        adapter["size_bytes"].as_u64().unwrap(),
+        std::fs::metadata(installed.join(adapter["path"].as_str().unwrap()))
+            .unwrap()
+            .len()
+    );
+    assert_eq!(entry["capabilities"], manifest["capabilities"]);
+    assert!(!entry["capabilities"].as_array().unwrap().is_empty());
 
     // A detected base model (a fake Hugging Face cache) picks the variant.
     let hub = env.dir.path().join("hub");
