@@ -13,6 +13,8 @@ pub enum PathProblem {
     DotSegment,
     EmptySegment,
     Control,
+    ReservedName,
+    ReservedChar,
 }
 
 impl PathProblem {
@@ -26,6 +28,8 @@ impl PathProblem {
             PathProblem::DotSegment => "E_PATH_DOT_SEGMENT",
             PathProblem::EmptySegment => "E_PATH_EMPTY_SEGMENT",
             PathProblem::Control => "E_PATH_CONTROL",
+            PathProblem::ReservedName => "E_PATH_RESERVED_NAME",
+            PathProblem::ReservedChar => "E_PATH_RESERVED_CHAR",
         }
     }
 
@@ -41,12 +45,20 @@ impl PathProblem {
                 "the path contains an empty segment ('//' or a trailing '/')"
             }
             PathProblem::Control => "the path contains a control character",
+            PathProblem::ReservedName => {
+                "a path segment is a Windows device name (CON, PRN, AUX, NUL, COM1-9, LPT1-9, with any extension) or ends in a dot or a space, which Windows strips"
+            }
+            PathProblem::ReservedChar => {
+                "the path contains a character Windows does not allow in names (< > : \" | ? *); a ':' names a hidden NTFS data stream"
+            }
         }
     }
 }
 
 /// A relative, `/`-separated path with no `.`/`..`/empty segments, no
-/// backslash, drive letter or control character.
+/// backslash, drive letter or control character, and nothing that would
+/// land elsewhere than its name says on Windows (device names, stripped
+/// trailing dots and spaces, data streams).
 pub fn check_relative_path(p: &str) -> Result<(), PathProblem> {
     if p.is_empty() {
         return Err(PathProblem::Empty);
@@ -72,18 +84,41 @@ pub fn check_relative_path(p: &str) -> Result<(), PathProblem> {
             _ => {}
         }
     }
+    if p.contains(['<', '>', ':', '"', '|', '?', '*']) {
+        return Err(PathProblem::ReservedChar);
+    }
+    if p.split('/').any(windows_reserved) {
+        return Err(PathProblem::ReservedName);
+    }
     Ok(())
 }
 
+/// `CON`, `nul.txt`, `com1.tar.gz`, `readme.`, `x ` and the like: names
+/// that Windows maps to a device or silently renames.
+fn windows_reserved(segment: &str) -> bool {
+    if segment.ends_with(['.', ' ']) {
+        return true;
+    }
+    let stem = segment.split('.').next().unwrap_or("").to_ascii_uppercase();
+    let stem = stem.trim_end_matches(' ');
+    match stem.as_bytes() {
+        b"CON" | b"PRN" | b"AUX" | b"NUL" => true,
+        [a, b, c, d] => matches!(&[*a, *b, *c], b"COM" | b"LPT") && (b'1'..=b'9').contains(d),
+        _ => false,
+    }
+}
+
 /// Whether `name` is safe as one path component (an expert's install
-/// directory): no separators, no `..`, no control characters, not `.`.
+/// directory): no separators, no `..`, no control characters, not `.`,
+/// nothing Windows forbids or reserves.
 pub fn is_safe_component(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 128
         && name != "."
         && !name.contains("..")
-        && !name.contains(['/', '\\', ':'])
+        && !name.contains(['/', '\\', ':', '<', '>', '"', '|', '?', '*'])
         && !name.chars().any(char::is_control)
+        && !windows_reserved(name)
 }
 
 #[cfg(test)]
@@ -102,16 +137,37 @@ mod tests {
             ("a//b", PathProblem::EmptySegment),
             ("a/", PathProblem::EmptySegment),
             ("a\nb", PathProblem::Control),
+            ("CON", PathProblem::ReservedName),
+            ("soft_prompts/nul.bin", PathProblem::ReservedName),
+            ("Com1.tar.gz", PathProblem::ReservedName),
+            ("lpt9", PathProblem::ReservedName),
+            ("aux .txt", PathProblem::ReservedName),
+            ("README.md.", PathProblem::ReservedName),
+            ("README.md ", PathProblem::ReservedName),
+            ("adapter.safetensors:hidden", PathProblem::ReservedChar),
+            ("what?.bin", PathProblem::ReservedChar),
+            ("a|b", PathProblem::ReservedChar),
         ];
         for (p, want) in cases {
             assert_eq!(check_relative_path(p), Err(want), "{p:?}");
         }
-        assert_eq!(check_relative_path("soft_prompts/x.bin"), Ok(()));
+        for ok in [
+            "soft_prompts/x.bin",
+            "console.txt",
+            "com10",
+            "lpt",
+            "conf/aux_data.bin",
+            ".hidden",
+        ] {
+            assert_eq!(check_relative_path(ok), Ok(()), "{ok:?}");
+        }
     }
 
     #[test]
     fn names_must_be_single_safe_components() {
-        for bad in ["../../x", "a/b", "a\\b", "..", ".", "", "x\u{0}", "C:x"] {
+        for bad in [
+            "../../x", "a/b", "a\\b", "..", ".", "", "x\u{0}", "C:x", "CON", "nul.json", "x?", "x.",
+        ] {
             assert!(!is_safe_component(bad), "{bad:?}");
         }
         assert!(is_safe_component("expert-json"));

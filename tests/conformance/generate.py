@@ -742,6 +742,10 @@ def build(c: Corpus, b: Bases) -> None:
         ("path-empty-segment", "soft_prompts//x.bin", "E_PATH_EMPTY_SEGMENT", "an entry named soft_prompts//x.bin (an empty path segment)"),
         ("path-control-char", "evil\nREADME.md", "E_PATH_CONTROL", "an entry whose name holds a newline (log and terminal spoofing)"),
         ("v7-directory-trailing-slash", "soft_prompts/", "E_PATH_EMPTY_SEGMENT", "a regular-file entry named soft_prompts/ that old (v7) tar readers treat as a directory"),
+        ("path-windows-device-name", "soft_prompts/CON", "E_PATH_RESERVED_NAME", "an entry named soft_prompts/CON: on Windows, extracting it writes to the console device"),
+        ("path-windows-device-name-extension", "nul.bin", "E_PATH_RESERVED_NAME", "an entry named nul.bin: Windows maps NUL with any extension to the null device"),
+        ("path-windows-trailing-dot", "README.md.", "E_PATH_RESERVED_NAME", "an entry named README.md. (trailing dot), which Windows saves as README.md over the signed one"),
+        ("path-ntfs-alternate-stream", "README.md:hidden", "E_PATH_RESERVED_CHAR", "an entry named README.md:hidden, which Windows writes into a hidden NTFS data stream of README.md"),
     ]:
         c.add(name, hostile(entry(path, evil)), "invalid", code, what)
     c.add("path-non-utf8", hostile(entry(b"evil-\xff\xfe.bin", evil)), "invalid", "E_PATH_ENCODING", "an entry name that is not UTF-8 (readers would decode it differently)")
