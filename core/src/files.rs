@@ -33,35 +33,47 @@ impl MemoryFiles {
     }
 }
 
+/// What `rel` names in a tree held as a map of file paths (the npm
+/// package's in-memory and Blob-backed experts).
+pub fn kind_in_map<T>(
+    files: &BTreeMap<String, T>,
+    rel: &str,
+    size: impl Fn(&T) -> u64,
+) -> FileKind {
+    if let Some(d) = files.get(rel) {
+        return FileKind::File { size: size(d) };
+    }
+    let prefix = format!("{rel}/");
+    if files.keys().any(|k| k.starts_with(&prefix)) {
+        FileKind::Dir
+    } else {
+        FileKind::Missing
+    }
+}
+
+/// Names directly inside `rel` in a map of file paths, sorted.
+pub fn list_in_map<T>(files: &BTreeMap<String, T>, rel: &str) -> Vec<String> {
+    let prefix = if rel.is_empty() {
+        String::new()
+    } else {
+        format!("{rel}/")
+    };
+    let mut names: Vec<String> = files
+        .keys()
+        .filter_map(|k| k.strip_prefix(&prefix))
+        .map(|rest| rest.split('/').next().unwrap_or(rest).to_string())
+        .collect();
+    names.dedup();
+    names
+}
+
 impl ExpertFiles for MemoryFiles {
     fn kind(&self, rel: &str) -> Result<FileKind, String> {
-        if let Some(d) = self.files.get(rel) {
-            return Ok(FileKind::File {
-                size: d.len() as u64,
-            });
-        }
-        let prefix = format!("{rel}/");
-        Ok(if self.files.keys().any(|k| k.starts_with(&prefix)) {
-            FileKind::Dir
-        } else {
-            FileKind::Missing
-        })
+        Ok(kind_in_map(&self.files, rel, |d| d.len() as u64))
     }
 
     fn list(&self, rel: &str) -> Result<Vec<String>, String> {
-        let prefix = if rel.is_empty() {
-            String::new()
-        } else {
-            format!("{rel}/")
-        };
-        let mut names: Vec<String> = self
-            .files
-            .keys()
-            .filter_map(|k| k.strip_prefix(&prefix))
-            .map(|rest| rest.split('/').next().unwrap_or(rest).to_string())
-            .collect();
-        names.dedup();
-        Ok(names)
+        Ok(list_in_map(&self.files, rel))
     }
 
     fn sha256(&self, rel: &str) -> Result<[u8; 32], String> {

@@ -143,8 +143,11 @@ export interface BuildOptions {
   /** The expert's manifest.json text. */
   manifest: string | Uint8Array;
   /**
-   * The expert directory in memory: path relative to the expert root (e.g.
-   * `weights/qwen3-06b/final/adapter_model.safetensors`) → contents.
+   * The expert directory: path relative to the expert root (e.g.
+   * `weights/qwen3-06b/final/adapter_model.safetensors`) → contents. In a
+   * Web Worker, Blobs (Files) are read a piece at a time with
+   * FileReaderSync, so multi-GB weights never sit whole in memory; elsewhere
+   * they are read whole.
    */
   files: Record<string, Uint8Array | ArrayBuffer | Blob> | Map<string, Uint8Array | ArrayBuffer | Blob>;
   /** Base model query, as `--model` (e.g. `qwen3-0.6b`); optional for single-model manifests. */
@@ -158,6 +161,12 @@ export interface BuildOptions {
    * and the signature's created_at), so the bytes equal the CLI's.
    */
   createdAt?: string | Date;
+  /**
+   * `"bytes"` (default): the package as one Uint8Array. `"blob"`: as a Blob
+   * built up while packaging, so a multi-GB package need not fit in the JS
+   * heap (the browser may keep large Blobs on disk).
+   */
+  output?: 'bytes' | 'blob';
 }
 
 export interface BuiltPackage {
@@ -165,8 +174,11 @@ export interface BuiltPackage {
   fileName: string;
   /** Full name of the base model packaged. */
   model: string;
-  bytes: Uint8Array;
-  /** Lowercase hex SHA-256 of `bytes`. */
+  /** The package, unless `output: "blob"`. */
+  bytes?: Uint8Array;
+  /** The package, with `output: "blob"`. */
+  blob?: Blob;
+  /** Lowercase hex SHA-256 of the package. */
   sha256: string;
 }
 

@@ -231,38 +231,74 @@ function signingKeyBytes(key) {
 }
 
 /**
+ * A synchronous reader of Blob slices, where the platform has one (Web
+ * Workers: FileReaderSync). With it, buildPackage reads Blob files a piece
+ * at a time instead of whole.
+ */
+function blobSliceReader(blobs) {
+  if (typeof FileReaderSync !== 'function') return null;
+  const reader = new FileReaderSync();
+  return (path, offset, length) => new Uint8Array(reader.readAsArrayBuffer(blobs.get(path).slice(offset, offset + length)));
+}
+
+/** Output chunks gathered into a Blob every so often, so they can leave the JS heap. */
+const BLOB_FOLD_BYTES = 64 << 20;
+
+/**
  * Builds a package exactly as `expert-cli package` does: createdAt plays
  * SOURCE_DATE_EPOCH (it sets the entry times and the signature time).
  */
 export async function buildPackage(options) {
   if (options === null || typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'buildPackage needs an options object');
-  const { manifest, files, model, signingKey, publisher, createdAt } = options;
+  const { manifest, files, model, signingKey, publisher, createdAt, output = 'bytes' } = options;
   const manifestData = manifestBytes(manifest);
   if (model !== undefined && model !== null && typeof model !== 'string') throw fail('E_BAD_ARGUMENT', 'model must be a string');
   if (publisher !== undefined && publisher !== null && typeof publisher !== 'string') throw fail('E_BAD_ARGUMENT', 'publisher must be a string');
+  if (output !== 'bytes' && output !== 'blob') throw fail('E_BAD_ARGUMENT', 'output must be "bytes" or "blob"');
   const key = signingKeyBytes(signingKey);
   const created = createdAt === undefined || createdAt === null ? undefined : epochSeconds(createdAt);
   if (files === null || typeof files !== 'object') throw fail('E_BAD_ARGUMENT', 'files must map relative paths to Uint8Array contents');
   const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
   const set = new core.FileSet();
+  const blobs = new Map();
+  const readSlice = blobSliceReader(blobs);
   try {
     for (const [path, data] of entries) {
       if (typeof path !== 'string') throw fail('E_BAD_ARGUMENT', 'file paths must be strings');
-      set.add(path, await fileBytes(path, data));
+      if (readSlice && isBlob(data)) {
+        blobs.set(path, data);
+        set.addLazy(path, data.size);
+      } else {
+        set.add(path, await fileBytes(path, data));
+      }
     }
+    if (readSlice) set.setReader(readSlice);
   } catch (e) {
     set.free();
     throw e;
   }
-  const parts = [];
-  const out = core.buildPackage(manifestData, set, model ?? undefined, key, publisher ?? undefined, created, (chunk) => parts.push(chunk));
+  let parts = [];
+  let held = 0;
+  let folded = output === 'blob' ? new Blob([]) : null;
+  const onChunk = (chunk) => {
+    parts.push(chunk);
+    held += chunk.length;
+    if (folded && held >= BLOB_FOLD_BYTES) {
+      folded = new Blob([folded, ...parts]);
+      parts = [];
+      held = 0;
+    }
+  };
+  const out = core.buildPackage(manifestData, set, model ?? undefined, key, publisher ?? undefined, created, onChunk);
+  const result = { fileName: out.fileName, model: out.model, sha256: out.sha256 };
+  if (folded) return { ...result, blob: new Blob([folded, ...parts], { type: 'application/gzip' }) };
   const bytes = new Uint8Array(out.size);
   let at = 0;
   for (const p of parts) {
     bytes.set(p, at);
     at += p.length;
   }
-  return { fileName: out.fileName, model: out.model, bytes, sha256: out.sha256 };
+  return { ...result, bytes };
 }
 
 /** A new Ed25519 key pair from crypto.getRandomValues. */

@@ -11,7 +11,6 @@
 
 use expert_core::archive::{ArchiveReader, DEFAULT_MTIME};
 use expert_core::build::{build_package as core_build, BuildOptions, Signer};
-use expert_core::files::MemoryFiles;
 use expert_core::inspect::inspect;
 use expert_core::manifest::{
     self, package_file_name as core_file_name, select_model as core_select, Manifest, SchemaVersion,
@@ -25,7 +24,9 @@ use sha2::{Digest, Sha256};
 use std::io::Write;
 use wasm_bindgen::prelude::*;
 
+mod file_set;
 mod pipeline;
+pub use file_set::FileSet;
 pub use pipeline::{Inflater, TarVerifier};
 
 /// A JS `Error` with a stable `code` property.
@@ -223,25 +224,6 @@ impl Verifier {
     }
 }
 
-/// An expert directory held in memory: path relative to the root → bytes.
-#[wasm_bindgen]
-#[derive(Default)]
-pub struct FileSet {
-    files: MemoryFiles,
-}
-
-#[wasm_bindgen]
-impl FileSet {
-    #[wasm_bindgen(constructor)]
-    pub fn new() -> FileSet {
-        FileSet::default()
-    }
-
-    pub fn add(&mut self, path: &str, data: Vec<u8>) {
-        self.files.insert(path, data);
-    }
-}
-
 /// Hands the package to JS in chunks (so it never sits whole in wasm
 /// memory) and hashes it on the way.
 struct JsSink<'a> {
@@ -365,7 +347,7 @@ pub fn build_package(
         hasher: Sha256::new(),
         len: 0,
     };
-    let built = core_build(&files.files, &m, index, &opts, &mut sink, &mut |_| {})
+    let built = core_build(&files, &m, index, &opts, &mut sink, &mut |_| {})
         .map_err(|e| error(e.code, &e.message))?;
     sink.flush_to_js()
         .map_err(|e| error("E_IO", &e.to_string()))?;

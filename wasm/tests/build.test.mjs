@@ -151,3 +151,63 @@ test('buildPackage errors carry codes', async () => {
   await rejects({ ...base, files: { ...multi, 'README.md': 'text' } }, 'E_BAD_ARGUMENT');
   await rejects(null, 'E_BAD_ARGUMENT');
 });
+
+/**
+ * Blobs that can be read synchronously under Node, standing in for a Web
+ * Worker's File + FileReaderSync: the path where buildPackage reads files a
+ * piece at a time. `reads` records each (offset, length) asked for.
+ */
+function withSyncBlobs(tamper = null) {
+  const reads = [];
+  class SyncBlob extends Blob {
+    constructor(bytes, name, offset = 0) {
+      super([bytes]);
+      Object.assign(this, { bytes, name, offset });
+    }
+    slice(start, end) {
+      return new SyncBlob(this.bytes.subarray(start, end), this.name, this.offset + start);
+    }
+  }
+  globalThis.FileReaderSync = class {
+    readAsArrayBuffer(blob) {
+      reads.push([blob.name, blob.offset, blob.bytes.length]);
+      const bytes = tamper ? tamper(blob) : blob.bytes;
+      return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length);
+    }
+  };
+  const blobs = Object.fromEntries(Object.entries(multi).map(([k, v]) => [k, new SyncBlob(v, k)]));
+  return { blobs, reads, done: () => delete globalThis.FileReaderSync };
+}
+
+test('with FileReaderSync, Blob files are read a piece at a time and the bytes still equal the CLI', async () => {
+  const want = cliPackage([MULTI, '--model', 'qwen3-0.6b', '--sign-key', p('key.pem')], { SOURCE_DATE_EPOCH: EPOCH });
+  const { blobs, reads, done } = withSyncBlobs();
+  try {
+    const built = await ef.buildPackage({ manifest: multiManifest, files: blobs, model: 'qwen3-0.6b', signingKey: pem, createdAt: CREATED_AT });
+    assertSame(built, want, 'lazy Blobs');
+    const weights = 'weights/qwen3-06b/final/adapter_model.safetensors';
+    const pieces = reads.filter(([name]) => name === weights);
+    // Hashed once, then read again while writing; never more than 1 MiB at a time.
+    assert.ok(pieces.length >= 2, JSON.stringify(reads));
+    assert.ok(reads.every(([, , n]) => n <= 1 << 20));
+    const asBlob = await ef.buildPackage({ manifest: multiManifest, files: blobs, model: 'qwen3-0.6b', signingKey: pem, createdAt: CREATED_AT, output: 'blob' });
+    assert.equal(asBlob.bytes, undefined);
+    assertSame({ ...asBlob, bytes: new Uint8Array(await asBlob.blob.arrayBuffer()) }, want, 'output: blob');
+    assert.equal(asBlob.blob.type, 'application/gzip');
+  } finally {
+    done();
+  }
+});
+
+test('a Blob that changes while it is packaged fails with E_IO and says so', async () => {
+  const { blobs, done } = withSyncBlobs((blob) => (blob.offset > 0 || blob.bytes.length > 100 ? blob.bytes.subarray(1) : blob.bytes));
+  try {
+    await assert.rejects(
+      ef.buildPackage({ manifest: multiManifest, files: blobs, model: 'qwen3-0.6b', createdAt: CREATED_AT }),
+      (e) => e.code === 'E_IO' && /did the file change\?/.test(e.message),
+    );
+    await assert.rejects(ef.buildPackage({ manifest: multiManifest, files: blobs, model: 'qwen3-0.6b', output: 'zip' }), (e) => e.code === 'E_BAD_ARGUMENT');
+  } finally {
+    done();
+  }
+});

@@ -3,10 +3,10 @@
 // page replaces this worker after each build, which frees its memory.
 //
 // In:  {type: 'build', id, manifest, files: [{path, file}], model, signingKey, publisher}
-// Out: {type: 'ready'}  {type: 'built', id, fileName, model, sha256, bytes}
+// Out: {type: 'ready'}  {type: 'built', id, fileName, model, sha256, blob, ms, wasmMemory}
 //      {type: 'error', id, code, message, diagnostics}
 
-import { buildPackage } from './pkg/index.js';
+import { buildPackage, wasmMemoryBytes } from './pkg/index.js';
 
 self.onmessage = async (event) => {
   const msg = event.data;
@@ -17,9 +17,11 @@ self.onmessage = async (event) => {
   try {
     const map = new Map(files.map((f) => [f.path, f.file]));
     const started = performance.now();
-    const out = await buildPackage({ manifest, files: map, model: model || undefined, signingKey: signingKey || undefined, publisher: publisher || undefined });
+    // Files are read a piece at a time (FileReaderSync) and the package
+    // gathers in a Blob: neither has to fit in memory whole.
+    const out = await buildPackage({ manifest, files: map, model: model || undefined, signingKey: signingKey || undefined, publisher: publisher || undefined, output: 'blob' });
     signingKey = null;
-    postMessage({ type: 'built', id, fileName: out.fileName, model: out.model, sha256: out.sha256, bytes: out.bytes, ms: Math.round(performance.now() - started) }, [out.bytes.buffer]);
+    postMessage({ type: 'built', id, fileName: out.fileName, model: out.model, sha256: out.sha256, blob: out.blob, ms: Math.round(performance.now() - started), wasmMemory: wasmMemoryBytes() });
   } catch (e) {
     signingKey = null;
     postMessage({ type: 'error', id, code: (e && e.code) || 'E_INTERNAL', message: (e && e.message) || String(e), diagnostics: (e && e.diagnostics) || null });

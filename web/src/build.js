@@ -184,7 +184,10 @@ export function initBuild({ ef, trust, editor, diagnosticItem, startWorker, veri
       }
       return;
     }
-    const blob = new Blob([msg.bytes], { type: 'application/gzip' });
+    const blob = msg.blob;
+    // The worker's WebAssembly memory after the build: small however large
+    // the weights, because files are read a piece at a time.
+    $('#build-result').dataset.wasmMemory = String(msg.wasmMemory);
     const sidecar = new Blob([`${msg.sha256}  ${msg.fileName}\n`], { type: 'text/plain' });
     const urls = [URL.createObjectURL(blob), URL.createObjectURL(sidecar)];
     built = { fileName: msg.fileName, sha256: msg.sha256, blob, urls };

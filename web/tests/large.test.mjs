@@ -1,11 +1,12 @@
 // Streaming: a package of well over 100 MiB is verified in the worker with
 // a moving progress bar, the page keeps responding, and the worker's
-// WebAssembly memory stays small (the file is never read whole).
+// WebAssembly memory stays small (the file is never read whole); building
+// from the same weights in the page keeps it small too.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { closeSync, cpSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, cpSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -90,3 +91,35 @@ test(`a ${WEIGHT_MIB} MiB package streams through the worker: progress moves, th
   assert.equal(row[1], `${(WEIGHT_MIB * MIB).toLocaleString('en-US')} bytes`);
   assert.deepEqual(s.errors, []);
 });
+
+test(`building from a ${WEIGHT_MIB} MiB weights file in the page reads it in pieces and equals expert-cli package`, { timeout: 240_000 }, async (t) => {
+  const expert = join(dir, 'expert');
+  const unsigned = join(dir, 'cli-unsigned');
+  const env = { ...process.env, EXPERT_HOME: join(dir, 'home') };
+  delete env.SOURCE_DATE_EPOCH;
+  const r = spawnSync(CLI, ['package', expert, '--model', 'qwen3-0.6b', '--out-dir', unsigned], { encoding: 'utf8', env });
+  assert.equal(r.status, 0, r.stderr);
+  await s.page.setInputFiles('#build-input', expert);
+  await s.page.waitForSelector('#build-summary[data-state="ok"]');
+  await s.page.selectOption('#build-model', 'Qwen/Qwen3-0.6B');
+  const started = Date.now();
+  await s.page.click('#build-button');
+  await s.page.waitForSelector('#build-status[data-state="done"], #build-status[data-state="error"]', { timeout: 200_000 });
+  assert.equal(await s.page.getAttribute('#build-status', 'data-state'), 'done', await s.page.textContent('#build-status'));
+  const seconds = (Date.now() - started) / 1000;
+  const wasm = Number(await s.page.getAttribute('#build-result', 'data-wasm-memory'));
+  t.diagnostic(`built from ${WEIGHT_MIB} MiB of weights in ${seconds.toFixed(1)} s; worker wasm memory ${(wasm / MIB).toFixed(1)} MiB`);
+  // Read whole, the weights alone would take the wasm memory past their size.
+  assert.ok(wasm > 0 && wasm < 64 * MIB, `build worker wasm memory ${wasm} bytes`);
+  const [dl] = await Promise.all([s.page.waitForEvent('download'), s.page.click('#build-download')]);
+  const file = join(dir, dl.suggestedFilename());
+  await dl.saveAs(file);
+  const want = join(unsigned, 'expert-demo-qwen3-0-6b.v1.2.0.expert');
+  assert.equal(statSync(file).size, statSync(want).size);
+  assert.equal(sha256File(file), sha256File(want));
+  assert.deepEqual(s.errors, []);
+});
+
+function sha256File(path) {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
