@@ -108,10 +108,11 @@ export interface VerifyOptions {
   /** Public keys that count as trusted, each `ed25519:<64 hex digits>`. */
   trustedKeys?: readonly string[];
   /**
-   * Node only: inflate on a worker thread while this thread walks the tar
-   * stream and hashes, as `expert-cli verify` uses two cores (about 1.5×
-   * faster on large packages). Absent: yes for streams and for packages of
-   * 8 MiB or more. Browsers always verify on the calling thread. The
+   * Inflate on a worker (a Node worker thread or a Web Worker) while this
+   * thread walks the tar stream and hashes, as `expert-cli verify` uses two
+   * cores (about 1.5× faster on large packages). Absent: yes for streams
+   * and for packages of 8 MiB or more, where workers exist. If the worker
+   * cannot start, the package is verified on this thread instead. The
    * verdict is the same either way.
    */
   worker?: boolean;
@@ -211,9 +212,26 @@ export function inspectPackage(source: PackageSource): Promise<Inspection>;
  * rejects only on misuse (`E_KEY_FORMAT` for a malformed trusted key,
  * `E_BAD_SOURCE` for a source of the wrong type, `E_BAD_ARGUMENT` for other
  * bad options), when the source itself fails to read (that error is passed
- * on), or with `E_WORKER` if the inflate worker thread cannot run.
+ * on), or with `E_WORKER` if the inflate worker dies part-way.
  */
 export function verifyPackage(source: PackageSource, options?: VerifyOptions): Promise<Verdict>;
+
+/** What one pass over a package yields; see verifyAndInspect. */
+export interface VerifyAndInspectResult {
+  /** Exactly what verifyPackage resolves to. */
+  verdict: Verdict;
+  /** Exactly what inspectPackage resolves to, or null for a malformed package. */
+  inspection: Inspection | null;
+  /** What inspectPackage would throw (`code`, `message`), or null. */
+  inspectError: Problem | null;
+}
+
+/**
+ * verifyPackage and inspectPackage in one pass over the package (half the
+ * work of calling both). Never rejects for a bad package; rejects as
+ * verifyPackage does.
+ */
+export function verifyAndInspect(source: PackageSource, options?: VerifyOptions): Promise<VerifyAndInspectResult>;
 
 /** A verifier to feed chunks by hand. Throws `E_KEY_FORMAT` for a malformed trusted key. */
 export function createVerifier(options?: VerifyOptions): PackageVerifierHandle;

@@ -15,17 +15,28 @@ function isNode() {
   return typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
 }
 
-/** The compiled module in Node (verifyPackage hands it to its worker). */
-let nodeModule = null;
+/** The compiled module, which verifyPackage hands to its inflate worker. */
+let compiled = null;
 
-async function load() {
+/** Compiles the .wasm next to this file: read from disk in Node, fetched elsewhere. */
+async function compile() {
   if (isNode() && WASM_URL.protocol === 'file:') {
     // fetch() cannot read file: URLs in Node; read the bytes instead.
     const { readFile } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs/promises');
-    nodeModule = await WebAssembly.compile(await readFile(WASM_URL));
-    return initWasm({ module_or_path: nodeModule });
+    return WebAssembly.compile(await readFile(WASM_URL));
   }
-  return initWasm({ module_or_path: WASM_URL });
+  const response = await fetch(WASM_URL);
+  if (!response.ok) throw new Error(`failed to fetch ${WASM_URL}: ${response.status} ${response.statusText}`);
+  // compileStreaming needs the application/wasm type; fall back without it.
+  if (typeof WebAssembly.compileStreaming === 'function' && response.headers.get('content-type')?.split(';')[0] === 'application/wasm') {
+    return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}
+
+async function load() {
+  compiled = await compile();
+  return initWasm({ module_or_path: compiled });
 }
 
 const wasm = await load();
@@ -146,31 +157,44 @@ export function createVerifier(options) {
     finish() {
       const v = live();
       inner = null;
-      return v.finish();
+      return v.finish().verdict;
     },
   };
 }
 
+/** Whether a worker thread (Node) or a Web Worker can be started here. */
+function workersAvailable() {
+  return isNode() || typeof Worker === 'function';
+}
+
 /**
- * Whether `verifyPackage` inflates on a worker thread: in Node, for streams
- * and large packages unless `worker` says otherwise; never in browsers
- * (the page runs the whole verify in a Web Worker already).
+ * Whether to inflate on a worker: for streams and packages of 8 MiB or
+ * more, unless `worker` says otherwise.
  */
 function useWorker(source, options) {
   const choice = options?.worker;
   if (choice !== undefined && typeof choice !== 'boolean') throw fail('E_BAD_ARGUMENT', 'worker must be true, false or absent');
-  if (nodeModule === null || choice === false) return false;
+  if (!workersAvailable() || choice === false) return false;
   if (choice === true) return true;
   const size = source instanceof Uint8Array || source instanceof ArrayBuffer ? source.byteLength : isBlob(source) ? source.size : Infinity;
   return size >= WORKER_MIN_BYTES;
 }
 
-/** Never throws for a bad package: its verdict has status "invalid". */
-export async function verifyPackage(source, options) {
+/**
+ * One pass over a package: `{verdict, inspection, inspectError}`, where
+ * `verdict` is `verify --json` and `inspection` is `inspect --json` (or
+ * null, with `inspectError` `{code, message}`, for a malformed package).
+ * Never throws for a bad package.
+ */
+export async function verifyAndInspect(source, options) {
   const keys = trustedKeyList(options);
   const worker = useWorker(source, options);
   const chunks = chunksOf(source);
-  if (worker) return verifyInWorker(chunks, keys, nodeModule);
+  if (worker) {
+    // null: the worker could not start; nothing was read yet.
+    const report = await verifyInWorker(chunks, keys, compiled);
+    if (report !== null) return report;
+  }
   const verifier = new core.Verifier(keys);
   try {
     for await (const chunk of chunks) verifier.update(chunk);
@@ -179,6 +203,11 @@ export async function verifyPackage(source, options) {
     throw e;
   }
   return verifier.finish();
+}
+
+/** Never throws for a bad package: its verdict has status "invalid". */
+export async function verifyPackage(source, options) {
+  return (await verifyAndInspect(source, options)).verdict;
 }
 
 /** `expert-cli inspect --json`; throws an Error with `code` for a malformed package. */

@@ -1,7 +1,8 @@
-// verifyPackage on two cores in Node, as expert-cli verify does with two
-// threads: a worker inflates (inflate-worker.js) while this thread walks
-// the tar stream and hashes. Both halves are expert-core; the verdict is
-// the one-thread Verifier's, because each error keeps its stream position.
+// verifyPackage on two cores, as expert-cli verify does with two threads:
+// a worker (a Node worker thread, or a Web Worker in browsers) inflates
+// (inflate-worker.js) while this thread walks the tar stream and hashes.
+// Both halves are expert-core; the result is the one-thread Verifier's,
+// because each error keeps its stream position.
 
 import * as core from './expert_wasm.js';
 
@@ -9,11 +10,54 @@ import * as core from './expert_wasm.js';
 const IN_WINDOW = 2;
 /** Compressed bytes per message to the worker. */
 const BATCH = 1 << 20;
+const NOT_STARTED = Symbol('the worker did not start');
 
 function fail(code, message) {
   const e = new Error(message);
   e.code = code;
   return e;
+}
+
+function isNode() {
+  return typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
+}
+
+/**
+ * Starts inflate-worker.js: `{post(msg, transfer), listen(onMessage,
+ * onError), close()}` over Node's worker_threads or the Web Worker API.
+ */
+async function spawn() {
+  if (isNode()) {
+    const { Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
+    // No inherited Node flags: some (--input-type, as under `node -e`) make
+    // a worker fail to start, and this one needs none.
+    const w = new Worker(new URL('./inflate-worker.js', import.meta.url), { execArgv: [] });
+    return {
+      post: (msg, transfer) => w.postMessage(msg, transfer),
+      listen(onMessage, onError) {
+        w.on('message', onMessage);
+        w.on('error', onError);
+        w.on('exit', () => onError(new Error('it exited early')));
+      },
+      close() {
+        w.removeAllListeners('exit');
+        w.terminate();
+      },
+    };
+  }
+  const w = new Worker(new URL('./inflate-worker.js', import.meta.url), { type: 'module' });
+  return {
+    post: (msg, transfer) => w.postMessage(msg, transfer),
+    listen(onMessage, onError) {
+      w.onmessage = (event) => onMessage(event.data);
+      w.onerror = (event) => {
+        event.preventDefault?.();
+        onError(new Error(event.message || 'it could not load'));
+      };
+      w.onmessageerror = () => onError(new Error('a message could not be read'));
+    },
+    close: () => w.terminate(),
+  };
 }
 
 /** Regroups chunks into ~1 MiB buffers taken from `pool` (or new). */
@@ -38,67 +82,76 @@ async function* batches(chunks, pool) {
 }
 
 /**
- * The verdict for a package read from `chunks` (async iterable of
- * Uint8Array), trusting `trustedKeys`; `module` is the compiled wasm.
+ * `{verdict, inspection, inspectError}` for a package read from `chunks`
+ * (an async iterable of Uint8Array, not yet started), trusting
+ * `trustedKeys`; `module` is the compiled wasm. Resolves to null, having
+ * read nothing, if the worker cannot start.
  */
 export async function verifyInWorker(chunks, trustedKeys, module) {
+  let worker;
+  try {
+    worker = await spawn();
+  } catch {
+    return null;
+  }
   const tar = new core.TarVerifier(trustedKeys);
-  const { Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
-  // No inherited Node flags: some (--input-type, as under `node -e`) make a
-  // worker fail to start, and this one needs none.
-  const worker = new Worker(new URL('./inflate-worker.js', import.meta.url), { execArgv: [] });
+  let ready = false;
   let credits = IN_WINDOW;
   const pool = [];
   let ended = false;
   let upstream;
   let broken = null;
-  let wake = () => {};
   let closed = false;
-  worker.on('message', (msg) => {
-    // Messages already in flight when verification stopped are dropped.
-    if (closed) return;
-    if (msg.out) {
-      tar.push(msg.out.subarray(0, msg.length));
-      worker.postMessage({ ack: msg.out }, [msg.out.buffer]);
-    }
-    if (msg.consumed) {
-      credits += 1;
-      if (msg.consumed.byteLength === BATCH) pool.push(msg.consumed);
-    }
-    if ('end' in msg) {
-      ended = true;
-      upstream = msg.end;
-    }
-    wake();
-  });
-  const onError = (e) => {
-    broken = fail('E_WORKER', `the inflate worker failed: ${e?.message ?? e}`);
-    wake();
-  };
-  worker.on('error', onError);
-  worker.on('exit', () => onError(new Error('it exited early')));
+  let wake = () => {};
+  worker.listen(
+    (msg) => {
+      // Messages already in flight when verification stopped are dropped.
+      if (closed) return;
+      if (msg.hello) worker.post({ module });
+      if (msg.ready) ready = true;
+      if (msg.out) {
+        tar.push(msg.out.subarray(0, msg.length));
+        worker.post({ ack: msg.out }, [msg.out.buffer]);
+      }
+      if (msg.consumed) {
+        credits += 1;
+        if (msg.consumed.byteLength === BATCH) pool.push(msg.consumed);
+      }
+      if ('end' in msg) {
+        ended = true;
+        upstream = msg.end;
+      }
+      wake();
+    },
+    (e) => {
+      broken = e;
+      wake();
+    },
+  );
   const stopped = () => ended || tar.failed || broken !== null;
-  const until = async (ready) => {
-    while (!ready() && !stopped()) await new Promise((resolve) => (wake = resolve));
+  const until = async (done) => {
+    while (!done() && !stopped()) await new Promise((resolve) => (wake = resolve));
   };
   try {
-    worker.postMessage({ module });
+    await until(() => ready);
+    // It never ran: nothing was read, the caller verifies on this thread.
+    if (!ready) throw NOT_STARTED;
     for await (const chunk of batches(chunks, pool)) {
       await until(() => credits > 0);
       if (stopped()) break;
       credits -= 1;
-      worker.postMessage({ chunk }, [chunk.buffer]);
+      worker.post({ chunk }, [chunk.buffer]);
     }
-    if (!stopped()) worker.postMessage({ end: true });
+    if (!stopped()) worker.post({ end: true });
     await until(() => false);
-    if (broken && !tar.failed) throw broken;
+    if (broken && !tar.failed && !ended) throw fail('E_WORKER', `the inflate worker failed: ${broken.message ?? broken}`);
   } catch (e) {
     tar.free();
+    if (e === NOT_STARTED) return null;
     throw e;
   } finally {
     closed = true;
-    worker.removeAllListeners('exit');
-    worker.terminate();
+    worker.close();
   }
   return tar.finish(upstream?.code, upstream?.message);
 }

@@ -9,14 +9,16 @@
 //!
 //! Errors reach JS as `Error` objects with a stable string `code`.
 
-use expert_core::archive::{ArchiveReader, DEFAULT_MTIME};
+use expert_core::archive::{ArchiveError, ArchiveReader, EntryRecord, DEFAULT_MTIME};
 use expert_core::build::{build_package as core_build, BuildOptions, Signer};
-use expert_core::inspect::inspect;
+use expert_core::inspect::{inspect, Inspection};
 use expert_core::manifest::{
     self, package_file_name as core_file_name, select_model as core_select, Manifest, SchemaVersion,
 };
 use expert_core::package::PlanOptions;
-use expert_core::sign::{PackageVerifier, PublicKey, SecretKey, SmallFiles};
+use expert_core::sign::{
+    unreadable, verify_package, Problem, PublicKey, SecretKey, SmallFiles, Verdict,
+};
 use expert_core::util::{hex, rfc3339_utc};
 use expert_core::Limits;
 use serde::Serialize;
@@ -170,19 +172,83 @@ impl Inspector {
     }
 
     pub fn finish(self) -> Result<JsValue, JsValue> {
-        let limits = Limits::default();
-        let records = self
-            .reader
-            .finish()
-            .map_err(|e| error(e.code, &e.message))?;
-        let manifest = self
-            .small
-            .manifest
-            .ok_or_else(|| error("E_MANIFEST_MISSING", "the package has no manifest.json"))?;
-        let info = inspect(&records, &manifest, &limits)
-            .map_err(|e| error(e.kind.code(), &format!("manifest.json: {}", e.message)))?;
+        let records = self.reader.finish().map_err(ReadError::from);
+        let info = inspection_of(records.as_deref(), self.small.manifest.as_deref())
+            .map_err(|e| error(&e.code, &e.message))?;
         to_js(&info)
     }
+}
+
+/// A reader error, possibly relayed as text from the other half of a
+/// two-thread read.
+pub(crate) struct ReadError {
+    pub code: String,
+    pub message: String,
+}
+
+impl From<ArchiveError> for ReadError {
+    fn from(e: ArchiveError) -> Self {
+        ReadError {
+            code: e.code.to_string(),
+            message: e.message,
+        }
+    }
+}
+
+/// `inspect --json` from a finished read, or the error `inspect` gives.
+fn inspection_of(
+    records: Result<&[EntryRecord], &ReadError>,
+    manifest: Option<&[u8]>,
+) -> Result<Inspection, ReadError> {
+    let records = records.map_err(|e| ReadError {
+        code: e.code.clone(),
+        message: e.message.clone(),
+    })?;
+    let manifest = manifest.ok_or_else(|| ReadError {
+        code: "E_MANIFEST_MISSING".into(),
+        message: "the package has no manifest.json".into(),
+    })?;
+    inspect(records, manifest, &Limits::default()).map_err(|e| ReadError {
+        code: e.kind.code().into(),
+        message: format!("manifest.json: {}", e.message),
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report {
+    verdict: Verdict,
+    inspection: Option<Inspection>,
+    inspect_error: Option<Problem>,
+}
+
+/// What one pass over a package yields: the `verify --json` verdict and,
+/// from the same records, the `inspect --json` object or its error.
+pub(crate) fn report(
+    records: Result<Vec<EntryRecord>, ReadError>,
+    small: SmallFiles,
+    trusted: &[PublicKey],
+) -> Result<JsValue, JsValue> {
+    let (inspection, inspect_error) =
+        match inspection_of(records.as_deref(), small.manifest.as_deref()) {
+            Ok(i) => (Some(i), None),
+            Err(e) => (
+                None,
+                Some(Problem {
+                    code: e.code,
+                    message: e.message,
+                }),
+            ),
+        };
+    let verdict = match records {
+        Ok(r) => verify_package(Ok(r), small, trusted, &Limits::default()),
+        Err(e) => unreadable(&e.code, e.message),
+    };
+    to_js(&Report {
+        verdict,
+        inspection,
+        inspect_error,
+    })
 }
 
 /// Parses `trustedKeys`; `E_KEY_FORMAT` names the first bad one.
@@ -196,11 +262,12 @@ fn trusted_keys(keys: &[String]) -> Result<Vec<PublicKey>, JsValue> {
         .collect()
 }
 
-/// `verify --json`, fed in chunks. Bad packages give a verdict, never an
-/// error.
+/// `verify --json` (and `inspect --json`), fed in chunks. Bad packages give
+/// a verdict, never an error.
 #[wasm_bindgen]
 pub struct Verifier {
-    inner: PackageVerifier,
+    reader: ArchiveReader,
+    small: SmallFiles,
     trusted: Vec<PublicKey>,
 }
 
@@ -210,17 +277,21 @@ impl Verifier {
     #[wasm_bindgen(constructor)]
     pub fn new(trusted_keys_in: Vec<String>) -> Result<Verifier, JsValue> {
         Ok(Verifier {
-            inner: PackageVerifier::new(Limits::default()),
+            reader: ArchiveReader::new(Limits::default()),
+            small: SmallFiles::default(),
             trusted: trusted_keys(&trusted_keys_in)?,
         })
     }
 
+    /// Errors are kept for `finish`: the caller streams without checking.
     pub fn update(&mut self, chunk: &[u8]) {
-        self.inner.update(chunk);
+        let _ = self.reader.update(chunk, &mut self.small);
     }
 
+    /// `{verdict, inspection, inspectError}`.
     pub fn finish(self) -> Result<JsValue, JsValue> {
-        to_js(&self.inner.finish(&self.trusted))
+        let records = self.reader.finish().map_err(ReadError::from);
+        report(records, self.small, &self.trusted)
     }
 }
 

@@ -4,9 +4,9 @@
 //! error keeps its place in the stream: the tar half's own error (on bytes
 //! that came before) wins over the gzip half's relayed one.
 
-use crate::{to_js, trusted_keys};
+use crate::{report, trusted_keys, ReadError};
 use expert_core::archive::{ArchiveError, GzipDecoder, TarReader};
-use expert_core::sign::{unreadable, verify_package, PublicKey, SmallFiles};
+use expert_core::sign::{PublicKey, SmallFiles};
 use expert_core::Limits;
 use wasm_bindgen::prelude::*;
 
@@ -110,7 +110,7 @@ fn relay(e: &ArchiveError) -> JsValue {
     o.into()
 }
 
-/// The tar half: tar bytes in, the `verify --json` verdict out.
+/// The tar half: tar bytes in, the verdict and inspection out.
 #[wasm_bindgen]
 pub struct TarVerifier {
     tar: TarReader,
@@ -145,21 +145,22 @@ impl TarVerifier {
         self.failed.is_some()
     }
 
-    /// The verdict; `upstream_code`/`upstream_message` is the gzip half's
-    /// error, if it had one, after all the bytes it produced were pushed.
+    /// `{verdict, inspection, inspectError}`; `upstream_code` and
+    /// `upstream_message` are the gzip half's error, if it had one, after
+    /// all the bytes it produced were pushed.
     pub fn finish(
         self,
         upstream_code: Option<String>,
         upstream_message: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let limits = Limits::default();
-        if let (None, Some(code)) = (&self.failed, &upstream_code) {
-            return to_js(&unreadable(code, upstream_message.unwrap_or_default()));
-        }
-        let records = match self.failed {
-            Some(e) => Err(e),
-            None => self.tar.finish(),
+        let records = match (self.failed, upstream_code) {
+            (Some(e), _) => Err(ReadError::from(e)),
+            (None, Some(code)) => Err(ReadError {
+                code,
+                message: upstream_message.unwrap_or_default(),
+            }),
+            (None, None) => self.tar.finish().map_err(ReadError::from),
         };
-        to_js(&verify_package(records, self.small, &self.trusted, &limits))
+        report(records, self.small, &self.trusted)
     }
 }

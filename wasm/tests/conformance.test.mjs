@@ -1,6 +1,7 @@
 // One verdict everywhere: the attack-named conformance corpus, judged by the
 // built npm package exactly as expected.json says, with and without the
-// inflate worker (the core, the CLI and the browser page run the same
+// inflate worker, and with verifyAndInspect's one-pass inspection equal to
+// inspectPackage's (the core, the CLI and the browser page run the same
 // corpus).
 
 import { test } from 'node:test';
@@ -23,15 +24,24 @@ test('every conformance case gets its expected status and first problem code', a
     // On this thread and with inflate on a worker thread, from whole bytes
     // and from a stream of odd-sized chunks: all must agree, to the byte.
     const opts = { trustedKeys: [PUBLISHER] };
-    const here = await ef.verifyPackage(readFileSync(pkg), { ...opts, worker: false });
-    const worker = await ef.verifyPackage(readFileSync(pkg), { ...opts, worker: true });
-    const streamed = await ef.verifyPackage(createReadStream(pkg, { highWaterMark: 4093 }), opts);
-    const code = here.problems.length ? here.problems[0].code : null;
-    if (here.status !== expected.status || code !== expected.problem_code) {
-      failures.push(`${name}: got ${here.status}/${code}, expected ${expected.status}/${expected.problem_code}`);
+    const here = await ef.verifyAndInspect(readFileSync(pkg), { ...opts, worker: false });
+    const worker = await ef.verifyAndInspect(readFileSync(pkg), { ...opts, worker: true });
+    const streamed = await ef.verifyAndInspect(createReadStream(pkg, { highWaterMark: 4093 }), opts);
+    const v = here.verdict;
+    const code = v.problems.length ? v.problems[0].code : null;
+    if (v.status !== expected.status || code !== expected.problem_code) {
+      failures.push(`${name}: got ${v.status}/${code}, expected ${expected.status}/${expected.problem_code}`);
     }
-    for (const [how, v] of [['worker', worker], ['stream', streamed]]) {
-      if (JSON.stringify(v) !== JSON.stringify(here)) failures.push(`${name} (${how}): ${JSON.stringify(v)} differs from ${JSON.stringify(here)}`);
+    for (const [how, r] of [['worker', worker], ['stream', streamed]]) {
+      if (JSON.stringify(r) !== JSON.stringify(here)) failures.push(`${name} (${how}): ${JSON.stringify(r)} differs from ${JSON.stringify(here)}`);
+    }
+    // The one-pass inspection is inspectPackage's result, or its error.
+    const inspected = await ef.inspectPackage(readFileSync(pkg)).then(
+      (inspection) => ({ inspection, inspectError: null }),
+      (e) => ({ inspection: null, inspectError: { code: e.code, message: e.message } }),
+    );
+    if (JSON.stringify(inspected) !== JSON.stringify({ inspection: here.inspection, inspectError: here.inspectError })) {
+      failures.push(`${name}: one-pass inspection ${JSON.stringify([here.inspection, here.inspectError])} differs from inspectPackage ${JSON.stringify(inspected)}`);
     }
   }
   assert.deepEqual(failures, []);

@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'expert-npm-package-'));
 // Also on a crash during setup.
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const pkg = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8'));
-const API = ['buildPackage', 'createVerifier', 'generateKeyPair', 'inspectPackage', 'packageFileName', 'selectModel', 'validateManifest', 'verifyPackage', 'wasmMemoryBytes'];
+const API = ['buildPackage', 'createVerifier', 'generateKeyPair', 'inspectPackage', 'packageFileName', 'selectModel', 'validateManifest', 'verifyAndInspect', 'verifyPackage', 'wasmMemoryBytes'];
 
 test('package.json describes an ES module with types', () => {
   assert.equal(pkg.name, 'expert-format');

@@ -4,7 +4,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -106,18 +106,41 @@ test('no worker thread outlives verifyPackage, even under node -e', () => {
   assert.equal(r.status, 0, `exit ${r.status}, signal ${r.signal}`);
 });
 
-test('a missing worker file rejects with E_WORKER instead of hanging', () => {
-  // A bundler or a partial copy that leaves inflate-worker.js behind.
-  const copy = join(dir, 'partial-copy');
+/** A copy of the built package whose inflate-worker.js is `worker` (or none). */
+function packageCopy(name, worker) {
+  const copy = join(dir, name);
   cpSync(PKG_DIR, copy, { recursive: true });
   rmSync(join(copy, 'inflate-worker.js'));
+  if (worker) writeFileSync(join(copy, 'inflate-worker.js'), worker);
+  return copy;
+}
+
+/** Verifies PKG with the package at `lib`, with and without the worker; prints code or status. */
+function verifyWith(lib) {
   const script = `
-    const ef = await import(${JSON.stringify(pathToFileURL(join(copy, 'index.js')).href)});
+    const ef = await import(${JSON.stringify(pathToFileURL(join(lib, 'index.js')).href)});
     const bytes = new Uint8Array(await (await import('node:fs')).promises.readFile(process.argv[1]));
-    try { await ef.verifyPackage(bytes, { worker: true }); console.log('no error'); }
-    catch (e) { console.log(e.code); }
-    console.log((await ef.verifyPackage(bytes, { worker: false })).status);`;
+    for (const worker of [true, false]) {
+      try { console.log((await ef.verifyPackage(bytes, { worker })).status); }
+      catch (e) { console.log(e.code); }
+    }`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script, PKG], { encoding: 'utf8', timeout: 20_000 });
-  assert.deepEqual(r.stdout.trim().split('\n'), ['E_WORKER', 'unsigned'], r.stderr);
-  assert.equal(r.status, 0);
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim().split('\n');
+}
+
+test('a worker that cannot start costs nothing: the package is verified on this thread', () => {
+  // A bundler or a partial copy that leaves inflate-worker.js behind.
+  assert.deepEqual(verifyWith(packageCopy('no-worker-file', null)), ['unsigned', 'unsigned']);
+});
+
+test('a worker that dies mid-way rejects with E_WORKER instead of hanging', () => {
+  const dies = `
+    import { parentPort } from 'node:worker_threads';
+    parentPort.on('message', (m) => {
+      if (m.module) parentPort.postMessage({ ready: true });
+      if (m.chunk) process.exit(3);
+    });
+    parentPort.postMessage({ hello: true });`;
+  assert.deepEqual(verifyWith(packageCopy('dying-worker', dies)), ['E_WORKER', 'unsigned']);
 });

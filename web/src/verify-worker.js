@@ -1,6 +1,8 @@
-// Verification worker: streams a File through the verifier and the
-// inspector in one pass (file.stream(), chunk by chunk), so a multi-GB
-// package never sits whole in memory and the page stays responsive.
+// Verification worker: streams a File (file.stream(), chunk by chunk)
+// through verifyAndInspect, which gives the verdict and the manifest summary
+// in one pass and, for large files, inflates in a second worker while this
+// one hashes. A multi-GB package never sits whole in memory and the page
+// stays responsive.
 //
 // In:  {type: 'verify', id, file, trustedKeys}   {type: 'cancel'}
 // Out: {type: 'ready', version}
@@ -8,15 +10,33 @@
 //      {type: 'result', id, verdict, inspection, inspectError, read, total, ms, wasmMemory}
 //      {type: 'error', id, code, message}
 
-import { createVerifier, inspectPackage, wasmMemoryBytes } from './pkg/index.js';
+import { verifyAndInspect, wasmMemoryBytes } from './pkg/index.js';
 
 /** The job that may run; a newer job or a cancel makes older ones stop. */
 let current = 0;
 const CANCELLED = Symbol('cancelled');
 const PROGRESS_EVERY_MS = 80;
+/** Smaller files are verified on this thread alone: a second worker costs more to start. */
+const INFLATE_WORKER_MIN_BYTES = 8 << 20;
 
 function errorInfo(e) {
-  return { code: (e && e.code) || 'E_INTERNAL', message: (e && e.message) || String(e) };
+  return { message: (e && e.message) || String(e) };
+}
+
+/**
+ * file.stream(), counting progress and stopping when the job is replaced
+ * or cancelled (the error ends verifyAndInspect, which cancels the read).
+ */
+function watched(id, file, onRead) {
+  return file.stream().pipeThrough(
+    new TransformStream({
+      transform(chunk, controller) {
+        if (current !== id) throw CANCELLED;
+        onRead(chunk.byteLength);
+        controller.enqueue(chunk);
+      },
+    }),
+  );
 }
 
 async function verify({ id, file, trustedKeys }) {
@@ -24,72 +44,31 @@ async function verify({ id, file, trustedKeys }) {
   const total = file.size;
   let read = 0;
   let lastPost = 0;
-  let verifier;
+  const source = watched(id, file, (n) => {
+    read += n;
+    const now = performance.now();
+    if (now - lastPost >= PROGRESS_EVERY_MS) {
+      lastPost = now;
+      postMessage({ type: 'progress', id, read, total });
+    }
+  });
+  let report;
   try {
-    verifier = createVerifier({ trustedKeys });
+    // One pass gives the verdict and the manifest summary; large files are
+    // inflated in a second worker while this one hashes.
+    report = await verifyAndInspect(source, { trustedKeys, worker: total >= INFLATE_WORKER_MIN_BYTES });
   } catch (e) {
-    postMessage({ type: 'error', id, ...errorInfo(e) });
+    if (e === CANCELLED || current !== id) return;
+    // Our errors carry an E_ code (a bad trusted key, a worker that died);
+    // anything else is the browser failing to read the file.
+    const ours = typeof e?.code === 'string' && e.code.startsWith('E_');
+    const { message } = errorInfo(e);
+    postMessage({ type: 'error', id, code: ours ? e.code : 'E_READ', message: ours ? message : `could not read ${file.name}: ${message}` });
     return;
   }
-  const reader = file.stream().getReader();
-  let readError = null;
-
-  // Reads the next chunk and feeds it to the verifier. Chunks that the
-  // inspector also needs are handed on by feed().
-  async function pump() {
-    if (current !== id) throw CANCELLED;
-    let r;
-    try {
-      r = await reader.read();
-    } catch (e) {
-      readError = e;
-      throw e;
-    }
-    if (current !== id) throw CANCELLED;
-    if (!r.done) {
-      read += r.value.byteLength;
-      verifier.update(r.value);
-      const now = performance.now();
-      if (now - lastPost >= PROGRESS_EVERY_MS) {
-        lastPost = now;
-        postMessage({ type: 'progress', id, read, total });
-      }
-    }
-    return r;
-  }
-  async function* feed() {
-    for (;;) {
-      const r = await pump();
-      if (r.done) return;
-      yield r.value;
-    }
-  }
-
-  let inspection = null;
-  let inspectError = null;
-  try {
-    try {
-      inspection = await inspectPackage(feed());
-    } catch (e) {
-      if (e === CANCELLED || readError) throw e;
-      // A malformed package: the verdict says why; keep feeding the verifier.
-      inspectError = errorInfo(e);
-    }
-    for (;;) {
-      const r = await pump();
-      if (r.done) break;
-    }
-  } catch (e) {
-    reader.cancel().catch(() => {});
-    try {
-      verifier.finish(); // frees the wasm object
-    } catch {}
-    if (e !== CANCELLED) postMessage({ type: 'error', id, code: 'E_READ', message: `could not read ${file.name}: ${errorInfo(e).message}` });
-    return;
-  }
-  const verdict = verifier.finish();
+  if (current !== id) return;
   postMessage({ type: 'progress', id, read, total });
-  postMessage({ type: 'result', id, verdict, inspection, inspectError, read, total, ms: Math.round(performance.now() - started), wasmMemory: wasmMemoryBytes() });
+  postMessage({ type: 'result', id, verdict: report.verdict, inspection: report.inspection, inspectError: report.inspectError, read, total, ms: Math.round(performance.now() - started), wasmMemory: wasmMemoryBytes() });
 }
 
 self.onmessage = (event) => {

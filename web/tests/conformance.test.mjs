@@ -45,6 +45,37 @@ test('the page judges every conformance case as expected.json says', async () =>
   assert.deepEqual(disagreements, [], `${disagreements.length} of ${names.length} cases disagree:\n${disagreements.join('\n')}`);
 });
 
+test('in the browser, the npm package judges every case the same with its inflate Web Worker as without', async () => {
+  // The page itself inflates in a second worker only for large files; this
+  // runs the whole corpus through that path, from the page's main thread.
+  const cases = names.map((name) => [name, readFileSync(join(CASES, name, 'package.expert')).toString('base64')]);
+  const differ = await s.page.evaluate(async ({ cases, key }) => {
+    const ef = await import('./pkg/index.js');
+    // Count inflate workers that really ran, so a silent fallback to one
+    // thread cannot pass for the worker path.
+    let ran = 0;
+    const RealWorker = window.Worker;
+    window.Worker = class extends RealWorker {
+      constructor(url, options) {
+        super(url, options);
+        if (String(url).endsWith('/inflate-worker.js')) this.addEventListener('message', (e) => (ran += e.data?.ready ? 1 : 0));
+      }
+    };
+    const out = [];
+    for (const [name, b64] of cases) {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const opts = { trustedKeys: [key] };
+      const here = JSON.stringify(await ef.verifyAndInspect(bytes, { ...opts, worker: false }));
+      const worker = JSON.stringify(await ef.verifyAndInspect(new Blob([bytes]), { ...opts, worker: true }));
+      if (here !== worker) out.push(`${name}: ${worker} differs from ${here}`);
+    }
+    window.Worker = RealWorker;
+    return { out, ran };
+  }, { cases, key: publisherKey() });
+  assert.deepEqual(differ.out, []);
+  assert.equal(differ.ran, cases.length, 'every case ran through an inflate worker');
+});
+
 test('no console errors and no request outside the page while judging the corpus', () => {
   assert.deepEqual(s.errors, []);
   assertOwnOrigin(s.requests, s.url);
