@@ -7,62 +7,15 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "../../tests/conformance/harness.rs"]
+mod harness;
+use harness::{conformance_dir, expected, Outcome};
+
 /// Cases whose `expected.json` holds the correct verdict but which the CLI
 /// does not meet yet (see the same list in core/tests/conformance.rs). A
 /// listed case is reported, not asserted; once it passes this test fails
 /// until the name is removed here, so the list never goes stale.
 const KNOWN_FAILING: &[&str] = &[];
-
-const MIN_CASES: usize = 50;
-
-fn conformance_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance")
-}
-
-fn case_dirs() -> Vec<PathBuf> {
-    let cases = conformance_dir().join("cases");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&cases)
-        .unwrap_or_else(|e| {
-            panic!(
-                "{}: {e} (run python3 tests/conformance/generate.py)",
-                cases.display()
-            )
-        })
-        .map(|e| e.expect("readable directory entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
-fn case_name(dir: &Path) -> String {
-    dir.file_name()
-        .expect("a case directory has a name")
-        .to_string_lossy()
-        .into_owned()
-}
-
-/// (status, first problem code) from expected.json.
-fn expected(dir: &Path) -> (String, Option<String>) {
-    let path = dir.join("expected.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; every case needs an expected.json", path.display()));
-    let v: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let status = v["status"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{}: `status` must be a string", path.display()))
-        .to_string();
-    let code = match &v["problem_code"] {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(s) => Some(s.clone()),
-        other => panic!(
-            "{}: `problem_code` must be a string or null, not {other}",
-            path.display()
-        ),
-    };
-    (status, code)
-}
 
 fn exit_code_for(status: &str) -> i32 {
     match status {
@@ -83,7 +36,7 @@ fn empty_home() -> PathBuf {
 
 /// The first way the CLI's verdict on `dir` misses expected.json, if any.
 fn check_case(dir: &Path, home: &Path) -> Option<String> {
-    let (status, code) = expected(dir);
+    let want = expected(dir);
     let pubkey = conformance_dir().join("keys/publisher.pub");
     let out = Command::new(env!("CARGO_BIN_EXE_expert-cli"))
         .arg("verify")
@@ -114,20 +67,22 @@ fn check_case(dir: &Path, home: &Path) -> Option<String> {
             ))
         }
     };
-    let got_status = v["status"].as_str().unwrap_or("<missing>");
-    let got_code = v["problems"]
-        .as_array()
-        .and_then(|p| p.first())
-        .and_then(|p| p["code"].as_str());
-    let want = format!("{status} / {}", code.as_deref().unwrap_or("null"));
-    let got = format!("{got_status} / {}", got_code.unwrap_or("null"));
+    let got = Outcome {
+        status: v["status"].as_str().unwrap_or("<missing>").to_string(),
+        problem_code: v["problems"]
+            .as_array()
+            .and_then(|p| p.first())
+            .and_then(|p| p["code"].as_str())
+            .map(str::to_string),
+    };
     if want != got {
         return Some(format!("expected {want}, got {got}"));
     }
-    if out.status.code() != Some(exit_code_for(&status)) {
+    let exit = exit_code_for(&want.status);
+    if out.status.code() != Some(exit) {
         return Some(format!(
-            "{status} must exit {}, but exit status was {:?}",
-            exit_code_for(&status),
+            "{} must exit {exit}, but exit status was {:?}",
+            want.status,
             out.status.code()
         ));
     }
@@ -136,47 +91,12 @@ fn check_case(dir: &Path, home: &Path) -> Option<String> {
 
 #[test]
 fn cli_verify_matches_every_expected_verdict() {
-    let dirs = case_dirs();
-    assert!(
-        dirs.len() >= MIN_CASES,
-        "only {} conformance cases; expected at least {MIN_CASES}",
-        dirs.len()
-    );
     let home = empty_home();
-    let mut failures = Vec::new();
-    let mut fixed = Vec::new();
-    for dir in &dirs {
-        let name = case_name(dir);
-        match (
-            check_case(dir, &home),
-            KNOWN_FAILING.contains(&name.as_str()),
-        ) {
-            (Some(why), false) => failures.push(format!("{name}: {why}")),
-            (Some(why), true) => eprintln!("known failing: {name}: {why}"),
-            (None, true) => fixed.push(name),
-            (None, false) => {}
-        }
-    }
+    harness::run_all(KNOWN_FAILING, |dir| check_case(dir, &home));
     let _ = std::fs::remove_dir_all(&home);
-    assert!(
-        failures.is_empty(),
-        "{} conformance case(s) fail:\n  {}",
-        failures.len(),
-        failures.join("\n  ")
-    );
-    assert!(
-        fixed.is_empty(),
-        "these KNOWN_FAILING cases now pass; remove them from the list so they are asserted: {fixed:?}"
-    );
 }
 
 #[test]
 fn known_failing_names_real_cases() {
-    let names: Vec<String> = case_dirs().iter().map(|d| case_name(d)).collect();
-    for k in KNOWN_FAILING {
-        assert!(
-            names.iter().any(|n| n == k),
-            "KNOWN_FAILING names {k:?}, which is not a case directory"
-        );
-    }
+    harness::assert_known_failing_exist(KNOWN_FAILING);
 }

@@ -6,7 +6,11 @@
 use expert_core::sign::{PackageVerifier, PublicKey};
 use expert_core::Limits;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+#[path = "../../tests/conformance/harness.rs"]
+mod harness;
+use harness::{case_dirs, conformance_dir, expected, Outcome};
 
 /// Cases whose `expected.json` holds the correct verdict but which the core
 /// does not meet yet; each one is a defect to fix in `core/src`. A listed
@@ -25,87 +29,6 @@ const CHUNK: usize = 4093;
 /// Packages up to this size are also streamed in 1- and 509-byte chunks
 /// (every package is also pushed in one piece, as `verifyPackage(bytes)` does).
 const SMALL: usize = 64 << 10;
-const MIN_CASES: usize = 50;
-
-fn conformance_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/conformance")
-}
-
-fn case_dirs() -> Vec<PathBuf> {
-    let cases = conformance_dir().join("cases");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&cases)
-        .unwrap_or_else(|e| {
-            panic!(
-                "{}: {e} (run python3 tests/conformance/generate.py)",
-                cases.display()
-            )
-        })
-        .map(|e| e.expect("readable directory entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
-
-fn case_name(dir: &Path) -> String {
-    dir.file_name()
-        .expect("a case directory has a name")
-        .to_string_lossy()
-        .into_owned()
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Outcome {
-    status: String,
-    problem_code: Option<String>,
-}
-
-impl std::fmt::Display for Outcome {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} / {}",
-            self.status,
-            self.problem_code.as_deref().unwrap_or("null")
-        )
-    }
-}
-
-fn expected(dir: &Path) -> Outcome {
-    let path = dir.join("expected.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e}; every case needs an expected.json", path.display()));
-    let v: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let status = v["status"]
-        .as_str()
-        .unwrap_or_else(|| panic!("{}: `status` must be a string", path.display()));
-    assert!(
-        [
-            "verified",
-            "valid-untrusted",
-            "invalid",
-            "unsigned",
-            "legacy"
-        ]
-        .contains(&status),
-        "{}: unknown status {status:?}",
-        path.display()
-    );
-    let problem_code = match &v["problem_code"] {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(s) => Some(s.clone()),
-        other => panic!(
-            "{}: `problem_code` must be a string or null, not {other}",
-            path.display()
-        ),
-    };
-    Outcome {
-        status: status.to_string(),
-        problem_code,
-    }
-}
-
 fn publisher_key() -> PublicKey {
     let path = conformance_dir().join("keys/publisher.pub");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -160,13 +83,7 @@ fn check_case(dir: &Path, trusted: &[PublicKey]) -> Option<String> {
 
 #[test]
 fn every_case_directory_is_complete() {
-    let dirs = case_dirs();
-    assert!(
-        dirs.len() >= MIN_CASES,
-        "only {} conformance cases; expected at least {MIN_CASES}",
-        dirs.len()
-    );
-    for dir in &dirs {
+    for dir in &case_dirs() {
         for file in ["expected.json", "README", "package.expert"] {
             assert!(dir.join(file).is_file(), "{} has no {file}", dir.display());
         }
@@ -183,45 +100,10 @@ fn every_case_directory_is_complete() {
 #[test]
 fn every_case_gets_its_expected_verdict() {
     let trusted = [publisher_key()];
-    let dirs = case_dirs();
-    assert!(
-        dirs.len() >= MIN_CASES,
-        "only {} conformance cases",
-        dirs.len()
-    );
-    let mut failures = Vec::new();
-    let mut fixed = Vec::new();
-    for dir in &dirs {
-        let name = case_name(dir);
-        match (
-            check_case(dir, &trusted),
-            KNOWN_FAILING.contains(&name.as_str()),
-        ) {
-            (Some(why), false) => failures.push(format!("{name}: {why}")),
-            (Some(why), true) => eprintln!("known failing: {name}: {why}"),
-            (None, true) => fixed.push(name),
-            (None, false) => {}
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} conformance case(s) fail:\n  {}",
-        failures.len(),
-        failures.join("\n  ")
-    );
-    assert!(
-        fixed.is_empty(),
-        "these KNOWN_FAILING cases now pass; remove them from the list so they are asserted: {fixed:?}"
-    );
+    harness::run_all(KNOWN_FAILING, |dir| check_case(dir, &trusted));
 }
 
 #[test]
 fn known_failing_names_real_cases() {
-    let names: Vec<String> = case_dirs().iter().map(|d| case_name(d)).collect();
-    for k in KNOWN_FAILING {
-        assert!(
-            names.iter().any(|n| n == k),
-            "KNOWN_FAILING names {k:?}, which is not a case directory"
-        );
-    }
+    harness::assert_known_failing_exist(KNOWN_FAILING);
 }
