@@ -206,6 +206,19 @@ fn install_from_git_tag_directory_and_file_and_choose_variants() {
     );
     assert_eq!(entry["capabilities"], manifest["capabilities"]);
     assert!(!entry["capabilities"].as_array().unwrap().is_empty());
+    let listed = json(&run(env.cli().args(["list", "--json"])));
+    assert_eq!(listed["experts"][0]["adapters"], entry["adapters"]);
+    assert_eq!(listed["experts"][0]["capabilities"], entry["capabilities"]);
+    let verbose = run(env.cli().args(["list", "--verbose"]));
+    let text = String::from_utf8_lossy(&verbose.stdout);
+    assert!(
+        text.contains(&format!(
+            "    adapter {} {}",
+            adapter["type"].as_str().unwrap(),
+            adapter["path"].as_str().unwrap()
+        )) && text.contains("    can    "),
+        "{text}"
+    );
 
     // A detected base model (a fake Hugging Face cache) picks the variant.
     let hub = env.dir.path().join("hub");

@@ -13,6 +13,9 @@ struct Row {
     path: String,
     source: String,
     key_id: Option<String>,
+    /// As the registry records them: `{type, path, size_bytes, sha256}`.
+    adapters: Vec<serde_json::Value>,
+    capabilities: Vec<String>,
     #[serde(skip)]
     status: Option<String>,
 }
@@ -33,6 +36,8 @@ pub fn run(a: ListArgs) -> Result<Exit> {
                 path: v.path.display().to_string(),
                 source: v.source.clone(),
                 key_id: v.key_id.clone(),
+                adapters: v.adapters.clone(),
+                capabilities: v.capabilities.clone(),
                 status: v.status.clone(),
             })
         })
@@ -52,6 +57,13 @@ pub fn run(a: ListArgs) -> Result<Exit> {
                     r.key_id.as_deref().unwrap_or("unsigned"),
                     r.status.as_deref().unwrap_or("unknown")
                 );
+                for a in &r.adapters {
+                    let text = |k: &str| a[k].as_str().unwrap_or("?").to_string();
+                    println!("    adapter {} {}", text("type"), text("path"));
+                }
+                if !r.capabilities.is_empty() {
+                    println!("    can    {}", r.capabilities.join(", "));
+                }
             }
         }
     }
