@@ -140,17 +140,26 @@ export interface PackageVerifierHandle {
 
 // ---- building ----------------------------------------------------------
 
+/** A Node `fs.promises.FileHandle`; buildPackage reads its `fd` with `fs.readSync`. */
+export interface FileHandleLike {
+  readonly fd: number;
+  stat(): Promise<object>;
+  read(buffer: Uint8Array): Promise<object>;
+}
+
+export type FileContents = Uint8Array | ArrayBuffer | Blob | FileHandleLike;
+
 export interface BuildOptions {
   /** The expert's manifest.json text. */
   manifest: string | Uint8Array;
   /**
    * The expert directory: path relative to the expert root (e.g.
-   * `weights/qwen3-06b/final/adapter_model.safetensors`) → contents. In a
-   * Web Worker, Blobs (Files) are read a piece at a time with
-   * FileReaderSync, so multi-GB weights never sit whole in memory; elsewhere
-   * they are read whole.
+   * `weights/qwen3-06b/final/adapter_model.safetensors`) → contents. Read a
+   * piece at a time, so multi-GB weights never sit whole in memory: Node
+   * FileHandles (`await fs.promises.open(path)`), and Blobs (Files) in a
+   * Web Worker (FileReaderSync). Other Blobs are read whole.
    */
-  files: Record<string, Uint8Array | ArrayBuffer | Blob> | Map<string, Uint8Array | ArrayBuffer | Blob>;
+  files: Record<string, FileContents> | Map<string, FileContents>;
   /** Base model query, as `--model` (e.g. `qwen3-0.6b`); optional for single-model manifests. */
   model?: string;
   /** PKCS#8 PEM text, or upstream's raw 32-byte Ed25519 key. Unsigned when absent. */
@@ -165,9 +174,12 @@ export interface BuildOptions {
   /**
    * `"bytes"` (default): the package as one Uint8Array. `"blob"`: as a Blob
    * built up while packaging, so a multi-GB package need not fit in the JS
-   * heap (the browser may keep large Blobs on disk).
+   * heap (the browser may keep large Blobs on disk). A function: called
+   * with each chunk (about 1 MiB) in order, synchronously, e.g.
+   * `(chunk) => fs.writeSync(fd, chunk)`; the result then has `size`
+   * instead of the bytes.
    */
-  output?: 'bytes' | 'blob';
+  output?: 'bytes' | 'blob' | ((chunk: Uint8Array) => void);
 }
 
 export interface BuiltPackage {
@@ -179,6 +191,8 @@ export interface BuiltPackage {
   bytes?: Uint8Array;
   /** The package, with `output: "blob"`. */
   blob?: Blob;
+  /** The package's size in bytes, with an output function. */
+  size?: number;
   /** Lowercase hex SHA-256 of the package. */
   sha256: string;
 }

@@ -40,6 +40,11 @@ async function load() {
 }
 
 const wasm = await load();
+/**
+ * node:fs in Node, for buildPackage's FileHandle sources; null elsewhere,
+ * and where Node refuses it (a module imported over http).
+ */
+const nodeFs = isNode() ? await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:fs').catch(() => null) : null;
 
 /** Smaller in-memory packages are verified on this thread: a worker costs more to start. */
 const WORKER_MIN_BYTES = 8 << 20;
@@ -248,7 +253,7 @@ async function fileBytes(path, data) {
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (isBlob(data)) return new Uint8Array(await data.arrayBuffer());
-  throw fail('E_BAD_ARGUMENT', `files[${JSON.stringify(path)}] must be a Uint8Array, ArrayBuffer or Blob`);
+  throw fail('E_BAD_ARGUMENT', `files[${JSON.stringify(path)}] must be a Uint8Array, ArrayBuffer, Blob or (in Node) FileHandle`);
 }
 
 function signingKeyBytes(key) {
@@ -260,14 +265,32 @@ function signingKeyBytes(key) {
 }
 
 /**
- * A synchronous reader of Blob slices, where the platform has one (Web
- * Workers: FileReaderSync). With it, buildPackage reads Blob files a piece
- * at a time instead of whole.
+ * How buildPackage reads `data` a piece at a time, or null if it must read
+ * it whole: a Node FileHandle with fs.readSync, or a Blob with
+ * FileReaderSync (Web Workers only). The reader returns what it read; the
+ * core refuses a short read (the file changed).
  */
-function blobSliceReader(blobs) {
-  if (typeof FileReaderSync !== 'function') return null;
-  const reader = new FileReaderSync();
-  return (path, offset, length) => new Uint8Array(reader.readAsArrayBuffer(blobs.get(path).slice(offset, offset + length)));
+function sliceReader(data) {
+  if (nodeFs && isFileHandle(data)) {
+    return {
+      size: nodeFs.fstatSync(data.fd).size,
+      read(offset, length) {
+        const buf = new Uint8Array(length);
+        const n = nodeFs.readSync(data.fd, buf, 0, length, offset);
+        return buf.subarray(0, n);
+      },
+    };
+  }
+  if (isBlob(data) && typeof FileReaderSync === 'function') {
+    const reader = new FileReaderSync();
+    return { size: data.size, read: (offset, length) => new Uint8Array(reader.readAsArrayBuffer(data.slice(offset, offset + length))) };
+  }
+  return null;
+}
+
+/** A Node `fs.promises.FileHandle`. */
+function isFileHandle(x) {
+  return x !== null && typeof x === 'object' && typeof x.fd === 'number' && typeof x.stat === 'function' && typeof x.read === 'function';
 }
 
 /** Output chunks gathered into a Blob every so often, so they can leave the JS heap. */
@@ -283,25 +306,25 @@ export async function buildPackage(options) {
   const manifestData = manifestBytes(manifest);
   if (model !== undefined && model !== null && typeof model !== 'string') throw fail('E_BAD_ARGUMENT', 'model must be a string');
   if (publisher !== undefined && publisher !== null && typeof publisher !== 'string') throw fail('E_BAD_ARGUMENT', 'publisher must be a string');
-  if (output !== 'bytes' && output !== 'blob') throw fail('E_BAD_ARGUMENT', 'output must be "bytes" or "blob"');
+  if (output !== 'bytes' && output !== 'blob' && typeof output !== 'function') throw fail('E_BAD_ARGUMENT', 'output must be "bytes", "blob" or a function taking each chunk');
   const key = signingKeyBytes(signingKey);
   const created = createdAt === undefined || createdAt === null ? undefined : epochSeconds(createdAt);
   if (files === null || typeof files !== 'object') throw fail('E_BAD_ARGUMENT', 'files must map relative paths to Uint8Array contents');
   const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
   const set = new core.FileSet();
-  const blobs = new Map();
-  const readSlice = blobSliceReader(blobs);
+  const readers = new Map();
   try {
     for (const [path, data] of entries) {
       if (typeof path !== 'string') throw fail('E_BAD_ARGUMENT', 'file paths must be strings');
-      if (readSlice && isBlob(data)) {
-        blobs.set(path, data);
-        set.addLazy(path, data.size);
+      const reader = sliceReader(data);
+      if (reader) {
+        readers.set(path, reader);
+        set.addLazy(path, reader.size);
       } else {
         set.add(path, await fileBytes(path, data));
       }
     }
-    if (readSlice) set.setReader(readSlice);
+    set.setReader((path, offset, length) => readers.get(path).read(offset, length));
   } catch (e) {
     set.free();
     throw e;
@@ -318,8 +341,9 @@ export async function buildPackage(options) {
       held = 0;
     }
   };
-  const out = core.buildPackage(manifestData, set, model ?? undefined, key, publisher ?? undefined, created, onChunk);
+  const out = core.buildPackage(manifestData, set, model ?? undefined, key, publisher ?? undefined, created, typeof output === 'function' ? output : onChunk);
   const result = { fileName: out.fileName, model: out.model, sha256: out.sha256 };
+  if (typeof output === 'function') return { ...result, size: out.size };
   if (folded) return { ...result, blob: new Blob([folded, ...parts], { type: 'application/gzip' }) };
   const bytes = new Uint8Array(out.size);
   let at = 0;

@@ -211,3 +211,20 @@ test('a Blob that changes while it is packaged fails with E_IO and says so', asy
     done();
   }
 });
+
+test('Node FileHandles are read a piece at a time, and an output function gets the CLI bytes in order', async () => {
+  const want = cliPackage([MULTI, '--model', 'qwen3-0.6b', '--sign-key', p('key.pem')], { SOURCE_DATE_EPOCH: EPOCH });
+  const { open } = await import('node:fs/promises');
+  const handles = new Map();
+  try {
+    for (const path of Object.keys(multi)) handles.set(path, await open(join(MULTI, path)));
+    const chunks = [];
+    const built = await ef.buildPackage({ manifest: multiManifest, files: handles, model: 'qwen3-0.6b', signingKey: pem, createdAt: CREATED_AT, output: (c) => chunks.push(c.slice()) });
+    assert.equal(built.bytes, undefined);
+    assert.equal(built.size, want.bytes.length);
+    assert.ok(chunks.length >= 1 && chunks.every((c) => c.length <= 2 << 20));
+    assertSame({ ...built, bytes: new Uint8Array(Buffer.concat(chunks)) }, want, 'FileHandles + output function');
+  } finally {
+    for (const h of handles.values()) await h.close();
+  }
+});

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, createReadStream, mkdtempSync, openAsBlob, openSync, rmSync, statSync, writeSync, closeSync } from 'node:fs';
+import { cpSync, createReadStream, mkdtempSync, openAsBlob, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -86,4 +86,31 @@ test(`streaming a ${WEIGHT_MIB} MiB package keeps wasm memory under 64 MiB`, { t
   assert.ok(afterBlob < MEMORY_LIMIT, `wasm memory grew to ${afterBlob} bytes`);
 
   assert.deepEqual(verdict, cliJson(['verify', pkg, '--json'], { bin: CLI_RELEASE, home: join(dir, 'home') }, [6]));
+
+  // Building from the same expert through FileHandles into a file: the
+  // weights never enter wasm memory whole, and the bytes are the CLI's.
+  const { open } = await import('node:fs/promises');
+  const files = new Map();
+  const walk = (rel) => {
+    for (const e of readdirSync(join(expert, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(r);
+      else files.set(r, null);
+    }
+  };
+  walk('');
+  for (const r of files.keys()) files.set(r, await open(join(expert, r)));
+  const built = join(dir, 'built.expert');
+  const fd = openSync(built, 'w');
+  started = performance.now();
+  try {
+    await ef.buildPackage({ manifest: readFileSync(join(expert, 'manifest.json'), 'utf8'), files, model: 'qwen3-0.6b', output: (c) => writeSync(fd, c) });
+  } finally {
+    closeSync(fd);
+    for (const h of files.values()) await h.close();
+  }
+  const afterBuild = ef.wasmMemoryBytes();
+  t.diagnostic(`buildPackage from FileHandles: ${((performance.now() - started) / 1000).toFixed(1)} s; wasm memory ${(afterBuild / MIB).toFixed(2)} MiB`);
+  assert.ok(afterBuild < MEMORY_LIMIT, `wasm memory grew to ${afterBuild} bytes while building`);
+  assert.ok(readFileSync(built).equals(readFileSync(pkg)), 'the built package equals expert-cli package');
 });
