@@ -108,6 +108,14 @@ fn windows_reserved(segment: &str) -> bool {
     }
 }
 
+/// The name as case-insensitive, normalization-insensitive file systems
+/// (macOS by default, Windows) see it: lowercase, canonically decomposed.
+/// Two names with the same fold are one file there.
+pub fn fold_name(path: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    path.to_lowercase().nfd().collect()
+}
+
 /// Whether `name` is safe as one path component (an expert's install
 /// directory): no separators, no `..`, no control characters, not `.`,
 /// nothing Windows forbids or reserves.
@@ -161,6 +169,14 @@ mod tests {
         ] {
             assert_eq!(check_relative_path(ok), Ok(()), "{ok:?}");
         }
+    }
+
+    #[test]
+    fn folding_joins_case_and_normalization_variants() {
+        assert_eq!(fold_name("README.md"), fold_name("readme.MD"));
+        assert_eq!(fold_name("caf\u{e9}.bin"), fold_name("cafe\u{301}.bin"));
+        assert_eq!(fold_name("CAF\u{c9}.bin"), fold_name("cafe\u{301}.bin"));
+        assert_ne!(fold_name("cafe.bin"), fold_name("caf\u{e9}.bin"));
     }
 
     #[test]

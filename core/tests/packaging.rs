@@ -384,3 +384,24 @@ fn validating_a_directory_checks_declared_files_sizes_and_hashes() {
     let clean = validate_with_files(MANIFEST.as_bytes(), &limits, &expert(MANIFEST));
     assert!(clean.valid, "{clean:#?}");
 }
+
+#[test]
+fn names_that_are_one_file_on_macos_or_windows_are_refused() {
+    // Both forms can sit side by side on Linux; readers would refuse the
+    // package (E_CASE_COLLISION, E_UNICODE_COLLISION), so the packager does.
+    for (a, b) in [
+        ("tests/Cases.txt", "tests/cases.txt"),
+        ("tests/caf\u{e9}.txt", "tests/cafe\u{301}.txt"),
+    ] {
+        let mut files = expert(MANIFEST);
+        files.insert(a, b"one".to_vec());
+        files.insert(b, b"two".to_vec());
+        let opts = PlanOptions {
+            checkpoint: None,
+            include_tests: true,
+        };
+        let err = plan(&files, &manifest(MANIFEST), 0, &opts).unwrap_err();
+        assert_eq!(err.code, "E_DUPLICATE_ENTRY", "{a} / {b}");
+        assert!(err.message.contains("would both be stored"), "{}", err.message);
+    }
+}

@@ -788,6 +788,7 @@ def build(c: Corpus, b: Bases) -> None:
     second = edit(uman, '"name": "expert-demo"', '"name": "expert-evil"').encode()
     c.add("manifest-twice", hostile(entry("manifest.json", second), before=9), "invalid", "E_DUPLICATE_MANIFEST", "a second, different manifest.json at the end of the archive")
     c.add("manifest-case-variant", hostile(entry("Manifest.json", second), before=9), "invalid", "E_CASE_COLLISION", "a second manifest named Manifest.json, which replaces manifest.json on case-insensitive filesystems")
+    c.add("unicode-normalization-collision", hostile(entry("soft_prompts/caf\u00e9.bin", b"composed"), entry("soft_prompts/cafe\u0301.bin", b"decomposed")), "invalid", "E_UNICODE_COLLISION", "soft_prompts/caf\u00e9.bin (NFC) and soft_prompts/cafe\u0301.bin (NFD): macOS stores them as one file, so one overwrites the other")
     c.add("manifest-missing", emit(drop(unsigned, "manifest.json")), "invalid", "E_MANIFEST_MISSING", "the package has no manifest.json")
     c.add("file-and-dir-same-name", hostile(entry("a", b"file"), entry("a/b", b"file under a")), "invalid", "E_PATH_CONFLICT", "an entry a and then an entry a/b: a is both a file and a directory")
     c.add("dir-and-file-same-name", hostile(entry("a/b", b"file under a"), entry("a", b"file")), "invalid", "E_PATH_CONFLICT", "an entry a/b and then an entry a: a is both a directory and a file")

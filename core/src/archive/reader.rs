@@ -10,10 +10,10 @@
 use super::tar_header::{self, BLOCK};
 use super::ArchiveError;
 use crate::limits::Limits;
-use crate::path::check_relative_path;
+use crate::path::{check_relative_path, fold_name};
 use flate2::{Decompress, FlushDecompress, Status};
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Receives entries as they stream past.
 pub trait EntrySink {
@@ -255,7 +255,8 @@ pub struct TarReader {
     total: u64,
     records: Vec<EntryRecord>,
     paths: HashSet<String>,
-    folded_files: HashSet<String>,
+    /// Folded name (see `fold_name`) → the entry's name.
+    folded_files: HashMap<String, String>,
     folded_dirs: HashSet<String>,
 }
 
@@ -271,7 +272,7 @@ impl TarReader {
             total: 0,
             records: Vec::new(),
             paths: HashSet::new(),
-            folded_files: HashSet::new(),
+            folded_files: HashMap::new(),
             folded_dirs: HashSet::new(),
         }
     }
@@ -452,16 +453,20 @@ impl TarReader {
                 format!("{path} appears twice; readers would disagree on its content"),
             ));
         }
-        let folded = path.to_lowercase();
-        if self.folded_files.contains(&folded) {
-            return Err(ArchiveError::new("E_CASE_COLLISION", format!("{path} differs from another entry only in case; it would overwrite it on case-insensitive filesystems")));
+        let folded = fold_name(path);
+        if let Some(other) = self.folded_files.get(&folded) {
+            return Err(if other.to_lowercase() == path.to_lowercase() {
+                ArchiveError::new("E_CASE_COLLISION", format!("{path} differs from {other} only in case; it would overwrite it on case-insensitive filesystems"))
+            } else {
+                ArchiveError::new("E_UNICODE_COLLISION", format!("{path} and {other} are the same name in another Unicode normalization form; one would overwrite the other on macOS"))
+            });
         }
         let prefixes: Vec<&str> = folded
             .match_indices('/')
             .map(|(i, _)| &folded[..i])
             .collect();
         if self.folded_dirs.contains(&folded)
-            || prefixes.iter().any(|p| self.folded_files.contains(*p))
+            || prefixes.iter().any(|p| self.folded_files.contains_key(*p))
         {
             return Err(ArchiveError::new(
                 "E_PATH_CONFLICT",
@@ -471,7 +476,7 @@ impl TarReader {
         for p in prefixes {
             self.folded_dirs.insert(p.to_string());
         }
-        self.folded_files.insert(folded);
+        self.folded_files.insert(folded, path.to_string());
         Ok(())
     }
 

@@ -5,7 +5,7 @@
 use super::{resolve_weights, PlanError, Weights};
 use crate::files::{ExpertFiles, FileKind};
 use crate::manifest::Manifest;
-use crate::path::check_relative_path;
+use crate::path::{check_relative_path, fold_name};
 
 /// Files taken from the checkpoint directory besides the weights. Anything
 /// else there (optimizer.pt, scheduler.pt, trainer_state.json,
@@ -166,11 +166,12 @@ impl Planned {
                 format!("{source}: {archive_path} is reserved for the package itself"),
             ));
         }
-        let folded = archive_path.to_lowercase();
+        // Names one file on macOS or Windows would be refused by readers.
+        let folded = fold_name(archive_path);
         if let Some(other) = self
             .files
             .iter()
-            .find(|f| f.archive_path.to_lowercase() == folded)
+            .find(|f| fold_name(&f.archive_path) == folded)
         {
             if other.source == source {
                 return Ok(());
