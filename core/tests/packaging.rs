@@ -402,6 +402,10 @@ fn names_that_are_one_file_on_macos_or_windows_are_refused() {
         };
         let err = plan(&files, &manifest(MANIFEST), 0, &opts).unwrap_err();
         assert_eq!(err.code, "E_DUPLICATE_ENTRY", "{a} / {b}");
-        assert!(err.message.contains("would both be stored"), "{}", err.message);
+        assert!(
+            err.message.contains("would both be stored"),
+            "{}",
+            err.message
+        );
     }
 }
