@@ -5,7 +5,6 @@
 use expert_core::build::ExpertSource;
 use expert_core::files::{ExpertFiles, FileKind};
 use expert_core::path::check_relative_path;
-use sha2::{Digest, Sha256};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -70,15 +69,7 @@ impl ExpertFiles for DirSource {
 
     fn sha256(&self, rel: &str) -> Result<[u8; 32], String> {
         let mut r = self.open(rel)?;
-        let mut h = Sha256::new();
-        let mut buf = vec![0u8; 64 << 10];
-        loop {
-            let n = r.read(&mut buf).map_err(|e| format!("{rel}: {e}"))?;
-            if n == 0 {
-                return Ok(h.finalize().into());
-            }
-            h.update(&buf[..n]);
-        }
+        expert_core::util::sha256_reader(&mut r, &mut |_| {}).map_err(|e| format!("{rel}: {e}"))
     }
 }
 

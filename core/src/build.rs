@@ -10,7 +10,6 @@ use crate::manifest::{package_file_name, Manifest, SchemaVersion};
 use crate::package::{packaged_manifest, plan, PlanError, PlanOptions, PlannedFile};
 use crate::sign::{integrity_node, manifest_digest, Claims, SecretKey, SignedFile, SmallFiles};
 use crate::Limits;
-use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 
 /// Opens files of an expert for reading.
@@ -97,19 +96,7 @@ fn hash(
     progress: &mut dyn FnMut(u64),
 ) -> Result<[u8; 32], BuildError> {
     let mut r = src.open(&f.source).map_err(io)?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 64 << 10];
-    loop {
-        let n = r
-            .read(&mut buf)
-            .map_err(|e| io(format!("{}: {e}", f.source)))?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-        progress(n as u64);
-    }
-    Ok(h.finalize().into())
+    crate::util::sha256_reader(&mut r, progress).map_err(|e| io(format!("{}: {e}", f.source)))
 }
 
 pub fn build_package(

@@ -5,7 +5,6 @@
 
 use expert_core::build::ExpertSource;
 use expert_core::files::{kind_in_map, list_in_map, ExpertFiles, FileKind};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::io::Read;
 use wasm_bindgen::prelude::*;
@@ -73,15 +72,7 @@ impl ExpertFiles for FileSet {
 
     fn sha256(&self, rel: &str) -> Result<[u8; 32], String> {
         let mut r = self.open(rel)?;
-        let mut h = Sha256::new();
-        let mut buf = vec![0u8; 64 << 10];
-        loop {
-            let n = r.read(&mut buf).map_err(|e| e.to_string())?;
-            if n == 0 {
-                return Ok(h.finalize().into());
-            }
-            h.update(&buf[..n]);
-        }
+        expert_core::util::sha256_reader(&mut r, &mut |_| {}).map_err(|e| e.to_string())
     }
 }
 
