@@ -55,6 +55,9 @@ impl PathProblem {
     }
 }
 
+/// Characters Windows does not allow in file names.
+const WINDOWS_FORBIDDEN: [char; 7] = ['<', '>', ':', '"', '|', '?', '*'];
+
 /// A relative, `/`-separated path with no `.`/`..`/empty segments, no
 /// backslash, drive letter or control character, and nothing that would
 /// land elsewhere than its name says on Windows (device names, stripped
@@ -84,7 +87,7 @@ pub fn check_relative_path(p: &str) -> Result<(), PathProblem> {
             _ => {}
         }
     }
-    if p.contains(['<', '>', ':', '"', '|', '?', '*']) {
+    if p.contains(WINDOWS_FORBIDDEN) {
         return Err(PathProblem::ReservedChar);
     }
     if p.split('/').any(windows_reserved) {
@@ -124,7 +127,8 @@ pub fn is_safe_component(name: &str) -> bool {
         && name.len() <= 128
         && name != "."
         && !name.contains("..")
-        && !name.contains(['/', '\\', ':', '<', '>', '"', '|', '?', '*'])
+        && !name.contains(['/', '\\'])
+        && !name.contains(WINDOWS_FORBIDDEN)
         && !name.chars().any(char::is_control)
         && !windows_reserved(name)
 }

@@ -167,6 +167,17 @@ export function createVerifier(options) {
   };
 }
 
+/** Pushes every chunk into a wasm reader; frees it if reading fails. */
+async function feed(reader, chunks) {
+  try {
+    for await (const chunk of chunks) reader.update(chunk);
+  } catch (e) {
+    reader.free();
+    throw e;
+  }
+  return reader;
+}
+
 /** Whether a worker thread (Node) or a Web Worker can be started here. */
 function workersAvailable() {
   return isNode() || typeof Worker === 'function';
@@ -200,14 +211,7 @@ export async function verifyAndInspect(source, options) {
     const report = await verifyInWorker(chunks, keys, compiled);
     if (report !== null) return report;
   }
-  const verifier = new core.Verifier(keys);
-  try {
-    for await (const chunk of chunks) verifier.update(chunk);
-  } catch (e) {
-    verifier.free();
-    throw e;
-  }
-  return verifier.finish();
+  return (await feed(new core.Verifier(keys), chunks)).finish();
 }
 
 /** Never throws for a bad package: its verdict has status "invalid". */
@@ -217,15 +221,7 @@ export async function verifyPackage(source, options) {
 
 /** `expert-cli inspect --json`; throws an Error with `code` for a malformed package. */
 export async function inspectPackage(source) {
-  const chunks = chunksOf(source);
-  const inspector = new core.Inspector();
-  try {
-    for await (const chunk of chunks) inspector.update(chunk);
-  } catch (e) {
-    inspector.free();
-    throw e;
-  }
-  return inspector.finish();
+  return (await feed(new core.Inspector(), chunksOf(source))).finish();
 }
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;

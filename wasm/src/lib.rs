@@ -181,6 +181,7 @@ impl Inspector {
 
 /// A reader error, possibly relayed as text from the other half of a
 /// two-thread read.
+#[derive(Clone)]
 pub(crate) struct ReadError {
     pub code: String,
     pub message: String,
@@ -200,10 +201,7 @@ fn inspection_of(
     records: Result<&[EntryRecord], &ReadError>,
     manifest: Option<&[u8]>,
 ) -> Result<Inspection, ReadError> {
-    let records = records.map_err(|e| ReadError {
-        code: e.code.clone(),
-        message: e.message.clone(),
-    })?;
+    let records = records.map_err(ReadError::clone)?;
     let manifest = manifest.ok_or_else(|| ReadError {
         code: "E_MANIFEST_MISSING".into(),
         message: "the package has no manifest.json".into(),

@@ -19,10 +19,6 @@ const PROGRESS_EVERY_MS = 80;
 /** Smaller files are verified on this thread alone: a second worker costs more to start. */
 const INFLATE_WORKER_MIN_BYTES = 8 << 20;
 
-function errorInfo(e) {
-  return { message: (e && e.message) || String(e) };
-}
-
 /**
  * file.stream(), counting progress and stopping when the job is replaced
  * or cancelled (the error ends verifyAndInspect, which cancels the read).
@@ -62,7 +58,7 @@ async function verify({ id, file, trustedKeys }) {
     // Our errors carry an E_ code (a bad trusted key, a worker that died);
     // anything else is the browser failing to read the file.
     const ours = typeof e?.code === 'string' && e.code.startsWith('E_');
-    const { message } = errorInfo(e);
+    const message = (e && e.message) || String(e);
     postMessage({ type: 'error', id, code: ours ? e.code : 'E_READ', message: ours ? message : `could not read ${file.name}: ${message}` });
     return;
   }
