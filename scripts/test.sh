@@ -13,6 +13,18 @@ if command -v rustup >/dev/null; then
   rustup component add rustfmt clippy >/dev/null 2>&1 || true
 fi
 
+# FORMAT.md's by-hand verification (cli/tests/format_by_hand.rs) runs in
+# Python with the `cryptography` package; CI must run it, not skip it.
+if ! python3 -c 'import cryptography' 2>/dev/null; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "python3 cannot import cryptography; install it with: sudo apt-get install -y python3-cryptography" >&2
+    exit 3
+  fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-cryptography >/dev/null
+fi
+export EXPERT_REQUIRE_PYTHON_CRYPTO=1
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

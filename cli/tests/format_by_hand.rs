@@ -13,6 +13,11 @@ fn the_python_worked_example_verifies_our_package_and_catches_tampering() {
         .status()
         .is_ok_and(|s| s.success());
     if !has_crypto {
+        // scripts/test.sh installs it and sets this, so CI never skips.
+        assert!(
+            std::env::var_os("EXPERT_REQUIRE_PYTHON_CRYPTO").is_none(),
+            "python3 cannot import cryptography, which EXPERT_REQUIRE_PYTHON_CRYPTO requires"
+        );
         eprintln!("skipped: python3 with the `cryptography` package is not available");
         return;
     }
