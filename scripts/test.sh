@@ -14,8 +14,12 @@ if command -v rustup >/dev/null; then
 fi
 
 # FORMAT.md's by-hand verification (cli/tests/format_by_hand.rs) runs in
-# Python with the `cryptography` package; CI must run it, not skip it.
-if ! python3 -c 'import cryptography' 2>/dev/null; then
+# Python with the `cryptography` package; CI must run it, not skip it, and
+# with the system interpreter a fresh Debian 12 machine has.
+EXPERT_TEST_PYTHON=python3
+[ -x /usr/bin/python3 ] && EXPERT_TEST_PYTHON=/usr/bin/python3
+export EXPERT_TEST_PYTHON
+if ! "$EXPERT_TEST_PYTHON" -c 'import cryptography' 2>/dev/null; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "python3 cannot import cryptography; install it with: sudo apt-get install -y python3-cryptography" >&2
     exit 3

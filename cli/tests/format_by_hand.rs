@@ -8,7 +8,10 @@ use std::process::Command;
 
 #[test]
 fn the_python_worked_example_verifies_our_package_and_catches_tampering() {
-    let has_crypto = Command::new("python3")
+    // scripts/test.sh points this at Debian's /usr/bin/python3 when it exists,
+    // the interpreter (and `cryptography` 38) a fresh machine has.
+    let python = std::env::var("EXPERT_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let has_crypto = Command::new(&python)
         .args(["-c", "import cryptography"])
         .status()
         .is_ok_and(|s| s.success());
@@ -16,7 +19,7 @@ fn the_python_worked_example_verifies_our_package_and_catches_tampering() {
         // scripts/test.sh installs it and sets this, so CI never skips.
         assert!(
             std::env::var_os("EXPERT_REQUIRE_PYTHON_CRYPTO").is_none(),
-            "python3 cannot import cryptography, which EXPERT_REQUIRE_PYTHON_CRYPTO requires"
+            "{python} cannot import cryptography, which EXPERT_REQUIRE_PYTHON_CRYPTO requires"
         );
         eprintln!("skipped: python3 with the `cryptography` package is not available");
         return;
@@ -47,7 +50,7 @@ fn the_python_worked_example_verifies_our_package_and_catches_tampering() {
         .arg("--sign-key")
         .arg(&key));
     assert_eq!(out.status.code(), Some(0));
-    let py = Command::new("python3")
+    let py = Command::new(&python)
         .arg("check.py")
         .current_dir(dir.path())
         .output()
@@ -87,7 +90,7 @@ fn the_python_worked_example_verifies_our_package_and_catches_tampering() {
         .status()
         .unwrap()
         .success());
-    let tampered = Command::new("python3")
+    let tampered = Command::new(&python)
         .arg("check.py")
         .current_dir(dir.path())
         .output()
