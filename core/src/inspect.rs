@@ -2,6 +2,7 @@
 
 use crate::archive::EntryRecord;
 use crate::json::{self, Node, Value};
+use crate::sign::signer_claim;
 use crate::util::hex;
 use crate::Limits;
 use serde::Serialize;
@@ -70,7 +71,11 @@ pub fn inspect(
             sha256: s(a.get("sha256")),
         })
         .collect();
+    // Signed as `verify` counts it: an `integrity` section or a
+    // `signature.sig` (either alone is an invalid signature, not none).
     let integrity = root.get("integrity");
+    let signed = integrity.is_some() || records.iter().any(|r| r.path == "signature.sig");
+    let claim = integrity.map(signer_claim).unwrap_or_default();
     let capabilities = match root.get("capabilities").map(|c| &c.value) {
         Some(Value::Array(items)) => items
             .iter()
@@ -89,10 +94,10 @@ pub fn inspect(
         base_model: s(model.and_then(|m| m.get("name"))),
         adapters,
         capabilities,
-        signed: integrity.is_some(),
-        key_id: s(integrity.and_then(|i| i.get("key_id"))),
-        publisher: s(integrity.and_then(|i| i.get("publisher"))),
-        created_at: s(integrity.and_then(|i| i.get("created_at"))),
+        signed,
+        key_id: claim.key_id,
+        publisher: claim.publisher,
+        created_at: claim.created_at,
         files: records
             .iter()
             .map(|r| EntrySummary {

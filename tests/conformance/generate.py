@@ -39,6 +39,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+import upstream
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 CASES = HERE / "cases"
@@ -131,6 +133,7 @@ def header(
     prefix: bytes = b"",
     size_field: bytes | None = None,
     checksum_field=None,
+    mtime: int = MTIME,
 ) -> bytes:
     """One 512-byte tar header. `size_field` overrides the 12 size bytes;
     `checksum_field(correct_sum) -> 8 bytes` overrides the checksum."""
@@ -140,7 +143,7 @@ def header(
     h[108:116] = octal(uid, 8)
     h[116:124] = octal(gid, 8)
     h[124:136] = size_field if size_field is not None else octal(size, 12)
-    h[136:148] = octal(MTIME, 12)
+    h[136:148] = octal(mtime, 12)
     h[148:156] = b" " * 8
     h[156:157] = typeflag
     h[157:257] = fixed(as_bytes(linkname), 100)
@@ -450,7 +453,9 @@ class Corpus:
 
     def add(self, name: str, package: bytes, status: str, code: str | None, readme: str) -> None:
         assert status in ("verified", "valid-untrusted", "invalid", "unsigned", "legacy"), status
-        assert (code is None) == (status in ("verified", "valid-untrusted", "unsigned")), (name, status, code)
+        # Invalid verdicts lead with an error; others have no problem or a warning.
+        assert (status == "invalid") == (code or "").startswith("E_"), (name, status, code)
+        assert status != "legacy" or code == "W_LEGACY_SCHEME", (name, code)
         assert "\n" not in readme and name not in (c[0] for c in self.cases), name
         d = CASES / name
         d.mkdir(parents=True)
@@ -608,7 +613,7 @@ def build(c: Corpus, b: Bases) -> None:
         "E_SIGNATURE_INVALID",
         "LICENSE is changed and integrity.files updated to match it, so only the Ed25519 signature catches it",
     )
-    c.add("entry-duplicated", emit(sorted_entries(signed + [(weights, w)])), "invalid", "E_DUPLICATE_ENTRY", "the signed weights entry appears twice (identical copies) in a signed package")
+    c.add("entry-duplicated", emit(sorted_entries(signed + [(weights, w)])), "verified", "W_REPEATED_ENTRY", "the signed weights entry appears twice with identical bytes: one file to every reader, so it is read once, with a warning (upstream 0.3.0 repeats entries)")
     c.add(
         "signature-from-another-package",
         emit(replace(with_manifest(signed, replace_integrity(sman, integrity_of(pkg_manifest(signed_17b)))), "signature.sig", dict(signed_17b)["signature.sig"])),
@@ -625,6 +630,12 @@ def build(c: Corpus, b: Bases) -> None:
     )
     c.add("signature-sig-deleted", emit(drop(signed, "signature.sig")), "invalid", "E_SIGNATURE_FILE_MISSING", "signature.sig is deleted but the integrity section is kept (upstream defect D-S4: that used to pass)")
     c.add("integrity-deleted-sig-kept", emit(with_manifest(signed, uman)), "invalid", "E_INTEGRITY_MISSING", "the manifest's integrity section is deleted but signature.sig is kept")
+    # null means absent (FORMAT.md §1); upstream writes "integrity": null.
+    null_integrity = edit(uman, '\n  "license": "MIT"', '\n  "license": "MIT",\n  "integrity": null')
+    c.add("integrity-null-unsigned", emit(with_manifest(unsigned, null_integrity)), "unsigned", None, 'an unsigned package whose manifest says "integrity": null, as every package upstream 0.3.0 makes does: null is absent, so unsigned')
+    c.add("integrity-null-sig-kept", emit(with_manifest(signed, null_integrity)), "invalid", "E_INTEGRITY_MISSING", 'a signed package whose integrity section is replaced by null while signature.sig is kept: the same as a deleted integrity section')
+    null_fields = edit(edit(uman, '"license": "MIT"', '"license": null,\n  "tags": null'), '"author": ', '"repository": null,\n  "author": ')
+    c.add("optional-fields-null-signed", resigned(unsigned, null_fields), "verified", None, "optional fields (license, tags, repository) set to null in a signed manifest: absent to validation, but kept and covered by the signature")
     c.add(
         "signature-stripped-entirely",
         emit(drop(with_manifest(signed, uman), "signature.sig")),
@@ -784,6 +795,14 @@ def build(c: Corpus, b: Bases) -> None:
 
     # ---- duplicates and collisions --------------------------------------
     c.add("duplicate-entry", hostile(entry("README.md", b"# a different README\n"), before=3), "invalid", "E_DUPLICATE_ENTRY", "README.md twice with different contents: first-wins and last-wins extractors disagree")
+    readme = dict(unsigned)["README.md"]
+    same_size = bytes(readme[:-2]) + (b"!\n" if readme[-2:] != b"!\n" else b"?\n")
+    assert len(same_size) == len(readme) and same_size != readme
+    c.add("duplicate-entry-same-size", hostile(entry("README.md", same_size), before=3), "invalid", "E_DUPLICATE_ENTRY", "README.md twice, same size, different bytes: only hashing the repeat tells them apart")
+    c.add("duplicate-entry-identical-unsigned", hostile(entry("README.md", readme), before=3), "unsigned", "W_REPEATED_ENTRY", "README.md twice with identical bytes in an unsigned package, as upstream 0.3.0's v1 packager writes it: one file, with a warning")
+    c.add("manifest-repeated-identical", hostile(entry("manifest.json", uman.encode()), before=9), "invalid", "E_DUPLICATE_MANIFEST", "manifest.json twice with identical bytes: the manifest may never repeat, identical or not")
+    sig = dict(signed)["signature.sig"]
+    c.add("signature-sig-repeated-identical", emit(signed + [("signature.sig", sig)]), "invalid", "E_DUPLICATE_ENTRY", "signature.sig twice with identical bytes: signature.sig may never repeat, identical or not")
     c.add("case-fold-collision", hostile(entry("readme.md", b"# shadow README\n"), before=3), "invalid", "E_CASE_COLLISION", "README.md and readme.md: one overwrites the other on case-insensitive filesystems")
     second = edit(uman, '"name": "expert-demo"', '"name": "expert-evil"').encode()
     c.add("manifest-twice", hostile(entry("manifest.json", second), before=9), "invalid", "E_DUPLICATE_MANIFEST", "a second, different manifest.json at the end of the archive")
@@ -923,6 +942,25 @@ def build(c: Corpus, b: Bases) -> None:
     bad_manifest("manifest-escaped-duplicate-key", edit(uman, '"license": "MIT"', '"license": "MIT",\n  "n\\u0061me": "expert-evil"'), "E_DUPLICATE_KEY", 'a second name key spelled "n\\u0061me": a duplicate only after unescaping')
     bad_manifest("manifest-not-json", uman.rstrip()[:-1], "E_JSON_SYNTAX", "the manifest is cut short before its closing brace (not JSON)")
     bad_manifest("manifest-not-an-object", "[" + uman + "]", "E_TYPE", "the manifest is a JSON array holding the real manifest")
+
+    # ---- packages in upstream 0.3.0's own layout ---------------------------
+    def upstream_gz(entries) -> bytes:
+        return gz(b"".join(entry(n, d, typeflag=t, mode=m, mtime=mt, magic=GNU) for n, d, t, m, mt in entries) + END)
+
+    for label, source in upstream.real_manifests(REPO):
+        made = upstream.unsigned_entries(source, label, tiny_safetensors)
+        v1 = "base_model" in source
+        what = "upstream's v1 fixture" if label.startswith("manifest-") else f"the real {label} manifest"
+        c.add(
+            f"upstream-0.3.0-{label}-unsigned",
+            upstream_gz(made),
+            "unsigned",
+            "W_REPEATED_ENTRY" if v1 else None,
+            f"{what} as upstream 0.3.0's package writes it (GNU headers, typeflag NUL manifest, nulls, \"integrity\": null" + (", README.md twice)" if v1 else ")"),
+        )
+        if label in ("expert-sql", "manifest-v1"):
+            signed_up = upstream.legacy_signed_entries(made, PUBLISHER, "2026-11-30T19:51:45.791826545+00:00")
+            c.add(f"upstream-0.3.0-{label}-signed", upstream_gz(signed_up), "legacy", "W_LEGACY_SCHEME", f"{what} packaged and signed as upstream 0.3.0 does (hash-map order, nanosecond created_at, bare-hex files): legacy even with a trusted key")
 
     # ---- upstream's legacy scheme ---------------------------------------
     def legacy(entries, key: Key = PUBLISHER, mutate=None) -> bytes:

@@ -43,6 +43,9 @@ pub struct EntryRecord {
     pub path: String,
     pub size: u64,
     pub sha256: [u8; 32],
+    /// How many more entries repeated this one with identical bytes
+    /// (upstream 0.3.0 writes README.md twice); they are one file to us.
+    pub repeats: u32,
 }
 
 enum Gz {
@@ -254,7 +257,13 @@ pub struct TarReader {
     hasher: Sha256,
     total: u64,
     records: Vec<EntryRecord>,
-    paths: HashSet<String>,
+    /// Entries seen, repeats included (the entry limit counts headers).
+    entries: usize,
+    /// Path → its index in `records`.
+    index: HashMap<String, usize>,
+    /// The open entry repeats `records[i]`: it is hashed and compared, and
+    /// the sink never sees it.
+    repeating: Option<usize>,
     /// Folded name (see `fold_name`) → the entry's name.
     folded_files: HashMap<String, String>,
     folded_dirs: HashSet<String>,
@@ -271,7 +280,9 @@ impl TarReader {
             hasher: Sha256::new(),
             total: 0,
             records: Vec::new(),
-            paths: HashSet::new(),
+            entries: 0,
+            index: HashMap::new(),
+            repeating: None,
             folded_files: HashMap::new(),
             folded_dirs: HashSet::new(),
         }
@@ -314,7 +325,9 @@ impl TarReader {
                     *remaining -= take as u64;
                     let done = *remaining == 0;
                     self.hasher.update(chunk);
-                    sink.data(chunk)?;
+                    if self.repeating.is_none() {
+                        sink.data(chunk)?;
+                    }
                     data = &data[take..];
                     if done {
                         self.end_entry(sink)?;
@@ -391,7 +404,7 @@ impl TarReader {
                 format!("entry {path:?}: {}", p.describe()),
             ));
         }
-        if self.records.len() >= self.limits.max_entries {
+        if self.entries >= self.limits.max_entries {
             return Err(ArchiveError::new(
                 "E_LIMIT_ENTRIES",
                 format!("more than {} entries", self.limits.max_entries),
@@ -429,8 +442,12 @@ impl TarReader {
                 ));
             }
         }
-        self.claim_path(path)?;
-        sink.start(path, h.size)?;
+        self.entries += 1;
+        self.repeating = self.repeat_of(path, h.size)?;
+        if self.repeating.is_none() {
+            self.claim_path(path)?;
+            sink.start(path, h.size)?;
+        }
         self.current = Some((h.path, h.size));
         self.hasher = Sha256::new();
         if h.size == 0 {
@@ -441,18 +458,25 @@ impl TarReader {
         }
     }
 
-    fn claim_path(&mut self, path: &str) -> Result<(), ArchiveError> {
-        if !self.paths.insert(path.to_string()) {
-            let code = if path == "manifest.json" {
-                "E_DUPLICATE_MANIFEST"
-            } else {
-                "E_DUPLICATE_ENTRY"
-            };
-            return Err(ArchiveError::new(
-                code,
-                format!("{path} appears twice; readers would disagree on its content"),
-            ));
+    /// A path seen before may come again only with the same size (and, as
+    /// `end_entry` checks, the same bytes), and never for `manifest.json`
+    /// or `signature.sig`, the two entries readers act on by name.
+    fn repeat_of(&self, path: &str, size: u64) -> Result<Option<usize>, ArchiveError> {
+        let Some(&i) = self.index.get(path) else {
+            return Ok(None);
+        };
+        match path {
+            "manifest.json" => Err(ArchiveError::new(
+                "E_DUPLICATE_MANIFEST",
+                "manifest.json appears twice; readers would disagree on which one counts",
+            )),
+            "signature.sig" => Err(duplicate(path)),
+            _ if self.records[i].size != size => Err(duplicate(path)),
+            _ => Ok(Some(i)),
         }
+    }
+
+    fn claim_path(&mut self, path: &str) -> Result<(), ArchiveError> {
         let folded = fold_name(path);
         if let Some(other) = self.folded_files.get(&folded) {
             return Err(if other.to_lowercase() == path.to_lowercase() {
@@ -483,12 +507,33 @@ impl TarReader {
     fn end_entry(&mut self, sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
         let (path, size) = self.current.take().expect("an entry is open");
         let sha256: [u8; 32] = std::mem::take(&mut self.hasher).finalize().into();
-        sink.end(&sha256)?;
-        self.records.push(EntryRecord { path, size, sha256 });
+        if let Some(i) = self.repeating.take() {
+            let first = &mut self.records[i];
+            if first.sha256 != sha256 {
+                return Err(duplicate(&path));
+            }
+            first.repeats += 1;
+        } else {
+            sink.end(&sha256)?;
+            self.index.insert(path.clone(), self.records.len());
+            self.records.push(EntryRecord {
+                path,
+                size,
+                sha256,
+                repeats: 0,
+            });
+        }
         let pad = (BLOCK - (size % BLOCK as u64) as usize) % BLOCK;
         self.state = if pad == 0 { Tar::Header } else { Tar::Pad(pad) };
         Ok(())
     }
+}
+
+fn duplicate(path: &str) -> ArchiveError {
+    ArchiveError::new(
+        "E_DUPLICATE_ENTRY",
+        format!("{path} appears twice with different content; readers would disagree on which one counts"),
+    )
 }
 
 /// The whole strict reader: `GzipDecoder` feeding `TarReader` on one

@@ -88,21 +88,26 @@ impl Node {
         ))
     }
 
-    /// First member with this key. Duplicate keys are reported by the parser;
-    /// lookups always agree on the first occurrence.
+    /// First member with this key, unless its value is `null`: a manifest
+    /// field set to `null` is absent (FORMAT.md §1), which is how upstream
+    /// writes every optional field it knows but has no value for. Duplicate
+    /// keys are reported by the parser; lookups agree on the first occurrence.
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.members()?
             .iter()
             .find(|m| m.key.value == key)
             .map(|m| &m.value)
+            .filter(|v| !v.is_null())
     }
 
+    /// Like [`Node::get`], `null` counts as absent.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
         match &mut self.value {
             Value::Object(ms) => ms
                 .iter_mut()
                 .find(|m| m.key.value == key)
-                .map(|m| &mut m.value),
+                .map(|m| &mut m.value)
+                .filter(|v| !v.is_null()),
             _ => None,
         }
     }

@@ -1,6 +1,6 @@
 //! The `integrity` section written into a signed manifest.
 
-use super::{signed_message, Claims, SecretKey, SCHEME};
+use super::{signed_message, Claims, PublicKey, SecretKey, SCHEME};
 use crate::json::{canonicalize, Node};
 use crate::util::hex;
 use sha2::{Digest, Sha256};
@@ -49,4 +49,28 @@ pub fn integrity_node(key: &SecretKey, claims: &Claims) -> (Node, String) {
         ("signature", Node::string(&signature)),
     ]);
     (node, signature)
+}
+
+/// Who an `integrity` section says signed the package, unchecked: what
+/// `inspect` shows. The key ID is the one of `pubkey` when that parses (as
+/// `verify` derives it; upstream's legacy sections have no `key_id`), else
+/// the declared `key_id`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SignerClaim {
+    pub key_id: Option<String>,
+    pub publisher: Option<String>,
+    pub created_at: Option<String>,
+}
+
+pub fn signer_claim(integrity: &Node) -> SignerClaim {
+    let s = |key: &str| integrity.get(key).and_then(Node::as_str);
+    let key_id = s("pubkey")
+        .and_then(|p| PublicKey::parse(p).ok())
+        .map(|k| k.key_id())
+        .or_else(|| s("key_id").map(str::to_string));
+    SignerClaim {
+        key_id,
+        publisher: s("publisher").map(str::to_string),
+        created_at: s("created_at").map(str::to_string),
+    }
 }

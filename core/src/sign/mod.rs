@@ -8,7 +8,7 @@ mod legacy;
 mod message;
 mod verify;
 
-pub use integrity::{integrity_node, manifest_digest};
+pub use integrity::{integrity_node, manifest_digest, signer_claim, SignerClaim};
 pub use keys::{KeyError, PublicKey, SecretKey};
 pub use message::{signed_message, Claims, SignedFile, DOMAIN, SCHEME};
 pub use verify::{

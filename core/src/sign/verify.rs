@@ -179,13 +179,36 @@ pub fn verify_package(
     trusted: &[PublicKey],
     limits: &Limits,
 ) -> Verdict {
+    let repeated = repeated_entries(&records);
     let mut v = judge(records, small, trusted, limits);
+    v.problems.extend(repeated);
     if v.status == Status::Invalid {
         // Whatever an invalid package claims about its signer is unproven.
         v.key_id = None;
         v.publisher = None;
     }
     v
+}
+
+/// `W_REPEATED_ENTRY` for each path that came more than once with identical
+/// bytes: one file to every reader, but worth a word (upstream 0.3.0's v1
+/// packager writes README.md twice).
+fn repeated_entries(records: &Result<Vec<EntryRecord>, ArchiveError>) -> Vec<Problem> {
+    let Ok(records) = records else {
+        return Vec::new();
+    };
+    records
+        .iter()
+        .filter(|r| r.repeats > 0)
+        .map(|r| Problem {
+            code: "W_REPEATED_ENTRY".to_string(),
+            message: format!(
+                "{} appears {} times with identical bytes; it is read as one file",
+                r.path,
+                r.repeats + 1
+            ),
+        })
+        .collect()
 }
 
 fn judge(
