@@ -270,10 +270,13 @@ def multi_base_model(name: str) -> dict:
         "name": name,
         "sha256": "",
         "quantization": "bf16",
+        # Every field upstream 0.3.0's loader requires of an object form.
         "rope_scaling": {
             "type": "yarn",
             "factor": 4.0,
+            "max_position_embeddings": 131072,
             "original_max_position_embeddings": 32768,
+            "fine_grained": False,
         },
         "prompt_template": "chatml",
         "adapters": [
@@ -351,7 +354,8 @@ def multi_manifest() -> dict:
             },
             "packaging_checkpoint": "final",
         },
-        "evaluation": {"test_cases": "tests/test_cases.json"},
+        # test_set_size and metrics: upstream 0.3.0 cannot load an evaluation without them.
+        "evaluation": {"test_cases": "tests/test_cases.json", "test_set_size": 3, "metrics": {}},
         "license": "MIT",
     }
 

@@ -88,10 +88,21 @@ fn every_case_directory_is_complete() {
             assert!(dir.join(file).is_file(), "{} has no {file}", dir.display());
         }
         let want = expected(dir);
+        let code = want.problem_code.as_deref().unwrap_or("");
         assert_eq!(
-            want.status == "invalid" || want.status == "legacy",
-            want.problem_code.is_some(),
-            "{}: invalid and legacy verdicts name a problem code, the others none",
+            want.status == "invalid",
+            code.starts_with("E_"),
+            "{}: invalid verdicts lead with an error code, the others with none",
+            dir.display()
+        );
+        assert!(
+            want.status != "legacy" || code == "W_LEGACY_SCHEME",
+            "{}: legacy verdicts lead with W_LEGACY_SCHEME",
+            dir.display()
+        );
+        assert!(
+            code.is_empty() || code.starts_with("E_") || code.starts_with("W_"),
+            "{}: {code} is not an error or warning code",
             dir.display()
         );
     }

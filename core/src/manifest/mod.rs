@@ -4,6 +4,7 @@
 mod diagnostic;
 mod migrate;
 mod select;
+mod upstream_compat;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Report, Severity};

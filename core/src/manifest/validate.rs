@@ -5,7 +5,8 @@
 //! directory, the existence, sizes and hashes of declared files.
 
 use super::{
-    detect_schema, models_of, normalized_model_key, Diagnostic, Report, SchemaVersion, Severity,
+    detect_schema, models_of, normalized_model_key, upstream_compat, Diagnostic, Report,
+    SchemaVersion, Severity,
 };
 use crate::files::{ExpertFiles, FileKind};
 use crate::json::{self, index_path, key_path, LineIndex, Node, Value};
@@ -130,6 +131,9 @@ fn run(bytes: &[u8], limits: &Limits, files: Option<&dyn ExpertFiles>) -> Report
         v.adapters(root, schema);
     }
     v.shared(root);
+    for f in upstream_compat::findings(root) {
+        v.warn(f.node, &f.path, f.code, f.message);
+    }
     if let (Some(files), Some(schema)) = (files, schema) {
         v.files(root, schema, files);
     }
