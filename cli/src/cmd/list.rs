@@ -2,7 +2,7 @@
 
 use crate::args::{FingerprintArgs, ListArgs};
 use crate::error::{Exit, Result};
-use crate::registry::Registry;
+use crate::registry::{Registry, RegistryFile};
 use serde::Serialize;
 
 #[derive(Serialize)]
