@@ -251,7 +251,12 @@ pub fn read_candidate(path: &Path) -> Result<Candidate> {
             .unwrap_or(("E_MANIFEST_INVALID", "invalid manifest".into()));
         CliError::new(Exit::Integrity, code, format!("{}: {msg}", path.display()))
     })?;
-    Ok(Candidate {
+    Ok(candidate_of(&m, path))
+}
+
+/// What a valid manifest says, as a candidate at `path`.
+pub fn candidate_of(m: &Manifest, path: &Path) -> Candidate {
+    Candidate {
         path: path.to_path_buf(),
         name: m.name().to_string(),
         version: m.version().to_string(),
@@ -260,8 +265,8 @@ pub fn read_candidate(path: &Path) -> Result<Candidate> {
             .first()
             .map(|s| s.to_string())
             .unwrap_or_default(),
-        requires: strings(&m, "requires"),
-        incompatible_with: strings(&m, "incompatible_with"),
+        requires: strings(m, "requires"),
+        incompatible_with: strings(m, "incompatible_with"),
         fingerprint: m
             .models()
             .first()
@@ -281,7 +286,7 @@ pub fn read_candidate(path: &Path) -> Result<Candidate> {
             .iter()
             .filter_map(|n| n.as_str().map(str::to_string))
             .collect(),
-    })
+    }
 }
 
 /// `.expert` files at the top of `root` and under `versions/`.
