@@ -351,7 +351,8 @@ fn check_compatibility(
     warnings: &mut Vec<String>,
 ) -> Result<()> {
     check_registry_rules(reg, c, policy)?;
-    check_base_model(c, policy, local, warnings)
+    check_base_model(c, policy, local, warnings)?;
+    crate::quantization::check(c, policy.force, local, warnings)
 }
 
 /// Downgrade, `incompatible_with` and `requires` against installed experts.

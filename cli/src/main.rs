@@ -12,6 +12,7 @@ mod home;
 mod install;
 mod models;
 mod parallel;
+mod quantization;
 mod registry;
 mod source;
 mod staging;

@@ -190,6 +190,8 @@ pub struct Candidate {
     pub requires: Vec<String>,
     pub incompatible_with: Vec<String>,
     pub fingerprint: Option<String>,
+    /// The base model's declared `quantization`, when it is a string.
+    pub quantization: Option<String>,
     /// The packaged model's adapters and the capabilities, as upstream's
     /// registry records them.
     pub adapters: Vec<serde_json::Value>,
@@ -271,6 +273,12 @@ pub fn candidate_of(m: &Manifest, path: &Path) -> Candidate {
             .models()
             .first()
             .and_then(|v| v.node.get("fingerprint"))
+            .and_then(|n| n.as_str())
+            .map(str::to_string),
+        quantization: m
+            .models()
+            .first()
+            .and_then(|v| v.node.get("quantization"))
             .and_then(|n| n.as_str())
             .map(str::to_string),
         adapters: m
