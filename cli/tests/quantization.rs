@@ -35,8 +35,17 @@ impl Case {
         std::fs::write(src.join("manifest.json"), m).unwrap();
         let pkg = self.dir.path().join("x.expert");
         let _ = std::fs::remove_file(&pkg);
-        let out = run(cli(&self.home()).arg("package").arg(&src).arg("-o").arg(&pkg));
-        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        let out = run(cli(&self.home())
+            .arg("package")
+            .arg(&src)
+            .arg("-o")
+            .arg(&pkg));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         pkg
     }
     /// A local `Qwen/Qwen3-0.6B` whose config.json holds `config`.
@@ -68,10 +77,28 @@ fn equal_quantization_installs_without_a_note() {
     let c = Case::new();
     let models = c.model(r#"{"torch_dtype": "bfloat16"}"#);
     let out = c.install(&c.package(Some("bf16")), &models, &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(!warnings(&out).contains("quantization"), "{}", warnings(&out));
-    let out = c.install(&c.package(Some("int4")), &c.model(r#"{"quantization_config": {"bits": 4, "quant_method": "gptq"}}"#), &[]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !warnings(&out).contains("quantization"),
+        "{}",
+        warnings(&out)
+    );
+    let out = c.install(
+        &c.package(Some("int4")),
+        &c.model(r#"{"quantization_config": {"bits": 4, "quant_method": "gptq"}}"#),
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -83,13 +110,32 @@ fn different_quantization_refuses_with_exit_4_unless_forced() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(4), "{err}");
     assert!(err.contains("E_QUANTIZATION_MISMATCH"), "{err}");
-    assert!(err.contains("\"int4\"") && err.contains("bf16"), "names both: {err}");
-    assert!(!c.home().join("experts/expert-demo-v1").exists(), "nothing installed");
+    assert!(
+        err.contains("\"int4\"") && err.contains("bf16"),
+        "names both: {err}"
+    );
+    assert!(
+        !c.home().join("experts/expert-demo-v1").exists(),
+        "nothing installed"
+    );
     let out = c.install(&pkg, &models, &["--force"]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(warnings(&out).contains("installed anyway: --force"), "{}", warnings(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        warnings(&out).contains("installed anyway: --force"),
+        "{}",
+        warnings(&out)
+    );
     // A 4-bit local model under a declared unquantized base refuses too.
-    let out = c.install(&c.package(Some("none")), &c.model(r#"{"quantization_config": {"load_in_4bit": true}}"#), &[]);
+    let out = c.install(
+        &c.package(Some("none")),
+        &c.model(r#"{"quantization_config": {"load_in_4bit": true}}"#),
+        &[],
+    );
     assert_eq!(out.status.code(), Some(4));
 }
 
@@ -103,8 +149,17 @@ fn unknown_or_silent_quantization_installs_with_a_note() {
         (Some("int4"), "not json"),
     ] {
         let out = c.install(&c.package(declared), &c.model(config), &[]);
-        assert_eq!(out.status.code(), Some(0), "{declared:?} {config}: {}", String::from_utf8_lossy(&out.stderr));
-        assert!(warnings(&out).contains("quantization not checked"), "{declared:?} {config}: {}", warnings(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{declared:?} {config}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            warnings(&out).contains("quantization not checked"),
+            "{declared:?} {config}: {}",
+            warnings(&out)
+        );
     }
 }
 
