@@ -7,7 +7,7 @@
 #   scripts/fuzz.sh replay     # run each input in fuzz/regressions/ once
 #
 # Environment:
-#   FUZZ_TARGETS    targets to run, space-separated (default: all four)
+#   FUZZ_TARGETS    targets to run, space-separated (default: all five)
 #   FUZZ_SANITIZER  address (default) or none
 #   EXPERT_FUZZ_TOLERATE_KNOWN=1  tolerate the three chunking divergences
 #                   fixed after the first run (fuzz/README.md), for old trees
@@ -24,7 +24,7 @@ case $SECS in
 esac
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 FUZZ=$ROOT/fuzz
-TARGETS=${FUZZ_TARGETS:-manifest archive_reader verifier safetensors_header}
+TARGETS=${FUZZ_TARGETS:-manifest archive_reader verifier safetensors_header registry}
 SANITIZER=${FUZZ_SANITIZER:-address}
 # cargo-fuzz passes nightly-only flags (-Z sanitizer, sancov passes); this
 # lets the stable toolchain accept them.
@@ -37,7 +37,7 @@ fi
 
 max_len() {
     case $1 in
-        manifest | safetensors_header) echo 65536 ;;        # 64 KiB
+        manifest | safetensors_header | registry) echo 65536 ;;        # 64 KiB
         archive_reader | verifier) echo $((2 * 1024 * 1024 + 2)) ;; # 2 MiB + 2 control bytes
         *) echo 65536 ;;
     esac

@@ -45,6 +45,9 @@ pub enum Command {
     /// Manage trusted publisher keys.
     #[command(subcommand)]
     Trust(TrustCommand),
+    /// Check or rebuild the registry of installed experts.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
     /// Print shell completions.
     Completions {
         /// bash, zsh, fish, elvish or powershell
@@ -257,6 +260,21 @@ pub struct InspectArgs {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum RegistryCommand {
+    /// Check the registry and experts/ against each other (read-only;
+    /// exit 0 clean, 1 with findings)
+    Validate {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rebuild expert-registry.json from experts/ alone
+    Rebuild {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
 pub enum TrustCommand {
     /// Trust a key (.pub file or ed25519:<hex>)
     Add {
@@ -292,6 +310,9 @@ impl Command {
                 TrustCommand::Add { json, .. }
                 | TrustCommand::List { json }
                 | TrustCommand::Remove { json, .. },
+            ) => *json,
+            Command::Registry(
+                RegistryCommand::Validate { json } | RegistryCommand::Rebuild { json },
             ) => *json,
             Command::Install(a) => a.json,
             Command::List(a) => a.json,

@@ -8,10 +8,10 @@ use crate::cmd::verify::verify_file;
 use crate::error::{CliError, Exit, Result};
 use crate::fault;
 use crate::models::{fingerprint_dir, matching, LocalModel};
-use crate::registry::{semver_cmp, Registry, VersionEntry};
+use crate::registry::{semver_cmp, Registry, RegistryFile, VersionEntry};
 use crate::source::{self, Candidate, Fetched};
 use crate::staging::{self, ScratchDir};
-use crate::trust_store::TrustStore;
+use crate::trust_store::{TrustStore, TrustStoreFile};
 use expert_core::archive::{ArchiveError, ArchiveReader, EntrySink};
 use expert_core::deps::parse_requirement;
 use expert_core::sign::{PublicKey, Status};
@@ -262,6 +262,28 @@ pub fn install(
         .join("experts")
         .join(&name)
         .join(&c.version);
+    let entry = VersionEntry {
+        version: c.version.clone(),
+        base_model: c.base_model.clone(),
+        path: final_dir.clone(),
+        source: p.source.clone(),
+        installed_at: expert_core::util::rfc3339_utc(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0),
+        ),
+        adapters: c.adapters.clone(),
+        capabilities: c.capabilities.clone(),
+        dependencies: expert_core::registry::dependencies(&c.requires),
+        incompatible_with: c.incompatible_with.clone(),
+        key_id: verdict.key_id.clone(),
+        status: Some(verdict.status.as_str().to_string()),
+        package_sha256: Some(package_sha.clone()),
+        extra: Default::default(),
+    };
+    // What a rebuild cannot read from the manifest, in the same rename.
+    crate::expert_tree::write_record(&dest, &name, &entry)?;
     let installed = Registry::transaction(|reg| {
         // Another process may have installed something meanwhile: the
         // registry rules are checked again under the lock.
@@ -280,37 +302,7 @@ pub fn install(
         };
         std::fs::rename(&dest, &final_dir).map_err(|e| CliError::io(&final_dir, e))?;
         fault::point("after-rename");
-        reg.put(
-            &name,
-            VersionEntry {
-                version: c.version.clone(),
-                base_model: c.base_model.clone(),
-                path: final_dir.clone(),
-                source: p.source.clone(),
-                installed_at: expert_core::util::rfc3339_utc(
-                    std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_secs())
-                        .unwrap_or(0),
-                ),
-                adapters: c.adapters.clone(),
-                capabilities: c.capabilities.clone(),
-                dependencies: c
-                    .requires
-                    .iter()
-                    .filter_map(|r| parse_requirement(r).ok())
-                    .map(|r| {
-                        let range = r.range.map_or_else(|| "*".to_string(), |v| v.to_string());
-                        serde_json::json!({"name": r.name, "version": range, "optional": false})
-                    })
-                    .collect(),
-                incompatible_with: c.incompatible_with.clone(),
-                key_id: verdict.key_id.clone(),
-                status: Some(verdict.status.as_str().to_string()),
-                package_sha256: Some(package_sha.clone()),
-                extra: Default::default(),
-            },
-        );
+        reg.put(&name, entry.clone());
         Ok(trash)
     })?;
     if let Some(t) = installed {
@@ -359,7 +351,8 @@ fn check_compatibility(
     warnings: &mut Vec<String>,
 ) -> Result<()> {
     check_registry_rules(reg, c, policy)?;
-    check_base_model(c, policy, local, warnings)
+    check_base_model(c, policy, local, warnings)?;
+    crate::quantization::check(c, policy.force, local, warnings)
 }
 
 /// Downgrade, `incompatible_with` and `requires` against installed experts.
@@ -586,7 +579,10 @@ pub fn reconcile() -> Result<()> {
         }
     }
     let experts = crate::registry::home().join("experts");
-    if let Ok(names) = std::fs::read_dir(&experts) {
+    // Without a registry file a crash cannot be told from a lost registry:
+    // keep the directories for `registry rebuild`.
+    let listing = crate::registry::path().exists();
+    if let Some(names) = std::fs::read_dir(&experts).ok().filter(|_| listing) {
         for n in names.flatten() {
             let name = n.file_name().to_string_lossy().to_string();
             if let Ok(versions) = std::fs::read_dir(n.path()) {

@@ -5,12 +5,14 @@ mod args;
 mod atomic;
 mod cmd;
 mod error;
+mod expert_tree;
 mod fault;
 mod fs_source;
 mod home;
 mod install;
 mod models;
 mod parallel;
+mod quantization;
 mod registry;
 mod source;
 mod staging;
@@ -46,6 +48,7 @@ fn main() {
         args::Command::Verify(a) => cmd::verify::run(a),
         args::Command::Inspect(a) => cmd::inspect::run(a),
         args::Command::Trust(c) => cmd::trust::run(c),
+        args::Command::Registry(c) => cmd::registry::run(c),
         args::Command::Install(a) => cmd::install::run(a),
         args::Command::List(a) => cmd::list::run(a),
         args::Command::Uninstall(a) => cmd::uninstall::run(a),

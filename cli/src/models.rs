@@ -16,6 +16,26 @@ pub struct LocalModel {
     pub name: String,
     pub path: String,
     pub source: &'static str,
+    /// What its `config.json` says about precision (`4-bit (gptq)`,
+    /// `bf16`), or null when it says nothing usable.
+    pub quantization: Option<String>,
+}
+
+/// A model directory's `config.json`, when it is readable JSON.
+pub fn config_of(dir: &Path) -> Option<serde_json::Value> {
+    let bytes = std::fs::read(dir.join("config.json")).ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn model(name: String, path: &Path, source: &'static str) -> LocalModel {
+    LocalModel {
+        name,
+        path: path.display().to_string(),
+        source,
+        quantization: config_of(path)
+            .as_ref()
+            .and_then(expert_core::quantization::describe),
+    }
 }
 
 fn is_model_dir(p: &Path) -> bool {
@@ -40,11 +60,7 @@ fn scan_dir(root: &Path, source: &'static str, out: &mut Vec<LocalModel>) {
             .to_string_lossy()
             .to_string();
         if is_model_dir(&d) {
-            out.push(LocalModel {
-                name,
-                path: d.display().to_string(),
-                source,
-            });
+            out.push(model(name, &d, source));
         } else if let Ok(inner) = std::fs::read_dir(&d) {
             let mut inner: Vec<PathBuf> = inner
                 .flatten()
@@ -54,11 +70,7 @@ fn scan_dir(root: &Path, source: &'static str, out: &mut Vec<LocalModel>) {
             inner.sort();
             for m in inner {
                 let leaf = m.file_name().unwrap_or_default().to_string_lossy();
-                out.push(LocalModel {
-                    name: format!("{name}/{leaf}"),
-                    path: m.display().to_string(),
-                    source,
-                });
+                out.push(model(format!("{name}/{leaf}"), &m, source));
             }
         }
     }
@@ -98,11 +110,7 @@ fn scan_hf(hub: &Path, out: &mut Vec<LocalModel>) {
         }
         let snap = repo.join("snapshots").join(rev);
         if is_model_dir(&snap) {
-            out.push(LocalModel {
-                name: id.replace("--", "/"),
-                path: snap.display().to_string(),
-                source: "huggingface",
-            });
+            out.push(model(id.replace("--", "/"), &snap, "huggingface"));
         }
     }
 }

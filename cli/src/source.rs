@@ -190,6 +190,8 @@ pub struct Candidate {
     pub requires: Vec<String>,
     pub incompatible_with: Vec<String>,
     pub fingerprint: Option<String>,
+    /// The base model's declared `quantization`, when it is a string.
+    pub quantization: Option<String>,
     /// The packaged model's adapters and the capabilities, as upstream's
     /// registry records them.
     pub adapters: Vec<serde_json::Value>,
@@ -251,7 +253,12 @@ pub fn read_candidate(path: &Path) -> Result<Candidate> {
             .unwrap_or(("E_MANIFEST_INVALID", "invalid manifest".into()));
         CliError::new(Exit::Integrity, code, format!("{}: {msg}", path.display()))
     })?;
-    Ok(Candidate {
+    Ok(candidate_of(&m, path))
+}
+
+/// What a valid manifest says, as a candidate at `path`.
+pub fn candidate_of(m: &Manifest, path: &Path) -> Candidate {
+    Candidate {
         path: path.to_path_buf(),
         name: m.name().to_string(),
         version: m.version().to_string(),
@@ -260,12 +267,18 @@ pub fn read_candidate(path: &Path) -> Result<Candidate> {
             .first()
             .map(|s| s.to_string())
             .unwrap_or_default(),
-        requires: strings(&m, "requires"),
-        incompatible_with: strings(&m, "incompatible_with"),
+        requires: strings(m, "requires"),
+        incompatible_with: strings(m, "incompatible_with"),
         fingerprint: m
             .models()
             .first()
             .and_then(|v| v.node.get("fingerprint"))
+            .and_then(|n| n.as_str())
+            .map(str::to_string),
+        quantization: m
+            .models()
+            .first()
+            .and_then(|v| v.node.get("quantization"))
             .and_then(|n| n.as_str())
             .map(str::to_string),
         adapters: m
@@ -281,7 +294,7 @@ pub fn read_candidate(path: &Path) -> Result<Candidate> {
             .iter()
             .filter_map(|n| n.as_str().map(str::to_string))
             .collect(),
-    })
+    }
 }
 
 /// `.expert` files at the top of `root` and under `versions/`.

@@ -4,69 +4,86 @@
 //! silently replaced.
 
 use crate::error::{CliError, Exit, Result};
+use expert_core::registry::{load_trust_store, Finding};
 use expert_core::sign::PublicKey;
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct TrustedKey {
-    pub key_id: String,
-    pub pubkey: String,
-    pub name: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
-pub struct TrustStore {
-    pub version: u32,
-    pub keys: Vec<TrustedKey>,
-    /// Expert name → key ID it is pinned to.
-    #[serde(default)]
-    pub pins: BTreeMap<String, String>,
-}
+pub use expert_core::registry::{TrustStore, TrustedKey};
 
 pub fn path() -> PathBuf {
     crate::home::expert_home().join("trust.json")
 }
 
-impl TrustStore {
-    pub fn load() -> Result<TrustStore> {
-        let p = path();
-        match std::fs::read(&p) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(TrustStore {
+/// Turns loader findings into one `E_TRUST_STORE` error.
+fn broken(p: &std::path::Path, found: &[Finding]) -> CliError {
+    let lines: Vec<String> = found.iter().map(|f| format!("  {f}")).collect();
+    let fix = found
+        .iter()
+        .map(|f| f.fix.as_str())
+        .find(|f| !f.is_empty())
+        .unwrap_or("fix it by hand");
+    CliError::new(
+        Exit::General,
+        "E_TRUST_STORE",
+        format!(
+            "{} breaks the trust store's rules; nothing was changed:\n{}",
+            p.display(),
+            lines.join("\n")
+        ),
+    )
+    .hint(format!(
+        "{fix} (or move it aside: mv {0} {0}.bak)",
+        p.display()
+    ))
+}
+
+/// The trust store file's bytes; `None` when there is none.
+pub fn read_bytes() -> Result<Option<Vec<u8>>> {
+    let p = path();
+    match std::fs::read(&p) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(CliError::io(&p, e)),
+        Ok(b) => Ok(Some(b)),
+    }
+}
+
+/// Loading and changing the core's `TrustStore` file.
+pub trait TrustStoreFile: Sized {
+    fn load() -> Result<Self>;
+    fn public_keys(&self) -> Vec<PublicKey>;
+    /// Loads, applies `f` and saves, all under an exclusive lock.
+    fn update<T>(f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T>;
+}
+
+impl TrustStoreFile for TrustStore {
+    /// A missing store is empty; one that breaks an invariant is an
+    /// `E_TRUST_STORE` error.
+    fn load() -> Result<TrustStore> {
+        match read_bytes()? {
+            None => Ok(TrustStore {
                 version: 1,
                 ..Default::default()
             }),
-            Err(e) => Err(CliError::io(&p, e)),
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
-                CliError::new(
-                    Exit::General,
-                    "E_TRUST_STORE",
-                    format!("{} is unreadable: {e}", p.display()),
-                )
-                .hint(format!(
-                    "fix the JSON by hand, or move it aside (mv {0} {0}.bak) and re-add your keys",
-                    p.display()
-                ))
-            }),
+            Some(b) => load_trust_store(&b).map_err(|f| broken(&path(), &f)),
         }
     }
 
-    pub fn public_keys(&self) -> Vec<PublicKey> {
+    fn public_keys(&self) -> Vec<PublicKey> {
         self.keys
             .iter()
             .filter_map(|k| PublicKey::parse(&k.pubkey).ok())
             .collect()
     }
 
-    /// Loads, applies `f` and saves, all under an exclusive lock.
-    pub fn update<T>(f: impl FnOnce(&mut TrustStore) -> Result<T>) -> Result<T> {
+    fn update<T>(f: impl FnOnce(&mut TrustStore) -> Result<T>) -> Result<T> {
         let p = path();
         let _lock = crate::atomic::lock_file(&p.with_extension("json.lock"))?;
         let mut store = TrustStore::load()?;
         let out = f(&mut store)?;
         store.version = 1;
-        let json = serde_json::to_string_pretty(&store).expect("serializable") + "\n";
+        let json = serde_json::to_string_pretty(&store)
+            .map_err(|e| CliError::new(Exit::General, "E_TRUST_STORE", e.to_string()))?
+            + "\n";
         crate::atomic::write(&p, json.as_bytes())?;
         Ok(out)
     }

@@ -15,6 +15,8 @@ pub mod limits;
 pub mod manifest;
 pub mod package;
 pub mod path;
+pub mod quantization;
+pub mod registry;
 pub mod sign;
 pub mod util;
 

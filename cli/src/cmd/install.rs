@@ -3,7 +3,7 @@
 use crate::args::{InstallArgs, PolicyArgs, UpdateArgs};
 use crate::error::{CliError, Exit, Result};
 use crate::install::{install, prepare, Installed, Policy, Prepared};
-use crate::registry::Registry;
+use crate::registry::{Registry, RegistryFile};
 use crate::source::{self, Source};
 use crate::term::Style;
 use expert_core::deps::parse_requirement;
@@ -152,10 +152,20 @@ pub fn update(a: UpdateArgs) -> Result<Exit> {
         )
         .hint("see `expert-cli list`")
     })?;
+    // The loader refuses an expert without versions; this is belt and braces.
     let current = rec
         .versions
         .first()
-        .expect("records are never empty")
+        .ok_or_else(|| {
+            crate::registry::broken(
+                &crate::registry::path(),
+                &[expert_core::registry::Finding::error(
+                    "E_REGISTRY_EMPTY_VERSIONS",
+                    "",
+                    format!("{} lists no versions", a.name),
+                )],
+            )
+        })?
         .clone();
     let source_text = match source::parse(&current.source)? {
         Source::Git {

@@ -2,7 +2,7 @@
 
 use crate::args::{FingerprintArgs, ListArgs};
 use crate::error::{Exit, Result};
-use crate::registry::Registry;
+use crate::registry::{Registry, RegistryFile};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -78,7 +78,8 @@ pub fn models(json: bool) -> Result<Exit> {
         println!("no base models found in $EXPERT_HOME/models, ./models, $EXPERT_MODELS_PATH or the Hugging Face cache");
     } else {
         for m in found {
-            println!("{}  {}  ({})", m.name, m.path, m.source);
+            let q = m.quantization.as_deref().unwrap_or("precision unknown");
+            println!("{}  {}  ({}, {q})", m.name, m.path, m.source);
         }
     }
     Ok(Exit::Ok)

@@ -4,6 +4,7 @@ pub mod keygen;
 pub mod list;
 pub mod migrate;
 pub mod package;
+pub mod registry;
 pub mod sign;
 pub mod trust;
 pub mod uninstall;

@@ -2,7 +2,7 @@
 
 use crate::args::TrustCommand;
 use crate::error::{CliError, Exit, Result};
-use crate::trust_store::{parse_key_arg, TrustStore, TrustedKey};
+use crate::trust_store::{parse_key_arg, TrustStore, TrustStoreFile, TrustedKey};
 use serde::Serialize;
 
 #[derive(Serialize)]

@@ -4,7 +4,7 @@
 
 use crate::args::UninstallArgs;
 use crate::error::{CliError, Exit, Result};
-use crate::registry::Registry;
+use crate::registry::{Registry, RegistryFile};
 use std::io::{BufRead, IsTerminal, Write};
 
 pub fn run(a: UninstallArgs) -> Result<Exit> {

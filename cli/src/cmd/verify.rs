@@ -3,7 +3,7 @@
 use crate::args::VerifyArgs;
 use crate::error::{CliError, Exit, Result};
 use crate::term::{human_size, Progress, Style};
-use crate::trust_store::{parse_key_arg, TrustStore};
+use crate::trust_store::{parse_key_arg, TrustStore, TrustStoreFile};
 use expert_core::archive::{ArchiveError, GzipDecoder, TarReader};
 use expert_core::sign::{verify_package, PublicKey, SmallFiles, Status, Verdict};
 use expert_core::Limits;

@@ -1,0 +1,19 @@
+//! The installed-experts registry (`expert-registry.json`) and the trust
+//! store (`trust.json`) as values: their shapes, the loaders over bytes,
+//! the invariants every loader enforces, the per-install record and the
+//! registry doctor's comparisons. No I/O: the CLI reads the files, scans
+//! `experts/` and passes what it found.
+
+mod doctor;
+mod finding;
+mod load;
+mod record;
+mod rules;
+mod types;
+
+pub use doctor::{check_tree, dependencies, rebuild, Installed, ManifestFacts};
+pub use finding::Finding;
+pub use load::{load_registry, load_trust_store, parse_registry, parse_trust_store};
+pub use record::{InstallRecord, RECORD_FILE};
+pub use rules::{registry_rules, trust_store_rules};
+pub use types::{semver_cmp, ExpertRecord, Registry, TrustStore, TrustedKey, VersionEntry};

@@ -1,0 +1,193 @@
+//! The invariants of a loaded registry and trust store, in one place:
+//! every loader refuses a value that breaks one, and `registry validate`
+//! reports them.
+
+use super::finding::Finding;
+use super::types::{Registry, TrustStore};
+use crate::path::is_safe_component;
+use crate::sign::PublicKey;
+use std::collections::BTreeSet;
+use std::path::{Component, Path};
+
+const REBUILD: &str =
+    "run `expert-cli registry rebuild`, which rebuilds the registry from experts/";
+
+/// Registry invariants: every expert has a usable, unique name and at least
+/// one version; versions are unique per expert and usable as directory
+/// names; every path is an absolute directory under `home/experts` (the
+/// CLI removes it recursively on uninstall).
+pub fn registry_rules(reg: &Registry, home: &Path) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let mut names = BTreeSet::new();
+    let experts_dir = home.join("experts");
+    for (i, r) in reg.experts.iter().enumerate() {
+        let at = format!("experts[{i}]");
+        if !is_safe_component(&r.name) || r.name.trim() != r.name {
+            out.push(
+                Finding::error(
+                    "E_REGISTRY_BAD_NAME",
+                    format!("{at}.name"),
+                    format!("{:?} is not a usable expert name", r.name),
+                )
+                .fix(REBUILD),
+            );
+        }
+        if !names.insert(r.name.as_str()) {
+            out.push(
+                Finding::error(
+                    "E_REGISTRY_DUPLICATE_NAME",
+                    &at,
+                    "the expert is listed twice",
+                )
+                .expert(&r.name, None)
+                .fix(format!(
+                    "merge the two entries named {:?} into one, or {REBUILD}",
+                    r.name
+                )),
+            );
+        }
+        if r.versions.is_empty() {
+            out.push(
+                Finding::error(
+                    "E_REGISTRY_EMPTY_VERSIONS",
+                    format!("{at}.versions"),
+                    "the expert lists no versions",
+                )
+                .expert(&r.name, None)
+                .fix(format!("delete the entry for {:?}, or {REBUILD}", r.name)),
+            );
+        }
+        let mut versions = BTreeSet::new();
+        for (j, v) in r.versions.iter().enumerate() {
+            let vat = format!("{at}.versions[{j}]");
+            let who = |f: Finding| f.expert(&r.name, Some(&v.version));
+            if !is_safe_component(&v.version) {
+                out.push(who(Finding::error(
+                    "E_REGISTRY_BAD_VERSION",
+                    format!("{vat}.version"),
+                    format!("{:?} is not a usable version", v.version),
+                )
+                .fix(REBUILD)));
+            }
+            if !versions.insert(v.version.as_str()) {
+                out.push(who(Finding::error(
+                    "E_REGISTRY_DUPLICATE_VERSION",
+                    &vat,
+                    "the version is listed twice",
+                )
+                .fix(format!("keep one of the two entries, or {REBUILD}"))));
+            }
+            if !inside(&v.path, &experts_dir) {
+                out.push(who(Finding::error(
+                    "E_REGISTRY_PATH_OUTSIDE_HOME",
+                    format!("{vat}.path"),
+                    format!(
+                        "{} is not a directory under {}",
+                        v.path.display(),
+                        experts_dir.display()
+                    ),
+                )
+                .fix(format!(
+                    "if EXPERT_HOME moved, {REBUILD}; otherwise correct the path"
+                ))));
+            }
+        }
+    }
+    out
+}
+
+/// Whether `p` is absolute, has no `.`/`..` parts, and lies strictly
+/// under `dir`.
+fn inside(p: &Path, dir: &Path) -> bool {
+    p.is_absolute()
+        && p.components().all(|c| {
+            matches!(
+                c,
+                Component::RootDir | Component::Prefix(_) | Component::Normal(_)
+            )
+        })
+        && p != dir
+        && p.starts_with(dir)
+}
+
+const TRUST_FIX: &str =
+    "remove the key with `expert-cli trust remove KEY_ID` and add it again with `expert-cli trust add KEY`";
+
+/// Trust-store invariants: format version 1; every key parses and its
+/// recorded ID is its own; no key twice; every pin names a usable expert
+/// and a well-formed key ID.
+pub fn trust_store_rules(s: &TrustStore) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if s.version != 1 {
+        out.push(
+            Finding::error(
+                "E_TRUST_STORE_VERSION",
+                "version",
+                format!("format version {} is not 1, the only one known", s.version),
+            )
+            .fix("use the expert-cli that wrote this file, or set \"version\": 1 if it was edited by hand"),
+        );
+    }
+    let mut ids = BTreeSet::new();
+    for (i, k) in s.keys.iter().enumerate() {
+        let at = format!("keys[{i}]");
+        match PublicKey::parse(&k.pubkey) {
+            Err(e) => out.push(
+                Finding::error("E_TRUST_STORE_KEY", format!("{at}.pubkey"), e.to_string())
+                    .fix(TRUST_FIX),
+            ),
+            Ok(pk) if pk.key_id() != k.key_id => out.push(
+                Finding::error(
+                    "E_TRUST_STORE_KEY",
+                    format!("{at}.key_id"),
+                    format!(
+                        "key ID {:?} is not the ID of its key, {}",
+                        k.key_id,
+                        pk.key_id()
+                    ),
+                )
+                .fix(TRUST_FIX),
+            ),
+            Ok(_) => {}
+        }
+        if !ids.insert(k.key_id.as_str()) {
+            out.push(
+                Finding::error(
+                    "E_TRUST_STORE_DUPLICATE_KEY",
+                    &at,
+                    format!("key {} is listed twice", k.key_id),
+                )
+                .fix("delete one of the two entries by hand"),
+            );
+        }
+    }
+    for (name, id) in &s.pins {
+        let at = format!("pins.{name}");
+        if !is_safe_component(name) {
+            out.push(
+                Finding::error(
+                    "E_TRUST_STORE_PIN",
+                    &at,
+                    format!("{name:?} is not a usable expert name"),
+                )
+                .fix("delete the pin by hand"),
+            );
+        }
+        if !is_key_id(id) {
+            out.push(
+                Finding::error(
+                    "E_TRUST_STORE_PIN",
+                    &at,
+                    format!("{id:?} is not a key ID (16 lowercase hex digits)"),
+                )
+                .expert(name, None)
+                .fix("delete the pin by hand; the next install pins the key again"),
+            );
+        }
+    }
+    out
+}
+
+pub(crate) fn is_key_id(s: &str) -> bool {
+    s.len() == 16 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
