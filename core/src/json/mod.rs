@@ -195,7 +195,7 @@ pub struct LineIndex<'a> {
     chars_before: Vec<usize>,
 }
 
-const STRIDE: usize = 1024;
+const STRIDE: usize = 64;
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {

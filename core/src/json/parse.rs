@@ -162,9 +162,6 @@ impl Parser<'_> {
         self.enter(depth)?;
         self.pos += 1;
         let mut members: Vec<Member> = Vec::new();
-        // One set per object: a scan of the earlier keys made an object of
-        // 100,000 keys take half a minute.
-        let mut seen: HashSet<String> = HashSet::new();
         self.ws();
         if self.eat(b'}') {
             return Ok(Value::Object(members));
@@ -186,13 +183,6 @@ impl Parser<'_> {
             }
             self.ws();
             let value = self.value(depth, || key_path(path, &key.value))?;
-            if !seen.insert(key.value.clone()) {
-                self.duplicates.push(Duplicate {
-                    path: key_path(path, &key.value),
-                    key: key.value.clone(),
-                    span: key_span,
-                });
-            }
             members.push(Member {
                 key,
                 key_span,
@@ -203,9 +193,26 @@ impl Parser<'_> {
                 continue;
             }
             if self.eat(b'}') {
+                self.record_duplicates(&members, path);
                 return Ok(Value::Object(members));
             }
             return Err(self.err("expected ',' or '}'"));
+        }
+    }
+
+    /// Every repeat of an earlier key, through one set per object (a scan
+    /// of the earlier keys made an object of 100,000 keys take half a
+    /// minute). Validation orders findings by position.
+    fn record_duplicates(&mut self, members: &[Member], path: &str) {
+        let mut seen: HashSet<&str> = HashSet::with_capacity(members.len());
+        for m in members {
+            if !seen.insert(&m.key.value) {
+                self.duplicates.push(Duplicate {
+                    path: key_path(path, &m.key.value),
+                    key: m.key.value.clone(),
+                    span: m.key_span,
+                });
+            }
         }
     }
 
