@@ -7,12 +7,58 @@
 #            thread | a pure-JS peer (zlib + @noble/hashes)
 # and peak RSS of each. Prints a markdown table; with WRITE_DOCS=1 also
 # writes docs/BENCHMARKS.md. Usage: scripts/bench.sh [SIZE_MIB]   (default 1024)
+#
+# scripts/bench.sh worst-case: instead, times verify and validate of every
+# input of tests/worst-case/generate.py natively (release CLI, whole process)
+# and in wasm under Node (expert-format on one thread, without Node
+# start-up), next to its benign twin of the same byte size. Medians of RUNS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${1:-1024}
 RUNS=${RUNS:-3}
 W=target/bench
 mkdir -p "$W"
+
+if [ "$SIZE" = worst-case ]; then
+  cargo build --release --locked -p expert-cli >&2
+  CLI=$PWD/target/release/expert-cli
+  G=$W/worst-case
+  rm -rf "$G" && python3 tests/worst-case/generate.py "$G" --twins
+  KEY=tests/conformance/keys/publisher.pub
+  WASM=0
+  [ -f wasm/pkg/index.js ] && command -v node >/dev/null && WASM=1
+  med() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+  native() { # verify|validate PACKAGE -> median seconds of the whole process
+    local ts=""
+    for _ in $(seq "$RUNS"); do
+      if [ "$1" = verify ]; then set -- verify "$2" --trusted-key "$KEY"; fi
+      /usr/bin/time -f %e -o "$W/t.log" "$CLI" "$@" >/dev/null 2>&1 || true
+      ts="$ts $(tail -n 1 "$W/t.log")"
+      set -- "$1" "$2"
+    done
+    echo "$ts" | med
+  }
+  wasm() { # verify|validate PACKAGE -> median seconds inside Node
+    local ts=""
+    for _ in $(seq "$RUNS"); do
+      ts="$ts $(node scripts/bench/worst-case.mjs "$1" "$2" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["seconds"], 3))')"
+    done
+    echo "$ts" | med
+  }
+  echo "| input | bytes | verify s | twin | validate s | twin | wasm verify s | twin | wasm validate s | twin |"
+  echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  for d in "$G"/cases/*/; do
+    n=$(basename "$d"); p=$d/package.expert; t=$G/twins/$n/package.expert
+    row="| \`$n\` | $(stat -c %s "$p") | $(native verify "$p") | $(native verify "$t") | $(native validate "$p") | $(native validate "$t")"
+    if [ "$WASM" = 1 ]; then
+      row="$row | $(wasm verify "$p") | $(wasm verify "$t") | $(wasm validate "$p") | $(wasm validate "$t") |"
+    else
+      row="$row | – | – | – | – |"
+    fi
+    echo "$row"
+  done
+  exit 0
+fi
 
 need() { command -v "$1" >/dev/null || { apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }; }
 need pigz pigz

@@ -101,3 +101,42 @@ fn the_v1_example_migrates_to_a_valid_v2_manifest() {
         "a v2 manifest is not migrated again"
     );
 }
+
+#[test]
+fn human_output_quotes_a_window_and_caps_findings_per_code() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("one-line.json");
+    let keys: Vec<String> = (0..1000).map(|i| format!("\"k{i}\":1e999")).collect();
+    std::fs::write(&file, format!("{{\"name\":\"x\",{}}}", keys.join(","))).unwrap();
+    let out = run(cli(home.path()).arg("validate").arg(&file));
+    assert_eq!(out.status.code(), Some(11));
+    let text = stdout(&out);
+    assert_eq!(text.matches("error[E_NUMBER_RANGE]").count(), 10, "{text}");
+    assert!(
+        text.contains("… and 990 more E_NUMBER_RANGE findings (use --json to see all)"),
+        "{text}"
+    );
+    assert!(text.contains("1003 errors"), "{text}");
+    for line in text.lines().filter(|l| l.contains(" | ")) {
+        assert!(line.chars().count() <= 90, "quoted line too long: {line}");
+    }
+    let lines: Vec<&str> = text.lines().collect();
+    let windows = lines.windows(2).filter(|w| w[0].starts_with("1 | …"));
+    let mut n = 0;
+    for w in windows {
+        let at = w[1].chars().count() - 1;
+        assert_eq!(
+            w[0].chars().nth(at),
+            Some('1'),
+            "caret off:\n{}\n{}",
+            w[0],
+            w[1]
+        );
+        n += 1;
+    }
+    assert!(n >= 5, "{text}");
+    let all = json(&run(cli(home.path())
+        .args(["validate", "--json"])
+        .arg(&file)));
+    assert_eq!(all["diagnostics"].as_array().unwrap().len(), 1004);
+}

@@ -11,6 +11,7 @@ use expert_core::json::LineIndex;
 use expert_core::manifest::{validate, validate_with_files, Diagnostic, Report, Severity};
 use expert_core::sign::SmallFiles;
 use expert_core::Limits;
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -91,8 +92,16 @@ fn is_package(path: &Path) -> Result<bool> {
     Ok(std::io::Read::read(&mut f, &mut magic).unwrap_or(0) == 2 && magic == [0x1f, 0x8b])
 }
 
+/// Findings of one code printed in full; the rest are counted, so that a
+/// manifest with tens of thousands of findings prints a screenful, not
+/// gigabytes (`--json` lists them all).
+const FULL_PER_CODE: usize = 10;
+/// Columns of source quoted around a finding.
+const QUOTE_COLUMNS: usize = 80;
+
 /// Compiler-style findings: `FILE:LINE:COL: severity[CODE]: message`, the
-/// source line and a caret.
+/// source line (at most `QUOTE_COLUMNS` around the column) and a caret;
+/// at most `FULL_PER_CODE` findings per code.
 /// Findings go to stdout for `validate`, to stderr where stdout carries
 /// other output (`migrate`, `package`).
 pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
@@ -109,9 +118,19 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
     let mut println = |line: String| {
         let _ = writeln!(out, "{line}");
     };
-    let lines = LineIndex::new(text);
+    let mut quoter = Quoter::new(text);
     let shown: PathBuf = file.to_path_buf();
+    let mut per_code: HashMap<&str, usize> = HashMap::new();
+    let mut codes: Vec<&str> = Vec::new();
     for d in &report.diagnostics {
+        let n = per_code.entry(d.code).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            codes.push(d.code);
+        }
+        if *n > FULL_PER_CODE {
+            continue;
+        }
         let loc = match (d.line, d.column) {
             (Some(l), Some(c)) => format!("{}:{l}:{c}", shown.display()),
             _ => shown.display().to_string(),
@@ -122,14 +141,9 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
         };
         println(format!("{}: {sev}: {}", style.bold(&loc), d.message));
         if let (Some(l), Some(c)) = (d.line, d.column) {
-            let src = lines.line_text(l);
+            let (src, pad) = quoter.quote(l, c);
             let gutter = l.to_string().len();
             println(format!("{} {}", style.dim(&format!("{l:>gutter$} |")), src));
-            let pad: String = src
-                .chars()
-                .take(c - 1)
-                .map(|ch| if ch == '\t' { '\t' } else { ' ' })
-                .collect();
             println(format!(
                 "{} {pad}{}",
                 style.dim(&format!("{:>gutter$} |", "")),
@@ -139,6 +153,17 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
         if !d.path.is_empty() {
             println(style.dim(&format!("  at {}", d.path)));
         }
+    }
+    for code in codes {
+        let n = per_code[code].saturating_sub(FULL_PER_CODE);
+        if n == 0 {
+            continue;
+        }
+        println(format!(
+            "… and {} more {code} finding{} (use --json to see all)",
+            thousands(n),
+            if n == 1 { "" } else { "s" }
+        ));
     }
     let errors = report
         .diagnostics
@@ -166,4 +191,89 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
             if warnings == 1 { "" } else { "s" }
         ));
     }
+}
+
+/// Quotes source lines around a (line, column). Findings come sorted, so
+/// the column's byte offset is found by walking on from the previous one:
+/// linear over a whole report even when every finding is on one 4 MiB line.
+struct Quoter<'a> {
+    lines: LineIndex<'a>,
+    /// The last (line, column) and its byte offset in that line.
+    at: (usize, usize, usize),
+}
+
+impl<'a> Quoter<'a> {
+    fn new(text: &'a str) -> Self {
+        Quoter {
+            lines: LineIndex::new(text),
+            at: (0, 1, 0),
+        }
+    }
+
+    /// Byte offset of 1-based column `col` in `src`, line `line`.
+    fn offset(&mut self, src: &str, line: usize, col: usize) -> usize {
+        let (mut c, mut b) = match self.at {
+            (l, c, b) if l == line && c <= col => (c, b),
+            _ => (1, 0),
+        };
+        for ch in src[b..].chars() {
+            if c == col {
+                break;
+            }
+            c += 1;
+            b += ch.len_utf8();
+        }
+        self.at = (line, c, b);
+        b
+    }
+
+    /// The quoted source (the whole line if short, else a window with `…`
+    /// marks) and the padding that puts a caret under the column.
+    fn quote(&mut self, line: usize, col: usize) -> (String, String) {
+        let src = self.lines.line_text(line);
+        let pad = |s: &str| -> String {
+            s.chars()
+                .map(|ch| if ch == '\t' { '\t' } else { ' ' })
+                .collect()
+        };
+        if src.chars().nth(QUOTE_COLUMNS).is_none() {
+            let before: String = src.chars().take(col - 1).collect();
+            return (src.to_string(), pad(&before));
+        }
+        let at = self.offset(src, line, col);
+        let start = src[..at]
+            .char_indices()
+            .rev()
+            .take(QUOTE_COLUMNS / 2)
+            .last()
+            .map_or(at, |(i, _)| i);
+        let left = &src[start..at];
+        let right: String = src[at..]
+            .chars()
+            .take(QUOTE_COLUMNS - left.chars().count())
+            .collect();
+        let open = if start > 0 { "…" } else { "" };
+        let close = if at + right.len() < src.len() {
+            "…"
+        } else {
+            ""
+        };
+        (
+            format!("{open}{left}{right}{close}"),
+            format!("{}{}", pad(open), pad(left)),
+        )
+    }
+}
+
+/// `39990` as `39,990`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
 }

@@ -48,7 +48,9 @@ fn write(node: &Node, out: &mut String) -> Result<(), NumberError> {
         }
         Value::Object(members) => {
             let mut sorted: Vec<_> = members.iter().collect();
-            sorted.sort_by(|a, b| a.key.value.encode_utf16().cmp(b.key.value.encode_utf16()));
+            // Each key is converted once (not once per comparison); the
+            // sort keeps equal keys in order.
+            sorted.sort_by_cached_key(|m| m.key.value.encode_utf16().collect::<Vec<u16>>());
             out.push('{');
             for (i, m) in sorted.iter().enumerate() {
                 if i > 0 {

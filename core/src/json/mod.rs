@@ -193,23 +193,46 @@ impl Node {
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// Characters before each multiple of `STRIDE` bytes, so that a column
+    /// costs at most `STRIDE` bytes of counting however long its line is
+    /// (counting from the line start made many findings on one long line
+    /// quadratic).
+    chars_before: Vec<usize>,
 }
+
+const STRIDE: usize = 64;
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        let mut chars_before = vec![0];
+        for chunk in text.as_bytes().chunks(STRIDE) {
+            let last = *chars_before.last().expect("starts with 0");
+            chars_before.push(last + char_starts(chunk));
+        }
+        LineIndex {
+            text,
+            starts,
+            chars_before,
+        }
+    }
+
+    /// Characters in `text[..offset]`; `offset` is on a character boundary.
+    fn chars_to(&self, offset: usize) -> usize {
+        let k = offset / STRIDE;
+        self.chars_before[k] + char_starts(&self.text.as_bytes()[k * STRIDE..offset])
     }
 
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let col = if self.text.is_char_boundary(offset) {
+            self.chars_to(offset) - self.chars_to(start)
+        } else {
+            offset - start
+        };
         (line + 1, col + 1)
     }
 
@@ -223,20 +246,77 @@ impl<'a> LineIndex<'a> {
     }
 }
 
-/// `parent.key`, or `parent["odd key"]` when the key is not a plain identifier.
+/// Bytes of a JSON path kept in findings; longer paths keep their head and
+/// tail around a `…`. Without a bound, a long key above a wide array would
+/// put its full text into the path of every item.
+pub const MAX_PATH: usize = 200;
+
+/// `path` shortened to about `MAX_PATH` bytes (head … tail). Capping a
+/// capped path again keeps the same head, so paths built step by step from
+/// capped parents stay bounded and deterministic.
+pub fn cap_path(path: String) -> String {
+    if path.len() <= MAX_PATH {
+        return path;
+    }
+    let half = MAX_PATH / 2 - 2;
+    let mut head = half;
+    while !path.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = path.len() - half;
+    while !path.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!("{}…{}", &path[..head], &path[tail..])
+}
+
+/// Number of characters that start in `bytes` (UTF-8 non-continuation bytes).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count()
+}
+
+/// `parent.key`, or `parent["odd key"]` when the key is not a plain
+/// identifier; capped (see `cap_path`).
 pub fn key_path(parent: &str, key: &str) -> String {
     let plain = !key.is_empty()
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    match (plain, parent.is_empty()) {
+    cap_path(match (plain, parent.is_empty()) {
         (true, true) => key.to_string(),
         (true, false) => format!("{parent}.{key}"),
         (false, _) => format!("{parent}[{}]", write::quote(key)),
-    }
+    })
 }
 
-/// `parent[i]`.
+/// `parent[i]`; capped (see `cap_path`).
 pub fn index_path(parent: &str, i: usize) -> String {
-    format!("{parent}[{i}]")
+    cap_path(format!("{parent}[{i}]"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_across_strides() {
+        let text = format!("x\n{}é{}!", "a".repeat(STRIDE - 1), "b".repeat(3 * STRIDE));
+        let lines = LineIndex::new(&text);
+        let bang = text.len() - 1;
+        assert_eq!(lines.line_col(bang), (2, 4 * STRIDE + 1));
+        assert_eq!(lines.line_col(0), (1, 1));
+        assert_eq!(lines.line_col(2), (2, 1));
+        // Inside the two-byte é: bytes from the line start, as before.
+        let inside = 2 + STRIDE - 1 + 1;
+        assert_eq!(lines.line_col(inside), (2, STRIDE + 1));
+    }
+
+    #[test]
+    fn paths_are_capped_at_both_ends() {
+        let long = "k".repeat(1000);
+        let p = index_path(&key_path(&key_path("", &long), "é€"), 7);
+        assert!(p.len() <= MAX_PATH + 4, "{} bytes", p.len());
+        assert!(p.starts_with("kkk") && p.ends_with("[7]") && p.contains('…'));
+        assert_eq!(key_path("a", "b"), "a.b");
+    }
 }

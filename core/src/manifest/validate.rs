@@ -14,6 +14,7 @@ use crate::limits::Limits;
 use crate::package::resolve_weights;
 use crate::path::{check_relative_path, is_safe_component};
 use crate::util::hex;
+use std::collections::HashMap;
 
 /// Adapter types whose math needs a rank and an alpha.
 const LORA_FAMILY: &[&str] = &["lora", "dora", "qlora", "lokr", "loha"];
@@ -92,7 +93,7 @@ fn run(bytes: &[u8], limits: &Limits, files: Option<&dyn ExpertFiles>) -> Report
             );
         }
     }
-    v.numbers(root, "");
+    v.numbers(root, &String::new);
     if root.members().is_none() {
         v.at(
             root,
@@ -211,22 +212,28 @@ impl Checker<'_> {
     }
 
     /// Every number must have an exact double, so that JCS is faithful.
-    fn numbers(&mut self, node: &Node, path: &str) {
+    /// A leaf's path is built only when it is reported; a container's once.
+    fn numbers(&mut self, node: &Node, path: &dyn Fn() -> String) {
         match &node.value {
             Value::Number(raw) => {
                 let v: f64 = raw.parse().unwrap_or(f64::INFINITY);
                 let integer = !raw.contains(['.', 'e', 'E']);
                 if !v.is_finite() || (integer && v.abs() > MAX_SAFE_INTEGER) {
-                    self.at(node, path, "E_NUMBER_RANGE", format!("number {raw} is out of range (integers must be within ±2^53-1, others finite doubles)"));
+                    self.at(node, &path(), "E_NUMBER_RANGE", format!("number {raw} is out of range (integers must be within ±2^53-1, others finite doubles)"));
                 }
             }
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .for_each(|(i, n)| self.numbers(n, &index_path(path, i))),
-            Value::Object(ms) => ms
-                .iter()
-                .for_each(|m| self.numbers(&m.value, &key_path(path, &m.key.value))),
+            Value::Array(items) => {
+                let path = path();
+                for (i, n) in items.iter().enumerate() {
+                    self.numbers(n, &|| index_path(&path, i));
+                }
+            }
+            Value::Object(ms) => {
+                let path = path();
+                for m in ms {
+                    self.numbers(&m.value, &|| key_path(&path, &m.key.value));
+                }
+            }
             _ => {}
         }
     }
@@ -440,7 +447,7 @@ impl Checker<'_> {
                         "`base_models` must not be empty".into(),
                     );
                 }
-                let mut seen: Vec<(String, usize)> = Vec::new();
+                let mut seen: HashMap<String, usize> = HashMap::new();
                 for (i, bm) in models.iter().enumerate() {
                     let path = index_path("base_models", i);
                     if bm.members().is_none() {
@@ -461,10 +468,10 @@ impl Checker<'_> {
                         ),
                         Some(name) => {
                             let key = normalized_model_key(name);
-                            if let Some((_, j)) = seen.iter().find(|(k, _)| *k == key) {
+                            if let Some(j) = seen.get(&key) {
                                 self.at(bm.get("name").unwrap(), &format!("{path}.name"), "E_DUPLICATE_MODEL", format!("{name:?} names the same model as base_models[{j}]; their packages would collide"));
                             }
-                            seen.push((key, i));
+                            seen.entry(key).or_insert(i);
                         }
                         None => {}
                     }
@@ -487,7 +494,8 @@ impl Checker<'_> {
     }
 
     fn adapters(&mut self, root: &Node, schema: SchemaVersion) {
-        let mut weight_paths: Vec<(String, String)> = Vec::new();
+        // Normalized weights path → where it was first declared.
+        let mut weight_paths: HashMap<String, String> = HashMap::new();
         for model in models_of(root, schema) {
             let base = match schema {
                 SchemaVersion::V1 => "base_model".to_string(),
@@ -590,10 +598,10 @@ impl Checker<'_> {
                             .unwrap()
                             .trim_start_matches("weights/")
                             .to_string();
-                        if let Some((_, other)) = weight_paths.iter().find(|(w, _)| *w == norm) {
+                        if let Some(other) = weight_paths.get(&norm) {
                             self.at(p, &pp, "E_DUPLICATE_WEIGHT_PATH", format!("{pp} points at the same weights as {other}; each model needs its own"));
                         }
-                        weight_paths.push((norm, pp));
+                        weight_paths.entry(norm).or_insert(pp);
                     }
                 }
             }

@@ -9,6 +9,7 @@ use super::PublicKey;
 use crate::archive::EntryRecord;
 use crate::json::Node;
 use crate::util::hex;
+use std::collections::{HashMap, HashSet};
 
 pub(super) fn verify(
     mut v: Verdict,
@@ -84,15 +85,19 @@ pub(super) fn verify(
             "the legacy Ed25519 signature over integrity.files does not verify",
         );
     }
+    // Maps built once keep this linear in entries and listed files.
+    let mut listed: HashMap<&str, Option<&str>> = HashMap::new();
+    for m in members {
+        listed
+            .entry(m.key.value.as_str())
+            .or_insert(m.value.as_str());
+    }
+    let mut bad = Vec::new();
     for r in records
         .iter()
         .filter(|r| r.path != "manifest.json" && r.path != "signature.sig")
     {
-        let listed = members
-            .iter()
-            .find(|m| m.key.value == r.path)
-            .and_then(|m| m.value.as_str());
-        let problem = match listed {
+        let problem = match listed.get(r.path.as_str()).copied().flatten() {
             None => Some((
                 "E_FILE_UNLISTED",
                 format!("{} is not covered by the legacy signature", r.path),
@@ -108,20 +113,20 @@ pub(super) fn verify(
             Some(_) => None,
         };
         if let Some((code, msg)) = problem {
-            if let Some(f) = v.files.iter_mut().find(|f| f.path == r.path) {
-                f.ok = false;
-            }
+            bad.push(r.path.as_str());
             v.problems.push(super::Problem {
                 code: code.into(),
                 message: msg,
             });
         }
     }
+    v.mark_bad(bad);
+    let present: HashSet<&str> = records.iter().map(|r| r.path.as_str()).collect();
     for m in members
         .iter()
         .filter(|m| m.key.value != "manifest.json" && m.key.value != "signature.sig")
     {
-        if !records.iter().any(|r| r.path == m.key.value) {
+        if !present.contains(m.key.value.as_str()) {
             v.problems.push(super::Problem {
                 code: "E_FILE_MISSING".into(),
                 message: format!(

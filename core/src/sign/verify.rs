@@ -10,6 +10,7 @@ use crate::limits::Limits;
 use crate::manifest::{validate, Severity};
 use crate::util::hex;
 use serde::Serialize;
+use std::collections::{HashMap, HashSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -90,6 +91,22 @@ impl Verdict {
     fn mark(&mut self, path: &str, ok: bool) {
         if let Some(f) = self.files.iter_mut().find(|f| f.path == path) {
             f.ok &= ok;
+        }
+    }
+
+    /// Marks the first file of each path as bad, through one path index
+    /// rather than a scan per path (thousands of problems, thousands of files).
+    pub(super) fn mark_bad<'p>(&mut self, paths: impl IntoIterator<Item = &'p str>) {
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for (i, f) in self.files.iter().enumerate() {
+            index.entry(f.path.as_str()).or_insert(i);
+        }
+        let bad: Vec<usize> = paths
+            .into_iter()
+            .filter_map(|p| index.get(p).copied())
+            .collect();
+        for i in bad {
+            self.files[i].ok = false;
         }
     }
 }
@@ -387,20 +404,34 @@ fn current(
         v.mark("manifest.json", false);
         return v.invalid("E_MANIFEST_DIGEST_MISMATCH", "manifest.json was changed after signing (its canonical SHA-256 differs from integrity.manifest_sha256)");
     }
+    // Every lookup below goes through a map or a set built once, so the
+    // comparison is linear in the entries and claims (a nested scan here
+    // made 10,000 entries cost minutes before any signature check).
     let actual: Vec<&EntryRecord> = records
         .iter()
         .filter(|r| r.path != "manifest.json" && r.path != "signature.sig")
         .collect();
+    let present: HashSet<&str> = actual.iter().map(|r| r.path.as_str()).collect();
+    let mut claimed: HashMap<&str, &SignedFile> = HashMap::new();
+    // A renamed file is an unlisted entry whose hash matches the first claim
+    // (in claim order) whose path is absent from the package.
+    let mut absent_by_hash: HashMap<[u8; 32], &SignedFile> = HashMap::new();
+    for f in &claims.files {
+        claimed.entry(f.path.as_str()).or_insert(f);
+        if !present.contains(f.path.as_str()) {
+            absent_by_hash.entry(f.sha256).or_insert(f);
+        }
+    }
     let mut problems: Vec<(&str, String, String)> = Vec::new();
-    let mut renamed_from: Vec<&str> = Vec::new();
+    let mut renamed_from: HashSet<&str> = HashSet::new();
     for r in &actual {
-        match claims.files.iter().find(|f| f.path == r.path) {
+        match claimed.get(r.path.as_str()) {
             Some(f) if f.size != r.size => problems.push(("E_FILE_SIZE_MISMATCH", r.path.clone(), format!("{}: {} bytes, but the signature says {}", r.path, r.size, f.size))),
             Some(f) if f.sha256 != r.sha256 => problems.push(("E_FILE_HASH_MISMATCH", r.path.clone(), format!("{}: SHA-256 {}, but the signature says {}", r.path, hex::encode(&r.sha256), hex::encode(&f.sha256)))),
             Some(_) => {}
-            None => match claims.files.iter().find(|f| f.sha256 == r.sha256 && !actual.iter().any(|a| a.path == f.path)) {
+            None => match absent_by_hash.get(&r.sha256) {
                 Some(f) => {
-                    renamed_from.push(&f.path);
+                    renamed_from.insert(&f.path);
                     problems.push(("E_FILE_RENAMED", r.path.clone(), format!("{} is the signed file {} under another name", r.path, f.path)));
                 }
                 None => problems.push(("E_FILE_UNLISTED", r.path.clone(), format!("{} is in the package but not covered by the signature (added after signing?)", r.path))),
@@ -408,7 +439,7 @@ fn current(
         }
     }
     for f in &claims.files {
-        if !actual.iter().any(|r| r.path == f.path) && !renamed_from.contains(&f.path.as_str()) {
+        if !present.contains(f.path.as_str()) && !renamed_from.contains(f.path.as_str()) {
             problems.push((
                 "E_FILE_MISSING",
                 f.path.clone(),
@@ -420,8 +451,8 @@ fn current(
         }
     }
     if !problems.is_empty() {
-        for (code, path, msg) in problems {
-            v.mark(&path, false);
+        v.mark_bad(problems.iter().map(|(_, path, _)| path.as_str()));
+        for (code, _, msg) in problems {
             v.problem(code, msg);
         }
         v.status = Status::Invalid;
