@@ -4,17 +4,18 @@
 //! at any point leaves either the old state or the new one; the next run
 //! sweeps what a crash left behind.
 
-use crate::cmd::verify::verify_file;
 use crate::error::{CliError, Exit, Result};
 use crate::fault;
 use crate::models::{fingerprint_dir, matching, LocalModel};
+use crate::package_read::read_package;
 use crate::registry::{semver_cmp, Registry, RegistryFile, VersionEntry};
 use crate::source::{self, Candidate, Fetched};
 use crate::staging::{self, ScratchDir};
 use crate::trust_store::{TrustStore, TrustStoreFile};
-use expert_core::archive::{ArchiveError, ArchiveReader, EntrySink};
+use expert_core::archive::{ArchiveError, EntrySink};
 use expert_core::deps::parse_requirement;
-use expert_core::sign::{PublicKey, Status};
+use expert_core::manifest::Manifest;
+use expert_core::sign::{verify_package, PublicKey, SmallFiles, Status};
 use expert_core::util::hex;
 use expert_core::Limits;
 use serde::Serialize;
@@ -193,23 +194,59 @@ pub fn install(
     let store = TrustStore::load()?;
     let mut trusted: Vec<PublicKey> = store.public_keys();
     trusted.extend(policy.extra_trusted.iter().copied());
-    let verdict = verify_file(&p.package, &trusted)?;
+
+    // One read of the package: verified, written into staging and hashed
+    // as it streams past. Every decision below takes its facts from this
+    // read alone, so a file that changes under us cannot split them.
+    let claimed = &p.candidate;
+    let mut staging = ScratchDir::new(&format!("install-{}", claimed.name))?;
+    fault::point("staging-created");
+    let dest = staging.path.join("expert");
+    std::fs::create_dir(&dest).map_err(|e| CliError::io(&dest, e))?;
+    let mut sink = Unpack {
+        small: SmallFiles::default(),
+        files: Extractor {
+            root: &dest,
+            file: None,
+            wrote_any: false,
+        },
+    };
+    fault::point("before-read");
+    let read = read_package(&p.package, &mut sink, "installing")?;
+    if let Err(e) = &read.records {
+        if e.code == "E_IO" {
+            return Err(CliError::new(
+                Exit::General,
+                "E_IO",
+                format!("writing {} into staging: {e}", p.package.display()),
+            ));
+        }
+    }
+    let manifest_bytes = sink.small.manifest.clone();
+    let verdict = verify_package(read.records, sink.small, &trusted, &Limits::default());
     fault::point("after-verify");
-    let c = &p.candidate;
-    let name = c.name.clone();
+    let refused_as = |status: &str| {
+        format!(
+            "{} {}",
+            verdict.name.as_deref().unwrap_or("the package"),
+            verdict.version.as_deref().unwrap_or(status)
+        )
+    };
     match verdict.status {
         Status::Invalid => {
             let first = verdict.problems.first();
             let code = first.map(|pr| pr.code.clone()).unwrap_or_else(|| "E_INVALID".into());
             return Err(CliError::new(Exit::Integrity, code, format!("{}: {}", p.package.display(), first.map(|pr| pr.message.as_str()).unwrap_or("invalid package"))).hint("the package is damaged or tampered with; nothing was installed"));
         }
-        Status::Unsigned if !policy.allow_unsigned => return Err(refuse(Exit::Untrusted, "E_UNSIGNED", format!("{name} {} is unsigned: nothing proves who made it", c.version), "ask the publisher for a signed package, or pass --allow-unsigned")),
-        Status::Legacy if !policy.allow_legacy => return Err(refuse(Exit::Untrusted, "E_LEGACY", format!("{name} {} uses upstream's legacy signature, which does not cover its manifest", c.version), "ask the publisher to re-sign with `expert-cli sign`, or pass --allow-legacy")),
+        Status::Unsigned if !policy.allow_unsigned => return Err(refuse(Exit::Untrusted, "E_UNSIGNED", format!("{} is unsigned: nothing proves who made it", refused_as("")), "ask the publisher for a signed package, or pass --allow-unsigned")),
+        Status::Legacy if !policy.allow_legacy => return Err(refuse(Exit::Untrusted, "E_LEGACY", format!("{} uses upstream's legacy signature, which does not cover its manifest", refused_as("")), "ask the publisher to re-sign with `expert-cli sign`, or pass --allow-legacy")),
         Status::ValidUntrusted if !policy.allow_untrusted => {
-            return Err(refuse(Exit::Untrusted, "E_UNTRUSTED", format!("{name} {} is signed by key {}, which you have not trusted", c.version, verdict.key_id.clone().unwrap_or_default()), "trust the publisher with `expert-cli trust add KEY.pub`, or pass --allow-untrusted to pin this key to this expert"))
+            return Err(refuse(Exit::Untrusted, "E_UNTRUSTED", format!("{} is signed by key {}, which you have not trusted", refused_as(""), verdict.key_id.clone().unwrap_or_default()), "trust the publisher with `expert-cli trust add KEY.pub`, or pass --allow-untrusted to pin this key to this expert"))
         }
         _ => {}
     }
+    let c = &verified_candidate(p, manifest_bytes.as_deref())?;
+    let name = c.name.clone();
     if let Some(pinned) = store.pins.get(&name) {
         if verdict.key_id.as_ref() != Some(pinned) && !policy.repin {
             return Err(refuse(
@@ -229,35 +266,9 @@ pub fn install(
     }
     let reg = Registry::load()?;
     check_compatibility(&reg, c, policy, local, warnings)?;
-
-    // Extract through the strict reader into staging.
-    let mut staging = ScratchDir::new(&format!("install-{name}"))?;
-    fault::point("staging-created");
-    let dest = staging.path.join("expert");
-    std::fs::create_dir(&dest).map_err(|e| CliError::io(&dest, e))?;
-    let records = extract(&p.package, &dest)?;
-    let expected: Vec<(String, u64, String)> = verdict
-        .files
-        .iter()
-        .map(|f| (f.path.clone(), f.size, f.sha256.clone()))
-        .collect();
-    let got: Vec<(String, u64, String)> = records
-        .iter()
-        .map(|r| (r.path.clone(), r.size, hex::encode(&r.sha256)))
-        .collect();
-    if expected != got {
-        return Err(CliError::new(
-            Exit::Integrity,
-            "E_FILE_CHANGED",
-            format!(
-                "{} changed while it was being installed; nothing was installed",
-                p.package.display()
-            ),
-        ));
-    }
     fault::point("before-commit");
 
-    let package_sha = sha256_file(&p.package)?;
+    let package_sha = hex::encode(&read.sha256);
     let final_dir = crate::registry::home()
         .join("experts")
         .join(&name)
@@ -461,6 +472,56 @@ fn check_base_model(
     Ok(())
 }
 
+/// The install's one sink: the verifier keeps the manifest and signature,
+/// the extractor writes every entry into staging.
+struct Unpack<'a> {
+    small: SmallFiles,
+    files: Extractor<'a>,
+}
+
+impl EntrySink for Unpack<'_> {
+    fn start(&mut self, path: &str, size: u64) -> std::result::Result<(), ArchiveError> {
+        self.small.start(path, size)?;
+        self.files.start(path, size)
+    }
+    fn data(&mut self, chunk: &[u8]) -> std::result::Result<(), ArchiveError> {
+        self.small.data(chunk)?;
+        self.files.data(chunk)
+    }
+    fn end(&mut self, sha256: &[u8; 32]) -> std::result::Result<(), ArchiveError> {
+        self.small.end(sha256)?;
+        self.files.end(sha256)
+    }
+}
+
+/// The candidate as the verified manifest describes it. A package that no
+/// longer says what it said when it was chosen (swapped between the two
+/// reads) is refused: it was picked for another name, version or model.
+fn verified_candidate(p: &Prepared, manifest: Option<&[u8]>) -> Result<Candidate> {
+    let changed = || {
+        CliError::new(
+            Exit::Integrity,
+            "E_FILE_CHANGED",
+            format!(
+                "{} changed after it was chosen; nothing was installed",
+                p.package.display()
+            ),
+        )
+        .hint("run the install again; if this repeats, something is rewriting the package")
+    };
+    let m = manifest
+        .and_then(|b| Manifest::parse(b, &Limits::default()).ok())
+        .ok_or_else(changed)?;
+    let c = source::candidate_of(&m, &p.package);
+    let claimed = &p.candidate;
+    if (&c.name, &c.version, &c.base_model)
+        != (&claimed.name, &claimed.version, &claimed.base_model)
+    {
+        return Err(changed());
+    }
+    Ok(c)
+}
+
 struct Extractor<'a> {
     root: &'a Path,
     file: Option<File>,
@@ -502,48 +563,6 @@ impl EntrySink for Extractor<'_> {
         f.sync_all()
             .map_err(|e| ArchiveError::new("E_IO", e.to_string()))
     }
-}
-
-fn extract(pkg: &Path, dest: &Path) -> Result<Vec<expert_core::archive::EntryRecord>> {
-    let mut f = File::open(pkg).map_err(|e| CliError::io(pkg, e))?;
-    let mut reader = ArchiveReader::new(Limits::default());
-    let mut sink = Extractor {
-        root: dest,
-        file: None,
-        wrote_any: false,
-    };
-    let fail = |e: ArchiveError| {
-        CliError::new(
-            if e.code == "E_IO" {
-                Exit::General
-            } else {
-                Exit::Integrity
-            },
-            "E_EXTRACT",
-            format!("{}: {e}", pkg.display()),
-        )
-    };
-    crate::atomic::read_chunks(
-        &mut f,
-        |chunk| reader.update(chunk, &mut sink).map_err(fail),
-        pkg,
-    )?;
-    reader.finish().map_err(fail)
-}
-
-fn sha256_file(p: &Path) -> Result<String> {
-    use sha2::Digest;
-    let mut f = File::open(p).map_err(|e| CliError::io(p, e))?;
-    let mut h = sha2::Sha256::new();
-    crate::atomic::read_chunks(
-        &mut f,
-        |chunk| {
-            h.update(chunk);
-            Ok(())
-        },
-        p,
-    )?;
-    Ok(hex::encode(&h.finalize()))
 }
 
 /// Repairs what a crash may have left, under the registry lock: abandoned

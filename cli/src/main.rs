@@ -11,6 +11,7 @@ mod fs_source;
 mod home;
 mod install;
 mod models;
+mod package_read;
 mod parallel;
 mod quantization;
 mod registry;

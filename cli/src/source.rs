@@ -4,7 +4,7 @@
 
 use crate::error::{CliError, Exit, Result};
 use crate::staging::ScratchDir;
-use expert_core::archive::read_all;
+use expert_core::archive::{read_all, ArchiveError, EntrySink, ReadAllError};
 use expert_core::manifest::{select_model, Manifest};
 use expert_core::sign::SmallFiles;
 use expert_core::Limits;
@@ -222,6 +222,11 @@ fn strings(m: &Manifest, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// What a package says about itself, read only up to the end of its
+/// `manifest.json` (the first entry of our packages and upstream's
+/// unsigned ones). Unverified: it serves to pick a variant and to order a
+/// batch; `install` takes every decision from its own verified read, and
+/// refuses a package that no longer says this (`E_FILE_CHANGED`).
 pub fn read_candidate(path: &Path) -> Result<Candidate> {
     let bad = |m: String| {
         CliError::new(
@@ -231,19 +236,25 @@ pub fn read_candidate(path: &Path) -> Result<Candidate> {
         )
     };
     let f = std::fs::File::open(path).map_err(|e| CliError::io(path, e))?;
-    let mut small = SmallFiles::default();
-    read_all(
+    let mut head = ManifestOnly::default();
+    match read_all(
         &mut std::io::BufReader::new(f),
         Limits::default(),
-        &mut small,
-    )
-    .map_err(|e| match e {
-        expert_core::archive::ReadAllError::Io(e) => CliError::io(path, e),
-        expert_core::archive::ReadAllError::Archive(e) => {
-            CliError::new(Exit::Integrity, e.code, format!("{}: {e}", path.display()))
+        &mut head,
+    ) {
+        Ok(_) => {}
+        Err(ReadAllError::Archive(e)) if e.code == MANIFEST_READ => {}
+        Err(ReadAllError::Io(e)) => return Err(CliError::io(path, e)),
+        Err(ReadAllError::Archive(e)) => {
+            return Err(CliError::new(
+                Exit::Integrity,
+                e.code,
+                format!("{}: {e}", path.display()),
+            ))
         }
-    })?;
-    let bytes = small
+    }
+    let bytes = head
+        .small
         .manifest
         .ok_or_else(|| bad("no manifest.json".into()))?;
     let m = Manifest::parse(&bytes, &Limits::default()).map_err(|r| {
@@ -254,6 +265,33 @@ pub fn read_candidate(path: &Path) -> Result<Candidate> {
         CliError::new(Exit::Integrity, code, format!("{}: {msg}", path.display()))
     })?;
     Ok(candidate_of(&m, path))
+}
+
+/// Not an error: the reader is stopped once `manifest.json` is complete.
+const MANIFEST_READ: &str = "E_STOPPED";
+
+/// Keeps `manifest.json` and stops the read at its end.
+#[derive(Default)]
+struct ManifestOnly {
+    small: SmallFiles,
+    in_manifest: bool,
+}
+
+impl EntrySink for ManifestOnly {
+    fn start(&mut self, path: &str, size: u64) -> std::result::Result<(), ArchiveError> {
+        self.in_manifest = path == "manifest.json";
+        self.small.start(path, size)
+    }
+    fn data(&mut self, chunk: &[u8]) -> std::result::Result<(), ArchiveError> {
+        self.small.data(chunk)
+    }
+    fn end(&mut self, sha256: &[u8; 32]) -> std::result::Result<(), ArchiveError> {
+        self.small.end(sha256)?;
+        if self.in_manifest {
+            return Err(ArchiveError::new(MANIFEST_READ, "manifest.json read"));
+        }
+        Ok(())
+    }
 }
 
 /// What a valid manifest says, as a candidate at `path`.

@@ -1,74 +1,25 @@
 //! `verify PKG`: one streaming pass, then one verdict line and details.
 
 use crate::args::VerifyArgs;
-use crate::error::{CliError, Exit, Result};
-use crate::term::{human_size, Progress, Style};
+use crate::error::{Exit, Result};
+use crate::package_read::read_package;
+use crate::term::{human_size, Style};
 use crate::trust_store::{parse_key_arg, TrustStore, TrustStoreFile};
-use expert_core::archive::{ArchiveError, GzipDecoder, TarReader};
 use expert_core::sign::{verify_package, PublicKey, SmallFiles, Status, Verdict};
 use expert_core::Limits;
 use std::path::Path;
 
-/// Streams a package file through the verifier on two cores: one thread
-/// reads and inflates, this one walks the tar stream and hashes. Errors keep
-/// their stream order, so the verdict equals the core's one-thread reader.
+/// Streams a package file once through the verifier (on two cores, see
+/// `package_read`).
 pub fn verify_file(path: &Path, trusted: &[PublicKey]) -> Result<Verdict> {
-    let mut f = std::fs::File::open(path).map_err(|e| CliError::io(path, e))?;
-    let total = f.metadata().map(|m| m.len()).unwrap_or(0);
-    let limits = Limits::default();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<std::result::Result<Vec<u8>, ArchiveError>>(16);
-    let shown = path.to_path_buf();
-    let inflater = std::thread::spawn(move || -> Result<()> {
-        let mut progress = Progress::new("verifying", total);
-        let mut gz = GzipDecoder::new(limits);
-        let mut send = |data: &[u8]| {
-            tx.send(Ok(data.to_vec()))
-                .map_err(|_| ArchiveError::new("E_STOPPED", "the reader stopped"))
-        };
-        let mut failed = None;
-        crate::atomic::read_chunks(
-            &mut f,
-            |chunk| {
-                progress.add(chunk.len() as u64);
-                if failed.is_none() {
-                    failed = gz.push(chunk, &mut send).err();
-                }
-                Ok(())
-            },
-            &shown,
-        )?;
-        progress.finish();
-        if let Some(e) = failed.or_else(|| gz.finish().err()) {
-            let _ = tx.send(Err(e));
-        }
-        Ok(())
-    });
-    let mut tar = TarReader::new(limits);
     let mut small = SmallFiles::default();
-    let mut failed = None;
-    for msg in &rx {
-        match msg {
-            Ok(data) => {
-                if let Err(e) = tar.push(&data, &mut small) {
-                    failed = Some(e);
-                    break;
-                }
-            }
-            Err(e) => {
-                failed = Some(e);
-                break;
-            }
-        }
-    }
-    drop(rx);
-    inflater
-        .join()
-        .map_err(|_| CliError::new(Exit::General, "E_INTERNAL", "the reader thread failed"))??;
-    let records = match failed {
-        Some(e) => Err(e),
-        None => tar.finish(),
-    };
-    Ok(verify_package(records, small, trusted, &limits))
+    let read = read_package(path, &mut small, "verifying")?;
+    Ok(verify_package(
+        read.records,
+        small,
+        trusted,
+        &Limits::default(),
+    ))
 }
 
 pub fn exit_for(status: Status) -> Exit {

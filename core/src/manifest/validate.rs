@@ -39,6 +39,7 @@ fn run(bytes: &[u8], limits: &Limits, files: Option<&dyn ExpertFiles>) -> Report
     let mut v = Checker {
         lines: &lines,
         diags: Vec::new(),
+        counts: Vec::new(),
     };
     if bytes.len() as u64 > limits.max_manifest_size {
         v.push(
@@ -145,9 +146,16 @@ fn found_is_string(n: &Node) -> bool {
     n.as_str().is_some()
 }
 
+/// Findings of one code beyond this many are counted, not listed: a 4 MiB
+/// manifest can hold ~700,000 (`[1e999, 1e999, …]`), and listing them all
+/// would cost far more than the input (FORMAT.md §2).
+pub const MAX_FINDINGS_PER_CODE: usize = 1000;
+
 struct Checker<'a> {
     lines: &'a LineIndex<'a>,
     diags: Vec<Diagnostic>,
+    /// Findings per code, listed or not, in the order codes first came.
+    counts: Vec<(&'static str, usize)>,
 }
 
 impl Checker<'_> {
@@ -159,6 +167,17 @@ impl Checker<'_> {
         offset: Option<usize>,
         message: String,
     ) {
+        let seen = match self.counts.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, n)) => n,
+            None => {
+                self.counts.push((code, 0));
+                &mut self.counts.last_mut().expect("just pushed").1
+            }
+        };
+        *seen += 1;
+        if *seen > MAX_FINDINGS_PER_CODE {
+            return;
+        }
         let (line, column) = match offset {
             Some(o) => {
                 let (l, c) = self.lines.line_col(o);
@@ -204,6 +223,22 @@ impl Checker<'_> {
     fn finish(mut self, schema: Option<SchemaVersion>) -> Report {
         self.diags
             .sort_by_key(|d| (d.line.unwrap_or(0), d.column.unwrap_or(0)));
+        // A warning: the listed findings of that code keep the verdict.
+        for &(code, n) in &self.counts {
+            if n > MAX_FINDINGS_PER_CODE {
+                self.diags.push(Diagnostic {
+                    severity: Severity::Warning,
+                    code: "W_FINDINGS_TRUNCATED",
+                    path: String::new(),
+                    message: format!(
+                        "{n} {code} findings; the first {MAX_FINDINGS_PER_CODE} are listed, {} more are not",
+                        n - MAX_FINDINGS_PER_CODE
+                    ),
+                    line: None,
+                    column: None,
+                });
+            }
+        }
         Report {
             valid: !self.diags.iter().any(|d| d.severity == Severity::Error),
             schema_version: schema.map(SchemaVersion::as_str),
