@@ -3,6 +3,7 @@
 # alternating, medians of RUNS (default 3):
 #   package: expert-cli package | tar -czf (gzip -6) | tar -cf - | pigz -1
 #   verify:  expert-cli verify  | tar -xzf + sha256sum | pigz -dc > /dev/null
+#   install: expert-cli install (one read: verify, stage, hash) | tar -xzf
 #   wasm:    expert-format verifyPackage under Node, with its inflate worker and on one
 #            thread | a pure-JS peer (zlib + @noble/hashes)
 # and peak RSS of each. Prints a markdown table; with WRITE_DOCS=1 also
@@ -112,6 +113,8 @@ for _ in $(seq "$RUNS"); do
   sample ours-verify "$CLI" verify "$W/ours.expert"
   sample tar-x-sha256sum sh -c "rm -rf '$W/x' && mkdir '$W/x' && tar -xzf '$W/ours.expert' -C '$W/x' && find '$W/x' -type f -exec sha256sum {} + >/dev/null"
   sample pigz-dc sh -c "pigz -dc '$W/ours.expert' >/dev/null"
+  sample ours-install sh -c "rm -rf '$W/home' && EXPERT_HOME='$W/home' HF_HUB_CACHE='$W/no-hf' '$CLI' install '$W/ours.expert' --allow-unsigned"
+  sample tar-xzf sh -c "rm -rf '$W/x' && mkdir '$W/x' && tar -xzf '$W/ours.expert' -C '$W/x'"
   if [ "$WASM" = 1 ]; then
     sample wasm-verify node scripts/bench/js-verify.mjs wasm "$W/ours.expert"
     sample wasm-verify-1thread node scripts/bench/js-verify.mjs wasm-1thread "$W/ours.expert"
@@ -131,15 +134,16 @@ mbps() { awk -v s="${MED[$1]}" -v b="$BYTES" 'BEGIN {printf "%.0f", b/1e6/s}'; }
 table() {
   echo "| job | tool | median s | MB/s | peak RSS MiB | output bytes |"
   echo "| --- | --- | ---: | ---: | ---: | ---: |"
-  for k in ours-package tar-gzip6 tar-pigz1 ours-verify tar-x-sha256sum pigz-dc wasm-verify wasm-verify-1thread js-peer-verify; do
+  for k in ours-package tar-gzip6 tar-pigz1 ours-verify tar-x-sha256sum pigz-dc wasm-verify wasm-verify-1thread js-peer-verify ours-install tar-xzf; do
     [ -n "${MED[$k]:-}" ] || continue
-    case $k in *package|tar-gzip6|tar-pigz1) job=package;; *) job=verify;; esac
+    case $k in *package|tar-gzip6|tar-pigz1) job=package;; *install|tar-xzf) job=install;; *) job=verify;; esac
     printf '| %s | %s | %s | %s | %s | %s |\n' "$job" "$k" "${MED[$k]}" "$(mbps "$k")" "$(( RSS[$k] / 1024 ))" "${SIZE_OUT[$k]:-}"
   done
   echo
   echo "Ratios (targets in parentheses):"
   echo "- P1 package / tar -czf: $(ratio ours-package tar-gzip6) (≤ 0.10); / tar|pigz -1: $(ratio ours-package tar-pigz1) (≤ 0.6); size / gzip -6: $(awk -v a="${SIZE_OUT[ours-package]}" -v b="${SIZE_OUT[tar-gzip6]}" 'BEGIN {printf "%.3f", a/b}') (≤ 1.01)"
   echo "- P2 verify / (tar -xzf + sha256sum): $(ratio ours-verify tar-x-sha256sum) (≤ 0.35); / pigz -dc: $(ratio ours-verify pigz-dc) (≤ 1.2)"
+  echo "- P5 install / verify: $(ratio ours-install ours-verify) (≤ 1.3); install / tar -xzf: $(ratio ours-install tar-xzf) (≤ 0.6); install peak RSS $(( RSS[ours-install] / 1024 )) MiB (≤ 64)"
   echo "- P3 peak RSS: package $(( RSS[ours-package] / 1024 )) MiB, verify $(( RSS[ours-verify] / 1024 )) MiB$( [ "$WASM" = 1 ] && echo ", wasm verify (whole node process) $(( RSS[wasm-verify] / 1024 )) MiB") (≤ 64)"
   if [ "$WASM" = 1 ]; then
     inner() { python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])[sys.argv[2]])" "$W/out-$1.log" "$2"; }
