@@ -20,6 +20,15 @@ RUNS=${RUNS:-3}
 W=target/bench
 mkdir -p "$W"
 
+# The wasm rows must measure the code in this tree: rebuild wasm/pkg when
+# anything it is built from is newer (as scripts/serve-web.sh does).
+if command -v node >/dev/null && command -v wasm-bindgen >/dev/null; then
+  if [ ! -f wasm/pkg/index.js ] || [ -n "$(find core wasm/src wasm/js wasm/Cargo.toml core/Cargo.toml Cargo.toml Cargo.lock \
+        -type f -newer wasm/pkg/index.js -not -path '*/target/*' -print -quit 2>/dev/null)" ]; then
+    scripts/build-npm.sh >&2
+  fi
+fi
+
 if [ "$SIZE" = worst-case ]; then
   cargo build --release --locked -p expert-cli >&2
   CLI=$PWD/target/release/expert-cli
