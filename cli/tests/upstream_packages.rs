@@ -1,7 +1,7 @@
-//! Packages made by upstream's CLI (hivellm/expert 0.3.0): the three in
-//! tests/fixtures/upstream-0.3.0/ that upstream's own code wrote, and the
-//! `upstream-0.3.0-*` conformance cases that tests/conformance/upstream.py
-//! writes in the same layout. Every command must read them: `verify`,
+//! Packages made by upstream's CLI (hivellm/expert 0.3.0): the
+//! `upstream-0.3.0-*` conformance cases (three that upstream's own code
+//! wrote, and more that tests/conformance/upstream.py writes in the same
+//! layout), which the core, the npm package and the page judge too. Every command must read them: `verify`,
 //! `inspect` and `validate` agree on whether each is signed and by which
 //! key, and `install` takes them with the matching `--allow-…` flag only.
 
@@ -9,28 +9,13 @@ mod common;
 use common::*;
 use std::path::PathBuf;
 
-/// (package, expected status, expected first problem code)
+/// (package, expected status, expected first problem code) of every
+/// `upstream-0.3.0-*` conformance case: the three packages upstream's own
+/// code wrote (copied from tests/fixtures/upstream-0.3.0/) and the ones
+/// tests/conformance/upstream.py writes in the same layout.
 fn packages() -> Vec<(PathBuf, String, Option<String>)> {
-    let fixtures = repo().join("tests/fixtures/upstream-0.3.0");
-    let mut out = vec![
-        (
-            fixtures.join("unsigned/expert-sql-qwen3-0-6b.v0.3.0.expert"),
-            "unsigned".to_string(),
-            None,
-        ),
-        (
-            fixtures.join("unsigned/test-expert-v1-with-readme.v1.0.0.expert"),
-            "unsigned".to_string(),
-            Some("W_REPEATED_ENTRY".to_string()),
-        ),
-        (
-            fixtures.join("signed/expert-sql-qwen3-0-6b.v0.3.0.expert"),
-            "legacy".to_string(),
-            Some("W_LEGACY_SCHEME".to_string()),
-        ),
-    ];
     let cases = repo().join("tests/conformance/cases");
-    let mut generated: Vec<PathBuf> = std::fs::read_dir(&cases)
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&cases)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| {
@@ -40,21 +25,24 @@ fn packages() -> Vec<(PathBuf, String, Option<String>)> {
                 .starts_with("upstream-0.3.0-")
         })
         .collect();
-    generated.sort();
-    assert!(
-        generated.len() >= 8,
-        "the generator writes at least 8 upstream-layout cases"
-    );
-    for dir in generated {
-        let want: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
-        out.push((
-            dir.join("package.expert"),
-            want["status"].as_str().unwrap().to_string(),
-            want["problem_code"].as_str().map(str::to_string),
-        ));
-    }
-    out
+    dirs.sort();
+    let real = dirs
+        .iter()
+        .filter(|d| d.to_string_lossy().contains("upstream-0.3.0-real-"))
+        .count();
+    assert_eq!(real, 3, "the three packages upstream's own code wrote");
+    assert!(dirs.len() >= 11, "and at least 8 generated ones");
+    dirs.into_iter()
+        .map(|dir| {
+            let want: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(dir.join("expected.json")).unwrap()).unwrap();
+            (
+                dir.join("package.expert"),
+                want["status"].as_str().unwrap().to_string(),
+                want["problem_code"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
 }
 
 #[test]

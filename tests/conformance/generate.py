@@ -962,6 +962,15 @@ def build(c: Corpus, b: Bases) -> None:
             signed_up = upstream.legacy_signed_entries(made, PUBLISHER, "2026-11-30T19:51:45.791826545+00:00")
             c.add(f"upstream-0.3.0-{label}-signed", upstream_gz(signed_up), "legacy", "W_LEGACY_SCHEME", f"{what} packaged and signed as upstream 0.3.0 does (hash-map order, nanosecond created_at, bare-hex files): legacy even with a trusted key")
 
+    # The three packages upstream's own code wrote (tests/fixtures/upstream-0.3.0).
+    made_by_upstream = REPO / "tests" / "fixtures" / "upstream-0.3.0"
+    for rel, name, status, code in [
+        ("unsigned/expert-sql-qwen3-0-6b.v0.3.0.expert", "upstream-0.3.0-real-expert-sql-unsigned", "unsigned", None),
+        ("unsigned/test-expert-v1-with-readme.v1.0.0.expert", "upstream-0.3.0-real-v1-readme-twice-unsigned", "unsigned", "W_REPEATED_ENTRY"),
+        ("signed/expert-sql-qwen3-0-6b.v0.3.0.expert", "upstream-0.3.0-real-expert-sql-signed", "legacy", "W_LEGACY_SCHEME"),
+    ]:
+        c.add(name, (made_by_upstream / rel).read_bytes(), status, code, f"{rel} as upstream 0.3.0's own package and sign wrote it, unchanged")
+
     # ---- upstream's legacy scheme ---------------------------------------
     def legacy(entries, key: Key = PUBLISHER, mutate=None) -> bytes:
         """Signs the way hivellm/expert's sign.rs did."""
