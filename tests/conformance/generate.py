@@ -134,6 +134,7 @@ def header(
     size_field: bytes | None = None,
     checksum_field=None,
     mtime: int = MTIME,
+    patch: dict[int, bytes] | None = None,
 ) -> bytes:
     """One 512-byte tar header. `size_field` overrides the 12 size bytes;
     `checksum_field(correct_sum) -> 8 bytes` overrides the checksum."""
@@ -153,6 +154,8 @@ def header(
     h[329:337] = octal(devmajor, 8)
     h[337:345] = octal(devminor, 8)
     h[345:500] = fixed(prefix, 155)
+    for at, raw in (patch or {}).items():  # raw bytes at an offset, before the checksum
+        h[at : at + len(raw)] = raw
     total = sum(h)
     h[148:156] = checksum_field(total) if checksum_field else octal(total, 7) + b" "
     assert len(h) == BLOCK
@@ -858,6 +861,10 @@ def build(c: Corpus, b: Bases) -> None:
         "E_TAR_CHECKSUM",
         "a header checksum field of 0xff bytes (a negative base-256 number)",
     )
+    c.add("mode-field-not-octal", hostile(entry("evil.bin", evil, patch={100: b"0000x44\0"})), "invalid", "E_TAR_HEADER", "an entry mode field with a non-octal digit: every numeric field a reader may parse is checked")
+    c.add("uid-field-garbage-after-nul", hostile(entry("evil.bin", evil, patch={108: b"000000\0X"})), "invalid", "E_TAR_HEADER", "an entry uid field with a byte after its NUL terminator (only NULs and spaces may follow the digits)")
+    c.add("mtime-field-base256", hostile(entry("evil.bin", evil, patch={136: b"\x80" + b"\0" * 7 + (1764028800).to_bytes(4, "big")})), "unsigned", None, "an mtime in GNU base-256: allowed for sizes, ids and times")
+    c.add("mode-field-base256", hostile(entry("evil.bin", evil, patch={100: b"\x80\0\0\0\0\0\x01\xa4"})), "invalid", "E_TAR_HEADER", "an entry mode in base-256, which no writer uses for modes")
     c.add("size-field-not-octal", hostile(entry("evil.bin", evil, size_field=b"0000000002x\0")), "invalid", "E_TAR_HEADER", "an entry size field that is not an octal number")
     c.add(
         "huge-entry-size-header",

@@ -62,13 +62,23 @@ fn parse_octal(field: &[u8], what: &str) -> Result<u64, ArchiveError> {
         }
         return Ok(low.iter().fold(0u64, |v, &b| (v << 8) | u64::from(b)));
     }
-    let text: Vec<u8> = field.iter().copied().take_while(|&b| b != 0).collect();
-    let trimmed = std::str::from_utf8(&text).unwrap_or("!").trim_matches(' ');
-    if trimmed.is_empty() {
-        return Ok(0);
+    // Octal: leading spaces, digits 0-7, then only NULs and spaces to the
+    // end of the field (FORMAT.md §5). Nothing may hide after a terminator.
+    let bad = || ArchiveError::new("E_TAR_HEADER", format!("{what} is not an octal number"));
+    let start = field.iter().position(|&b| b != b' ').unwrap_or(field.len());
+    let digits = field[start..]
+        .iter()
+        .position(|&b| !(b'0'..=b'7').contains(&b))
+        .map_or(field.len(), |n| start + n);
+    if field[digits..].iter().any(|&b| b != 0 && b != b' ') {
+        return Err(bad());
     }
-    u64::from_str_radix(trimmed, 8)
-        .map_err(|_| ArchiveError::new("E_TAR_HEADER", format!("{what} is not an octal number")))
+    field[start..digits]
+        .iter()
+        .try_fold(0u64, |v, &b| {
+            v.checked_mul(8)?.checked_add(u64::from(b - b'0'))
+        })
+        .ok_or_else(bad)
 }
 
 /// Parses one non-zero header block. Checks the checksum and the magic;
@@ -80,7 +90,12 @@ pub fn parse(h: &[u8; BLOCK]) -> Result<Header, ArchiveError> {
             "the header checksum is not an octal number",
         ));
     }
-    let stored = parse_octal(&h[148..156], "the header checksum")?;
+    let stored = parse_octal(&h[148..156], "the header checksum").map_err(|_| {
+        ArchiveError::new(
+            "E_TAR_CHECKSUM",
+            "the header checksum is not an octal number",
+        )
+    })?;
     let unsigned: u64 = h
         .iter()
         .enumerate()
@@ -138,9 +153,22 @@ pub fn parse(h: &[u8; BLOCK]) -> Result<Header, ArchiveError> {
     let path = std::str::from_utf8(&h[..name_len])
         .map_err(|_| ArchiveError::new("E_PATH_ENCODING", "an entry name is not UTF-8"))?
         .to_string();
+    let size = parse_octal(&h[124..136], "an entry size")?;
+    // Not used, but a reader that parses them must not disagree with us.
+    // Base-256 is for sizes, ids and times, never for the mode.
+    if h[100] & 0x80 != 0 {
+        return Err(ArchiveError::new(
+            "E_TAR_HEADER",
+            "an entry mode is not an octal number",
+        ));
+    }
+    parse_octal(&h[100..108], "an entry mode")?;
+    parse_octal(&h[108..116], "an entry uid")?;
+    parse_octal(&h[116..124], "an entry gid")?;
+    parse_octal(&h[136..148], "an entry mtime")?;
     Ok(Header {
         path,
-        size: parse_octal(&h[124..136], "an entry size")?,
+        size,
         typeflag: h[156],
     })
 }
