@@ -54,6 +54,46 @@ pub fn rfc3339_utc(epoch_seconds: u64) -> String {
     )
 }
 
+/// The seconds since the epoch of a timestamp in exactly the form
+/// `rfc3339_utc` writes (`2026-11-25T00:00:00Z`, a real date, 1970 or later),
+/// else None: `+01:00`, fractions, lower-case `t`/`z` and `2026-02-30` are
+/// all refused, so a signed `created_at` has one spelling.
+pub fn parse_rfc3339_utc(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    let shape = b"dddd-dd-ddTdd:dd:ddZ";
+    if b.len() != shape.len()
+        || !b.iter().zip(shape).all(|(&c, &want)| match want {
+            b'd' => c.is_ascii_digit(),
+            _ => c == want,
+        })
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<i64>().ok();
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hh, mm, ss) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || hh > 23 || mm > 59 || ss > 59 {
+        return None;
+    }
+    // Howard Hinnant's days-from-civil algorithm.
+    let y2 = if m <= 2 { y - 1 } else { y };
+    let era = y2.div_euclid(400);
+    let yoe = y2 - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let secs = u64::try_from(days * 86_400 + hh * 3600 + mm * 60 + ss).ok()?;
+    // 2026-02-30 would land on March 2nd: only a real date writes back.
+    (rfc3339_utc(secs) == s).then_some(secs)
+}
+
+/// Lower-case hexadecimal digits only: the one spelling `integrity` allows.
+pub fn is_lower_hex(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 /// SHA-256 of everything `r` yields, read in 64 KiB pieces (larger reads
 /// cost more kernel time on the machines we measured); `progress` hears the
 /// size of each piece.
@@ -91,5 +131,28 @@ mod tests {
         assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(rfc3339_utc(1_764_028_800), "2025-11-25T00:00:00Z");
+    }
+
+    #[test]
+    fn created_at_has_one_spelling() {
+        for t in [0, 951_782_400, 1_764_028_800, 4_102_444_799] {
+            assert_eq!(parse_rfc3339_utc(&rfc3339_utc(t)), Some(t));
+        }
+        for bad in [
+            "yesterday",
+            "2025-11-25T00:00:00+01:00",
+            "2025-11-25T00:00:00+00:00",
+            "2025-11-25T00:00:00.5Z",
+            "2025-11-25t00:00:00z",
+            "2025-02-30T00:00:00Z",
+            "2025-13-01T00:00:00Z",
+            "2025-11-25T24:00:00Z",
+            "2025-11-25T00:00:60Z",
+            "1969-12-31T23:59:59Z",
+            "2025-11-25 00:00:00Z",
+            "+025-11-25T00:00:00Z",
+        ] {
+            assert_eq!(parse_rfc3339_utc(bad), None, "{bad}");
+        }
     }
 }

@@ -660,6 +660,37 @@ def build(c: Corpus, b: Bases) -> None:
         "E_SIGNATURE_INVALID",
         "integrity.pubkey and key_id are swapped for the attacker's, keeping the publisher's signature",
     )
+    # ---- one spelling for every signed value (FORMAT.md §6) -------------
+    def signed_with(created=created_at, upper: str = "", extra: list | None = None, listed_extra: dict | None = None) -> bytes:
+        """Signed by the publisher over claims spelled as asked, so that the
+        spelling is the package's only defect."""
+        files_entries = [e for e in unsigned if e[0] not in ("manifest.json", "signature.sig")] + (extra or [])
+        files = file_claims(files_entries) | (listed_extra or {})
+        if upper == "sha256":
+            files = {p: {"size": f["size"], "sha256": f["sha256"].upper()} for p, f in files.items()}
+        digest = manifest_digest(uman).upper() if upper == "manifest_sha256" else manifest_digest(uman)
+        sig = PUBLISHER.sign(signed_message(PUBLISHER.key_id, publisher, created, digest, files)).hex()
+        sig = sig.upper() if upper == "signature" else sig
+        pub = "ed25519:" + PUBLISHER.public[8:].upper() if upper == "pubkey" else PUBLISHER.public
+        integrity = {"scheme": SCHEME, "signature_algorithm": "ed25519", "pubkey": pub, "key_id": PUBLISHER.key_id, "publisher": publisher, "created_at": created, "manifest_sha256": digest, "files": dict(sorted(files.items(), key=lambda kv: kv[0].encode())), "signature": sig}
+        out = [("manifest.json", with_integrity(uman, integrity).encode())] + files_entries + [("signature.sig", sig.encode())]
+        return emit(sorted_entries(out))
+
+    c.add("created-at-with-offset", signed_with(created="2025-11-25T01:00:00+01:00"), "invalid", "E_INTEGRITY_FIELD", "integrity.created_at with a +01:00 offset, signed as such: created_at has exactly one form, 2025-11-25T00:00:00Z")
+    c.add("created-at-not-a-time", signed_with(created="yesterday"), "invalid", "E_INTEGRITY_FIELD", 'integrity.created_at is "yesterday", signed as such')
+    c.add("created-at-impossible-date", signed_with(created="2025-02-30T00:00:00Z"), "invalid", "E_INTEGRITY_FIELD", "integrity.created_at is February 30th, signed as such")
+    for what, code in [("sha256", "E_INTEGRITY_FIELD"), ("manifest_sha256", "E_INTEGRITY_FIELD"), ("signature", "E_INTEGRITY_FIELD"), ("pubkey", "E_INTEGRITY_PUBKEY")]:
+        c.add(f"integrity-upper-case-{what.replace('_', '-')}", signed_with(upper=what), "invalid", code, f"integrity's {what} in upper-case hex (signed as such): a signed package has exactly one encoding, lower case")
+    m = dict(unsigned)["manifest.json"]
+    c.add("integrity-files-lists-manifest", signed_with(listed_extra={"manifest.json": {"size": len(m), "sha256": hashlib.sha256(m).hexdigest()}}), "invalid", "E_INTEGRITY_FIELD", "integrity.files lists manifest.json (the manifest digest covers it; a file list that names it is malformed)")
+    w = b"weights v1\n"
+    dup = signed_with(extra=[("_w.bin", w)])
+    entries = read_package(dup)
+    text = dict(entries)["manifest.json"].decode()
+    forged = json.dumps({"size": len(w), "sha256": hashlib.sha256(b"other weights").hexdigest()})
+    text = edit(text, '"_w.bin": {', '"_w.bin": ' + forged + ',\n      "_w.bin": {')
+    c.add("integrity-files-duplicate-comment-key", emit(replace(entries, "manifest.json", text.encode())), "invalid", "E_DUPLICATE_KEY", "integrity.files lists _w.bin twice with two hashes: first-wins and last-wins verifiers disagree, so no key may repeat inside integrity, _-prefixed or not")
+
     c.add("publisher-changed-after-signing", tampered_integrity(lambda i: i.update(publisher="Qwen Team (official)")), "invalid", "E_SIGNATURE_INVALID", "integrity.publisher, shown to users, is changed after signing")
     c.add("created-at-changed-after-signing", tampered_integrity(lambda i: i.update(created_at="2030-01-01T00:00:00Z")), "invalid", "E_SIGNATURE_INVALID", "integrity.created_at, shown to users, is changed after signing")
     identity = "ed25519:01" + "00" * 31

@@ -70,7 +70,10 @@ fn run(bytes: &[u8], limits: &Limits, files: Option<&dyn ExpertFiles>) -> Report
     };
     let root = &parsed.root;
     for d in &parsed.duplicates {
-        if d.key.starts_with('_') {
+        // Inside `integrity` no key may repeat, comment or not: readers
+        // would disagree on which claim counts (FORMAT.md §6).
+        let in_integrity = d.path.starts_with("integrity.") || d.path.starts_with("integrity[");
+        if d.key.starts_with('_') && !in_integrity {
             v.push(
                 Severity::Warning,
                 "W_DUPLICATE_COMMENT_KEY",

@@ -8,7 +8,7 @@ use crate::archive::{ArchiveError, ArchiveReader, EntryRecord, EntrySink};
 use crate::json::{self, Node};
 use crate::limits::Limits;
 use crate::manifest::{validate, Severity};
-use crate::util::hex;
+use crate::util::{hex, is_lower_hex, parse_rfc3339_utc};
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -311,6 +311,19 @@ fn field<'a>(i: &'a Node, key: &str) -> Result<&'a str, (&'static str, String)> 
     ))
 }
 
+/// Hex as `integrity` must spell it: lower case, exactly `N` bytes.
+fn lower_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    is_lower_hex(s).then(|| hex::decode::<N>(s)).flatten()
+}
+
+/// `created_at` exactly as the signer writes it (FORMAT.md §6).
+fn created_at(s: &str) -> Result<&str, (&'static str, String)> {
+    parse_rfc3339_utc(s).map(|_| s).ok_or((
+        "E_INTEGRITY_FIELD",
+        format!("integrity.created_at {s:?} is not of the form 2026-11-25T00:00:00Z"),
+    ))
+}
+
 fn current(
     mut v: Verdict,
     root: &Node,
@@ -333,7 +346,18 @@ fn current(
                 "integrity.signature_algorithm must be \"ed25519\"".to_string(),
             ));
         }
-        let pubkey = PublicKey::parse(field(i, "pubkey")?)
+        let pubkey_text = field(i, "pubkey")?;
+        // One spelling: `ed25519:` and 64 lower-case hex digits.
+        if !pubkey_text
+            .strip_prefix("ed25519:")
+            .is_some_and(|h| h.len() == 64 && is_lower_hex(h))
+        {
+            return Err((
+                "E_INTEGRITY_PUBKEY",
+                "integrity.pubkey must be ed25519: and 64 lower-case hex digits".to_string(),
+            ));
+        }
+        let pubkey = PublicKey::parse(pubkey_text)
             .map_err(|e| ("E_INTEGRITY_PUBKEY", format!("integrity.pubkey: {e}")))?;
         let key_id = field(i, "key_id")?;
         if key_id != pubkey.key_id() {
@@ -346,29 +370,41 @@ fn current(
             ));
         }
         let signature_hex = field(i, "signature")?;
-        let signature = hex::decode::<64>(signature_hex).ok_or((
+        let signature = lower_hex::<64>(signature_hex).ok_or((
             "E_INTEGRITY_FIELD",
-            "integrity.signature must be 128 hex digits".to_string(),
+            "integrity.signature must be 128 lower-case hex digits".to_string(),
         ))?;
-        let manifest_sha256 = hex::decode32(field(i, "manifest_sha256")?).ok_or((
+        let manifest_sha256 = lower_hex::<32>(field(i, "manifest_sha256")?).ok_or((
             "E_INTEGRITY_FIELD",
-            "integrity.manifest_sha256 must be 64 hex digits".to_string(),
+            "integrity.manifest_sha256 must be 64 lower-case hex digits".to_string(),
         ))?;
         let mut files = Vec::new();
         for m in i.get("files").and_then(Node::members).ok_or((
             "E_INTEGRITY_FIELD",
             "integrity.files must be an object".to_string(),
         ))? {
+            if matches!(m.key.value.as_str(), "manifest.json" | "signature.sig") {
+                return Err((
+                    "E_INTEGRITY_FIELD",
+                    format!(
+                        "integrity.files lists {}, which the signature covers otherwise",
+                        m.key.value
+                    ),
+                ));
+            }
             let size = m.value.get("size").and_then(Node::as_u64);
             let sha = m
                 .value
                 .get("sha256")
                 .and_then(Node::as_str)
-                .and_then(hex::decode32);
+                .and_then(lower_hex::<32>);
             let (Some(size), Some(sha256)) = (size, sha) else {
                 return Err((
                     "E_INTEGRITY_FIELD",
-                    format!("integrity.files[{:?}] needs size and sha256", m.key.value),
+                    format!(
+                        "integrity.files[{:?}] needs an integer size and a sha256 of 64 lower-case hex digits",
+                        m.key.value
+                    ),
                 ));
             };
             files.push(SignedFile {
@@ -380,7 +416,7 @@ fn current(
         let claims = Claims {
             key_id: key_id.to_string(),
             publisher: field(i, "publisher")?.to_string(),
-            created_at: field(i, "created_at")?.to_string(),
+            created_at: created_at(field(i, "created_at")?)?.to_string(),
             manifest_sha256,
             files,
         };
