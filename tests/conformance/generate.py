@@ -718,6 +718,7 @@ def build(c: Corpus, b: Bases) -> None:
         "E_SIGNATURE_INVALID",
         "the signature's S is replaced by S+L (a non-canonical encoding that lax verifiers accept)",
     )
+    c.add("integrity-scheme-null", tampered_integrity(lambda i: i.update(scheme=None)), "invalid", "E_INTEGRITY_FIELD", "integrity.scheme set to null: null is absent, so the legacy scheme applies, and our object-form files fail it")
     c.add("integrity-scheme-unknown", tampered_integrity(lambda i: i.update(scheme="expert-sig-v0")), "invalid", "E_INTEGRITY_SCHEME", "integrity.scheme names a scheme the verifier does not know")
     c.add(
         "integrity-scheme-stripped-downgrade",
@@ -793,6 +794,9 @@ def build(c: Corpus, b: Bases) -> None:
         ("path-ntfs-alternate-stream", "README.md:hidden", "E_PATH_RESERVED_CHAR", "an entry named README.md:hidden, which Windows writes into a hidden NTFS data stream of README.md"),
     ]:
         c.add(name, hostile(entry(path, evil)), "invalid", code, what)
+    c.add("path-drive-and-backslash", hostile(entry("C:\\evil.bin", evil)), "invalid", "E_PATH_BACKSLASH", "C:\\evil.bin is both a drive path and a backslash path: the backslash check comes first (FORMAT.md §2 order)")
+    c.add("path-dot-dot-also-ends-in-dot", hostile(entry("a/../evil.bin", evil)), "invalid", "E_PATH_TRAVERSAL", "a/../evil.bin: .. also ends in a dot (a Windows-reserved name), but traversal is checked first")
+    c.add("dirs-differ-only-in-case", hostile(entry("extra/a.bin", b"a"), entry("EXTRA/b.bin", b"b")), "unsigned", None, "extra/a.bin and EXTRA/b.bin: directories that differ only in case overwrite no file, so they are not a collision (only files are compared)")
     c.add("path-non-utf8", hostile(entry(b"evil-\xff\xfe.bin", evil)), "invalid", "E_PATH_ENCODING", "an entry name that is not UTF-8 (readers would decode it differently)")
     c.add("path-ustar-prefix", hostile(entry("evil.bin", evil, prefix=b"../../..")), "invalid", "E_PATH_TOO_LONG", "a ustar header whose prefix field holds ../../.., which readers prepend to the name")
     c.add(
@@ -949,6 +953,19 @@ def build(c: Corpus, b: Bases) -> None:
     corrupt[10] = 0x07  # BFINAL=1, BTYPE=11: a reserved block type
     c.add("deflate-corrupt", bytes(corrupt), "invalid", "E_DEFLATE", "the deflate stream uses the reserved block type 11")
 
+    # ---- which defect comes first (FORMAT.md §5, Order) -------------------
+    c.add("gzip-one-stray-1f-byte", good + b"\x1f", "invalid", "E_GZIP_MULTIPLE_MEMBERS", "one 0x1f byte after the gzip member: a byte 0x1f first means another member")
+    c.add("gzip-trailing-1f-00", good + b"\x1f\x00", "invalid", "E_GZIP_MULTIPLE_MEMBERS", "0x1f 0x00 after the gzip member: decided by the first byte alone")
+    c.add("gzip-trailing-00-1f", good + b"\x00\x1f", "invalid", "E_GZIP_TRAILING_DATA", "0x00 0x1f after the gzip member: the first byte is not 0x1f")
+    with_link = b"".join(entry(n, d) for n, d in unsigned[:1]) + entry("evil-link", typeflag=b"2", linkname="/etc") + b"".join(entry(n, d) for n, d in unsigned[1:]) + END
+    cobj = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    half = len(with_link) // 2
+    body = cobj.compress(with_link[:half]) + cobj.flush(zlib.Z_FULL_FLUSH) + b"\x07\x00\x00\x00"
+    c.add("tar-defect-before-deflate-error", gzip_header() + body + struct.pack("<II", zlib.crc32(with_link), len(with_link)), "invalid", "E_TAR_SYMLINK", "a symbolic link early in the tar stream, then corrupt deflate data: the tar layer sees every byte inflated before the deflate error, so the earlier defect wins")
+    link_gz = bytearray(gz(with_link))
+    link_gz[-8] ^= 0xFF
+    c.add("tar-defect-before-bad-crc", bytes(link_gz), "invalid", "E_TAR_SYMLINK", "a symbolic link in the tar stream and a wrong gzip CRC: the tar defect comes earlier in the stream than the trailer")
+
     # ---- resource limits ------------------------------------------------
     bomb = tar([("manifest.json", dict(unsigned)["manifest.json"]), ("zeros.bin", bytes(80 * MIB))])
     bomb_gz = gz(bomb)
@@ -979,6 +996,8 @@ def build(c: Corpus, b: Bases) -> None:
     bad_manifest("manifest-unknown-schema-version", edit(uman, '"schema_version": "2.0"', '"schema_version": "3.0"'), "E_SCHEMA_VERSION_UNKNOWN", "schema_version 3.0, which upstream's loader silently read as 1.0")
     bad_manifest("manifest-escaped-duplicate-key", edit(uman, '"license": "MIT"', '"license": "MIT",\n  "n\\u0061me": "expert-evil"'), "E_DUPLICATE_KEY", 'a second name key spelled "n\\u0061me": a duplicate only after unescaping')
     bad_manifest("manifest-not-json", uman.rstrip()[:-1], "E_JSON_SYNTAX", "the manifest is cut short before its closing brace (not JSON)")
+    bad_manifest("manifest-schema-version-number", edit(uman, '"schema_version": "2.0"', '"schema_version": 2'), "E_TYPE", "schema_version is the number 2, not a string: a type error, not an unknown version")
+    c.add("custom-adapter-without-rank", emit(with_manifest(unsigned, edit(edit(uman, '"type": "lora"', '"type": "custom"'), '"r": 4,\n          "alpha": 8,', ''))), "unsigned", None, "an adapter of an unknown type (custom) without r and alpha: only the LoRA family needs them; unknown types warn")
     bad_manifest("manifest-not-an-object", "[" + uman + "]", "E_TYPE", "the manifest is a JSON array holding the real manifest")
 
     # ---- packages in upstream 0.3.0's own layout ---------------------------
@@ -1087,6 +1106,8 @@ def build(c: Corpus, b: Bases) -> None:
         "W_LEGACY_SCHEME",
         "a package signed with upstream's scheme by an unknown key: legacy, never valid-untrusted or verified",
     )
+
+    c.add("legacy-readme-and-readme-md", legacy(unsigned + [("README", b"plain readme\n")]), "legacy", "W_LEGACY_SCHEME", "README and README.md in a legacy package: the signed lines path:hex are sorted as lines (README.md: before README:), not by path")
 
     def legacy_sig_mismatch(out):
         return replace(out, "signature.sig", ATTACKER.sign(b"something else").hex().encode())
