@@ -10,6 +10,7 @@ mod fault;
 mod fs_source;
 mod home;
 mod install;
+mod key_input;
 mod models;
 mod parallel;
 mod quantization;
