@@ -85,9 +85,10 @@ pub fn prepare(
     }
     let packages = source::packages_in(&root)?;
     let manifest_path = root.join("manifest.json");
-    let root_version = std::fs::read(&manifest_path)
-        .ok()
-        .and_then(|b| expert_core::manifest::Manifest::parse(&b, &Limits::default()).ok())
+    let root_manifest = crate::source_read::root_manifest(&root)?;
+    let root_version = root_manifest
+        .as_deref()
+        .and_then(|b| expert_core::manifest::Manifest::parse(b, &Limits::default()).ok())
         .map(|m| m.version().to_string());
     if !packages.is_empty() {
         let all = packages
@@ -117,15 +118,14 @@ pub fn prepare(
             _built: None,
         });
     }
-    if !manifest_path.is_file() {
+    let Some(bytes) = root_manifest else {
         return Err(CliError::new(
             Exit::General,
             "E_NO_PACKAGE",
             format!("{source_text} holds neither .expert packages nor a manifest.json"),
         ));
-    }
+    };
     // No package: build one locally. It is unsigned by construction.
-    let bytes = std::fs::read(&manifest_path).map_err(|e| CliError::io(&manifest_path, e))?;
     let manifest =
         expert_core::manifest::Manifest::parse(&bytes, &Limits::default()).map_err(|_| {
             CliError::new(
