@@ -74,6 +74,7 @@ pub fn prepare(
     };
     let source_text = recorded.as_str();
     if root.is_file() {
+        crate::source_read::refuse_lfs_pointer(&root)?;
         let candidate = source::read_candidate(&root)?;
         return Ok(Prepared {
             package: root,
@@ -237,6 +238,7 @@ pub fn install(
     let dest = staging.path.join("expert");
     std::fs::create_dir(&dest).map_err(|e| CliError::io(&dest, e))?;
     let records = extract(&p.package, &dest)?;
+    crate::source_read::refuse_lfs_entries(&dest, &records)?;
     let expected: Vec<(String, u64, String)> = verdict
         .files
         .iter()

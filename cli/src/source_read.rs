@@ -105,11 +105,66 @@ pub fn packages_in(root: &Path) -> Result<Vec<PathBuf>> {
             );
             match e.file_type() {
                 Ok(t) if t.is_symlink() => return Err(link(root, &shown)),
-                Ok(t) if t.is_file() => out.push(p),
+                Ok(t) if t.is_file() => {
+                    refuse_lfs_pointer(&p)?;
+                    out.push(p)
+                }
                 _ => {}
             }
         }
     }
     out.sort();
     Ok(out)
+}
+
+/// A Git LFS pointer where a file should be is `E_LFS_POINTER`.
+pub fn refuse_lfs_pointer(path: &Path) -> Result<()> {
+    let size = std::fs::symlink_metadata(path)
+        .map_err(|e| CliError::io(path, e))?
+        .len();
+    if size >= expert_core::lfs::MAX_POINTER_SIZE {
+        return Ok(());
+    }
+    let head = read_capped(path, expert_core::lfs::MAX_POINTER_SIZE)?;
+    if expert_core::lfs::is_pointer(size, &head) {
+        return Err(CliError::new(
+            Exit::General,
+            "E_LFS_POINTER",
+            expert_core::lfs::pointer_message(&path.display().to_string()),
+        )
+        .hint(
+            "for a git source, clone it yourself, run `git lfs pull`, and install the directory",
+        ));
+    }
+    Ok(())
+}
+
+/// Entries of an extracted package that are Git LFS pointers: the
+/// package was built from a checkout whose LFS files were never pulled.
+pub fn refuse_lfs_entries(
+    dest: &Path,
+    records: &[expert_core::archive::EntryRecord],
+) -> Result<()> {
+    for r in records
+        .iter()
+        .filter(|r| r.size < expert_core::lfs::MAX_POINTER_SIZE)
+    {
+        let p = dest.join(&r.path);
+        let head = read_capped(&p, expert_core::lfs::MAX_POINTER_SIZE)?;
+        if expert_core::lfs::is_pointer(r.size, &head) {
+            return Err(CliError::new(
+                Exit::Integrity,
+                "E_LFS_POINTER",
+                format!(
+                    "the package holds {}: {}",
+                    r.path,
+                    expert_core::lfs::pointer_message(&r.path)
+                ),
+            )
+            .hint(
+                "ask the publisher to run `git lfs pull` and package again; nothing was installed",
+            ));
+        }
+    }
+    Ok(())
 }
