@@ -148,6 +148,8 @@ test('buildPackage errors carry codes', async () => {
   }
   const { ['weights/qwen3-06b/final/adapter_model.safetensors']: _, ...noWeights } = multi;
   await rejects({ ...base, files: noWeights }, 'E_WEIGHTS_NOT_FOUND');
+  const pointer = new TextEncoder().encode('version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12345\n');
+  await rejects({ ...base, files: { ...multi, 'weights/qwen3-06b/final/adapter_model.safetensors': pointer } }, 'E_LFS_POINTER');
   await rejects({ ...base, files: { ...multi, 'README.md': 'text' } }, 'E_BAD_ARGUMENT');
   await rejects(null, 'E_BAD_ARGUMENT');
 });
