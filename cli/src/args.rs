@@ -150,7 +150,9 @@ pub struct InstallArgs {
     #[arg(long)]
     pub base_model: Option<String>,
     /// Also trust this key for this install (.pub file or ed25519:<hex>); repeatable
-    #[arg(long = "trusted-key", value_name = "KEY")]
+    // Hyphen values reach our parser, which never echoes pasted key text
+    // (clap's "unexpected argument" error would print a PEM verbatim).
+    #[arg(long = "trusted-key", value_name = "KEY", allow_hyphen_values = true)]
     pub trusted_keys: Vec<String>,
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -221,6 +223,10 @@ pub struct KeygenArgs {
     /// Key name (used for the default file name)
     #[arg(long)]
     pub name: Option<String>,
+    /// Encrypt the private key with a passphrase (EXPERT_KEY_PASSPHRASE,
+    /// else asked twice on the terminal); writes encrypted PKCS#8 PEM
+    #[arg(long)]
+    pub encrypt: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -246,7 +252,9 @@ pub struct SignArgs {
 pub struct VerifyArgs {
     pub package: PathBuf,
     /// Also trust this key (.pub file or ed25519:<hex>); repeatable
-    #[arg(long = "trusted-key", value_name = "KEY")]
+    // Hyphen values reach our parser, which never echoes pasted key text
+    // (clap's "unexpected argument" error would print a PEM verbatim).
+    #[arg(long = "trusted-key", value_name = "KEY", allow_hyphen_values = true)]
     pub trusted_keys: Vec<String>,
     #[arg(long)]
     pub json: bool,
@@ -278,6 +286,7 @@ pub enum RegistryCommand {
 pub enum TrustCommand {
     /// Trust a key (.pub file or ed25519:<hex>)
     Add {
+        #[arg(allow_hyphen_values = true)]
         key: String,
         #[arg(long)]
         name: Option<String>,

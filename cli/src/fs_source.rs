@@ -71,6 +71,15 @@ impl ExpertFiles for DirSource {
         let mut r = self.open(rel)?;
         expert_core::util::sha256_reader(&mut r, &mut |_| {}).map_err(|e| format!("{rel}: {e}"))
     }
+
+    fn head(&self, rel: &str, n: usize) -> Result<Option<Vec<u8>>, String> {
+        let mut head = Vec::with_capacity(n);
+        self.open(rel)?
+            .take(n as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| format!("{rel}: {e}"))?;
+        Ok(Some(head))
+    }
 }
 
 impl ExpertSource for DirSource {

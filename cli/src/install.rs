@@ -8,6 +8,7 @@ use crate::error::{CliError, Exit, Result};
 use crate::fault;
 use crate::models::{fingerprint_dir, matching, LocalModel};
 use crate::package_read::read_package;
+pub use crate::reconcile::reconcile;
 use crate::registry::{semver_cmp, Registry, RegistryFile, VersionEntry};
 use crate::source::{self, Candidate, Fetched};
 use crate::staging::{self, ScratchDir};
@@ -74,6 +75,7 @@ pub fn prepare(
     };
     let source_text = recorded.as_str();
     if root.is_file() {
+        crate::source_read::refuse_lfs_pointer(&root)?;
         let candidate = source::read_candidate(&root)?;
         return Ok(Prepared {
             package: root,
@@ -85,9 +87,10 @@ pub fn prepare(
     }
     let packages = source::packages_in(&root)?;
     let manifest_path = root.join("manifest.json");
-    let root_version = std::fs::read(&manifest_path)
-        .ok()
-        .and_then(|b| expert_core::manifest::Manifest::parse(&b, &Limits::default()).ok())
+    let root_manifest = crate::source_read::root_manifest(&root)?;
+    let root_version = root_manifest
+        .as_deref()
+        .and_then(|b| expert_core::manifest::Manifest::parse(b, &Limits::default()).ok())
         .map(|m| m.version().to_string());
     if !packages.is_empty() {
         let all = packages
@@ -117,15 +120,14 @@ pub fn prepare(
             _built: None,
         });
     }
-    if !manifest_path.is_file() {
+    let Some(bytes) = root_manifest else {
         return Err(CliError::new(
             Exit::General,
             "E_NO_PACKAGE",
             format!("{source_text} holds neither .expert packages nor a manifest.json"),
         ));
-    }
+    };
     // No package: build one locally. It is unsigned by construction.
-    let bytes = std::fs::read(&manifest_path).map_err(|e| CliError::io(&manifest_path, e))?;
     let manifest =
         expert_core::manifest::Manifest::parse(&bytes, &Limits::default()).map_err(|_| {
             CliError::new(
@@ -223,6 +225,7 @@ pub fn install(
         }
     }
     let manifest_bytes = sink.small.manifest.clone();
+    let records = read.records.clone().unwrap_or_default();
     let verdict = verify_package(read.records, sink.small, &trusted, &Limits::default());
     fault::point("after-verify");
     let refused_as = |status: &str| {
@@ -246,6 +249,7 @@ pub fn install(
         _ => {}
     }
     let c = &verified_candidate(p, manifest_bytes.as_deref())?;
+    crate::source_read::refuse_lfs_entries(&dest, &records)?;
     let name = c.name.clone();
     if let Some(pinned) = store.pins.get(&name) {
         if verdict.key_id.as_ref() != Some(pinned) && !policy.repin {
@@ -300,13 +304,17 @@ pub fn install(
         // registry rules are checked again under the lock.
         check_registry_rules(reg, c, policy)?;
         pin_key(&name, verdict.key_id.as_deref(), policy.repin)?;
+        // Never move through a link planted at experts/<name> (safe_fs).
+        let home = crate::registry::home();
+        crate::safe_fs::check_parents(&home, &["experts", &name, &c.version])?;
         let parent = final_dir.parent().expect("has parent");
         std::fs::create_dir_all(parent).map_err(|e| CliError::io(parent, e))?;
-        let trash = if final_dir.exists() {
+        let trash = if std::fs::symlink_metadata(&final_dir).is_ok() {
             let t = staging::trash_root();
             std::fs::create_dir_all(&t).map_err(|e| CliError::io(&t, e))?;
-            let t = t.join(format!("{}-{name}@{}", std::process::id(), c.version));
-            std::fs::rename(&final_dir, &t).map_err(|e| CliError::io(&final_dir, e))?;
+            let t = format!("{}-{name}@{}", std::process::id(), c.version);
+            let to = crate::safe_fs::check_parents(&home, &[".trash", &t])?;
+            std::fs::rename(&final_dir, &to).map_err(|e| CliError::io(&final_dir, e))?;
             Some(t)
         } else {
             None
@@ -317,7 +325,7 @@ pub fn install(
         Ok(trash)
     })?;
     if let Some(t) = installed {
-        let _ = std::fs::remove_dir_all(t);
+        let _ = crate::safe_fs::remove(&crate::registry::home(), &[".trash", &t]);
     }
     staging.disarm();
     let _ = std::fs::remove_dir_all(&staging.path);
@@ -565,67 +573,3 @@ impl EntrySink for Extractor<'_> {
     }
 }
 
-/// Repairs what a crash may have left, under the registry lock: abandoned
-/// staging entries, trash from an interrupted replace (restored if the
-/// registry still points at it), and expert directories the registry does
-/// not know (renamed in, but the registry write never happened).
-pub fn reconcile() -> Result<()> {
-    let _lock = crate::registry::lock()?;
-    staging::sweep_staging();
-    let reg = Registry::load()?;
-    let known = |name: &str, version: &str| {
-        reg.find(name)
-            .is_some_and(|r| r.versions.iter().any(|v| v.version == version))
-    };
-    if let Ok(entries) = std::fs::read_dir(staging::trash_root()) {
-        for e in entries.flatten() {
-            let file = e.file_name().to_string_lossy().to_string();
-            if staging::pid_of(&file).is_some_and(staging::pid_alive) {
-                continue;
-            }
-            let rest = file.split_once('-').map(|(_, r)| r).unwrap_or("");
-            if let Some((name, version)) = rest.split_once('@') {
-                let target = crate::registry::home()
-                    .join("experts")
-                    .join(name)
-                    .join(version);
-                if known(name, version) && !target.exists() {
-                    let _ = std::fs::rename(e.path(), &target);
-                    continue;
-                }
-            }
-            let _ = std::fs::remove_dir_all(e.path());
-        }
-    }
-    let experts = crate::registry::home().join("experts");
-    // Without a registry file a crash cannot be told from a lost registry:
-    // keep the directories for `registry rebuild`.
-    let listing = crate::registry::path().exists();
-    if let Some(names) = std::fs::read_dir(&experts).ok().filter(|_| listing) {
-        for n in names.flatten() {
-            let name = n.file_name().to_string_lossy().to_string();
-            if let Ok(versions) = std::fs::read_dir(n.path()) {
-                for v in versions.flatten() {
-                    if !known(&name, &v.file_name().to_string_lossy()) {
-                        let _ = std::fs::remove_dir_all(v.path());
-                    }
-                }
-            }
-            let _ = std::fs::remove_dir(n.path());
-        }
-    }
-    if let Ok(entries) = std::fs::read_dir(crate::registry::home()) {
-        for e in entries.flatten() {
-            let f = e.file_name().to_string_lossy().to_string();
-            if let Some(pid) = f
-                .rsplit_once(".tmp-")
-                .and_then(|(_, p)| p.parse::<u32>().ok())
-            {
-                if !staging::pid_alive(pid) {
-                    let _ = std::fs::remove_file(e.path());
-                }
-            }
-        }
-    }
-    Ok(())
-}

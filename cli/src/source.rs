@@ -9,7 +9,6 @@ use expert_core::manifest::{select_model, Manifest};
 use expert_core::sign::SmallFiles;
 use expert_core::Limits;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Source {
@@ -47,37 +46,7 @@ pub fn parse(s: &str) -> Result<Source> {
     Ok(Source::Path(PathBuf::from(s)))
 }
 
-fn git(args: &[&str], dir: Option<&Path>) -> Result<String> {
-    let mut c = Command::new("git");
-    if let Some(d) = dir {
-        c.arg("-C").arg(d);
-    }
-    c.args(args)
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GIT_ALLOW_PROTOCOL", "file:git:http:https:ssh")
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE");
-    if args.contains(&"--progress") {
-        c.stderr(std::process::Stdio::inherit());
-    }
-    let out = c.output().map_err(|e| {
-        CliError::new(
-            Exit::MissingDependency,
-            "E_GIT",
-            format!("cannot run git: {e}"),
-        )
-        .hint("install git")
-    })?;
-    if !out.status.success() {
-        let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
-        return Err(CliError::new(
-            Exit::General,
-            "E_GIT",
-            format!("git {} failed: {err}", args.first().unwrap_or(&"")),
-        ));
-    }
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
+use crate::git_source::git;
 
 /// A fetched source: a directory or a package file, kept alive by `_scratch`.
 pub struct Fetched {
@@ -102,57 +71,9 @@ pub fn fetch(src: &Source) -> Result<Fetched> {
         }
         Source::Git { url, reference } => {
             let scratch = ScratchDir::new("clone")?;
-            let dir = scratch.path.join("repo");
-            let dir_s = dir.to_string_lossy().to_string();
-            // On a terminal, git draws its own progress bar while cloning.
-            let progress = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-                "--progress"
-            } else {
-                "--quiet"
-            };
-            git(
-                &["clone", progress, "--no-checkout", "--", url, &dir_s],
-                None,
-            )?;
-            let target = match reference {
-                None => "HEAD".to_string(),
-                Some(r) => {
-                    let peeled = format!("{r}^{{commit}}");
-                    let remote = format!("origin/{r}^{{commit}}");
-                    git(
-                        &[
-                            "rev-parse",
-                            "--verify",
-                            "--quiet",
-                            "--end-of-options",
-                            &peeled,
-                        ],
-                        Some(&dir),
-                    )
-                    .or_else(|_| {
-                        git(
-                            &[
-                                "rev-parse",
-                                "--verify",
-                                "--quiet",
-                                "--end-of-options",
-                                &remote,
-                            ],
-                            Some(&dir),
-                        )
-                    })
-                    .map_err(|_| {
-                        CliError::new(
-                            Exit::General,
-                            "E_GIT_REF",
-                            format!("{url} has no tag, branch or commit {r:?}"),
-                        )
-                    })?
-                }
-            };
-            git(&["checkout", "--quiet", "--detach", &target], Some(&dir))?;
+            let root = crate::git_source::fetch_tree(url, reference.as_deref(), &scratch.path)?;
             Ok(Fetched {
-                root: dir,
+                root,
                 _scratch: Some(scratch),
             })
         }
@@ -335,22 +256,10 @@ pub fn candidate_of(m: &Manifest, path: &Path) -> Candidate {
     }
 }
 
-/// `.expert` files at the top of `root` and under `versions/`.
+/// `.expert` files at the top of `root` and under `versions/`; a link
+/// there refuses the source (source_read).
 pub fn packages_in(root: &Path) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    for dir in [root.to_path_buf(), root.join("versions")] {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.extension().is_some_and(|x| x == "expert") && p.is_file() {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    crate::source_read::packages_in(root)
 }
 
 /// Which of several model names to install: `--base-model`, else the one

@@ -19,7 +19,28 @@ pub fn trash_root() -> PathBuf {
 /// A directory removed when dropped.
 pub struct ScratchDir {
     pub path: PathBuf,
+    entry: String,
     keep: bool,
+}
+
+fn home() -> PathBuf {
+    crate::home::expert_home()
+}
+
+/// A label usable in one file name (expert names are checked elsewhere;
+/// this keeps a scratch name valid whatever it is given).
+fn label_part(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect::<String>()
+        .replace("..", "__")
 }
 
 impl ScratchDir {
@@ -27,9 +48,15 @@ impl ScratchDir {
         let root = staging_root();
         std::fs::create_dir_all(&root).map_err(|e| CliError::io(&root, e))?;
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-        let path = root.join(format!("{}-{n}-{label}", std::process::id()));
+        let entry = format!("{}-{n}-{}", std::process::id(), label_part(label));
+        // A link at .staging would send extraction and clean-up elsewhere.
+        let path = crate::safe_fs::check_parents(&home(), &[".staging", &entry])?;
         std::fs::create_dir(&path).map_err(|e| CliError::io(&path, e))?;
-        Ok(ScratchDir { path, keep: false })
+        Ok(ScratchDir {
+            path,
+            entry,
+            keep: false,
+        })
     }
 
     /// The directory was moved elsewhere; do not delete it.
@@ -41,7 +68,7 @@ impl ScratchDir {
 impl Drop for ScratchDir {
     fn drop(&mut self) {
         if !self.keep {
-            let _ = std::fs::remove_dir_all(&self.path);
+            let _ = crate::safe_fs::remove(&home(), &[".staging", &self.entry]);
         }
     }
 }
@@ -72,7 +99,7 @@ pub fn sweep_staging() {
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
         if pid_of(&name).is_some_and(|p| !pid_alive(p)) {
-            let _ = std::fs::remove_dir_all(e.path()).or_else(|_| std::fs::remove_file(e.path()));
+            let _ = crate::safe_fs::remove(&home(), &[".staging", &name]);
         }
     }
 }

@@ -95,9 +95,31 @@ pub fn parse_key_arg(s: &str) -> Result<PublicKey> {
         return PublicKey::parse(s)
             .map_err(|e| CliError::new(Exit::Usage, "E_KEY_FORMAT", e.to_string()));
     }
+    if looks_like_key_material(s) && !std::path::Path::new(s).exists() {
+        // Key text pasted as an argument: say what it is, never repeat it.
+        return PublicKey::parse(s).map_err(|e| {
+            CliError::new(Exit::Usage, "E_KEY_FORMAT", e.to_string())
+                .hint("give a .pub file or an ed25519:<hex> key")
+        });
+    }
     let p = std::path::Path::new(s);
-    let text = std::fs::read_to_string(p)
+    // A .pub file is one short line; never read a device or a huge file whole.
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .and_then(|f| std::io::Read::read_to_end(&mut std::io::Read::take(f, 4096), &mut bytes))
         .map_err(|e| CliError::io(p, e).hint("give a .pub file or an ed25519:<hex> key"))?;
+    let text = String::from_utf8_lossy(&bytes);
     PublicKey::parse(&text)
         .map_err(|e| CliError::new(Exit::Usage, "E_KEY_FORMAT", format!("{}: {e}", p.display())))
+}
+
+/// Text that is key material rather than a file name: PEM armour, several
+/// lines, or a long run of hex or base64 (a raw seed or key pasted in).
+fn looks_like_key_material(s: &str) -> bool {
+    let t = s.trim();
+    t.contains("-----BEGIN")
+        || t.contains('\n')
+        || (t.len() >= 32
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'=')))
 }

@@ -130,6 +130,7 @@ pub fn build_package_with(
     pipeline: Box<dyn BlockPipeline>,
 ) -> Result<Built, BuildError> {
     let plan = plan(src, manifest, model_index, &opts.plan)?;
+    refuse_lfs_pointers(src, &plan.files)?;
     let weight = plan
         .files
         .iter()
@@ -204,6 +205,29 @@ pub fn build_package_with(
         model_name: plan.model_name,
         files,
     })
+}
+
+/// A Git LFS pointer where a file should be is `E_LFS_POINTER`; only
+/// files small enough to be one are read (their first bytes).
+fn refuse_lfs_pointers(src: &dyn ExpertSource, files: &[PlannedFile]) -> Result<(), BuildError> {
+    for f in files
+        .iter()
+        .filter(|f| f.size < crate::lfs::MAX_POINTER_SIZE)
+    {
+        let mut head = Vec::with_capacity(crate::lfs::HEAD_LEN);
+        src.open(&f.source)
+            .map_err(io)?
+            .take(crate::lfs::HEAD_LEN as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| io(format!("{}: {e}", f.source)))?;
+        if crate::lfs::is_pointer(f.size, &head) {
+            return Err(BuildError {
+                code: "E_LFS_POINTER",
+                message: crate::lfs::pointer_message(&f.source),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Adds `integrity` to a packaged manifest root; returns the signature hex.

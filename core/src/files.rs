@@ -19,6 +19,11 @@ pub trait ExpertFiles {
     /// Names directly inside a directory, sorted.
     fn list(&self, rel: &str) -> Result<Vec<String>, String>;
     fn sha256(&self, rel: &str) -> Result<[u8; 32], String>;
+    /// Up to `n` leading bytes of a file, for content sniffing (Git LFS
+    /// pointers); `None` where the storage cannot say cheaply.
+    fn head(&self, _rel: &str, _n: usize) -> Result<Option<Vec<u8>>, String> {
+        Ok(None)
+    }
 }
 
 /// An expert held in memory: relative path → contents.
@@ -82,5 +87,9 @@ impl ExpertFiles for MemoryFiles {
             .get(rel)
             .map(|d| sha2::Sha256::digest(d).into())
             .ok_or_else(|| format!("{rel}: no such file"))
+    }
+
+    fn head(&self, rel: &str, n: usize) -> Result<Option<Vec<u8>>, String> {
+        Ok(self.files.get(rel).map(|d| d[..d.len().min(n)].to_vec()))
     }
 }

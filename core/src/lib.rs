@@ -11,6 +11,7 @@ pub mod files;
 pub mod fingerprint;
 pub mod inspect;
 pub mod json;
+pub mod lfs;
 pub mod limits;
 pub mod manifest;
 pub mod package;

@@ -162,8 +162,10 @@ export interface BuildOptions {
   files: Record<string, FileContents> | Map<string, FileContents>;
   /** Base model query, as `--model` (e.g. `qwen3-0.6b`); optional for single-model manifests. */
   model?: string;
-  /** PKCS#8 PEM text, or upstream's raw 32-byte Ed25519 key. Unsigned when absent. */
+  /** PKCS#8 PEM text (plain, or encrypted with `signingKeyPassphrase`), or upstream's raw 32-byte Ed25519 key. Unsigned when absent. */
   signingKey?: string | Uint8Array;
+  /** Passphrase of an encrypted PKCS#8 `signingKey` (`-----BEGIN ENCRYPTED PRIVATE KEY-----`). */
+  signingKeyPassphrase?: string;
   /** Publisher shown in the signature, as `--publisher`; defaults to the manifest's `author`, else "unknown". */
   publisher?: string;
   /**

@@ -257,7 +257,7 @@ function signingKeyBytes(key) {
   if (typeof key === 'string') return encoder.encode(key);
   if (key instanceof Uint8Array) return key;
   if (key instanceof ArrayBuffer) return new Uint8Array(key);
-  throw fail('E_KEY_FORMAT', 'signingKey must be PKCS#8 PEM text or the raw 32-byte Ed25519 key');
+  throw fail('E_KEY_FORMAT', 'signingKey must be PKCS#8 PEM text (plain or encrypted) or the raw 32-byte Ed25519 key');
 }
 
 /**
@@ -298,7 +298,7 @@ const BLOB_FOLD_BYTES = 64 << 20;
  */
 export async function buildPackage(options) {
   if (options === null || typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'buildPackage needs an options object');
-  const { manifest, files, model, signingKey, publisher, createdAt, output = 'bytes' } = options;
+  const { manifest, files, model, signingKey, signingKeyPassphrase, publisher, createdAt, output = 'bytes' } = options;
   const manifestData = manifestBytes(manifest);
   if (model !== undefined && model !== null && typeof model !== 'string') throw fail('E_BAD_ARGUMENT', 'model must be a string');
   if (publisher !== undefined && publisher !== null && typeof publisher !== 'string') throw fail('E_BAD_ARGUMENT', 'publisher must be a string');
@@ -337,7 +337,7 @@ export async function buildPackage(options) {
       held = 0;
     }
   };
-  const out = core.buildPackage(manifestData, set, model ?? undefined, key, publisher ?? undefined, created, typeof output === 'function' ? output : onChunk);
+  const out = core.buildPackage(manifestData, set, model ?? undefined, key, publisher ?? undefined, created, typeof output === 'function' ? output : onChunk, signingKeyPassphrase ?? undefined);
   const result = { fileName: out.fileName, model: out.model, sha256: out.sha256 };
   if (typeof output === 'function') return { ...result, size: out.size };
   if (folded) return { ...result, blob: new Blob([folded, ...parts], { type: 'application/gzip' }) };

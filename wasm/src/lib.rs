@@ -17,7 +17,7 @@ use expert_core::manifest::{
 };
 use expert_core::package::PlanOptions;
 use expert_core::sign::{
-    unreadable, verify_package, Problem, PublicKey, SecretKey, SmallFiles, Verdict,
+    read_key_file, unreadable, verify_package, Problem, PublicKey, SecretKey, SmallFiles, Verdict,
 };
 use expert_core::util::{hex, rfc3339_utc};
 use expert_core::Limits;
@@ -364,11 +364,30 @@ fn epoch(seconds: f64, what: &str) -> Result<u64, JsValue> {
     }
 }
 
+/// `signingKey`: PKCS#8 (encrypted ones with `signingKeyPassphrase`) or
+/// upstream's raw seed. Errors never contain the key.
+fn signing_key_of(bytes: &[u8], passphrase: Option<&str>) -> Result<SecretKey, JsValue> {
+    read_key_file(
+        bytes,
+        passphrase.filter(|p| !p.is_empty()).map(str::as_bytes),
+    )
+    .map(|(k, _)| k)
+    .map_err(|e| match e.code {
+        "E_KEY_PASSPHRASE" => error(
+            e.code,
+            "signingKey is encrypted; pass its passphrase as signingKeyPassphrase",
+        ),
+        _ => error(e.code, &format!("signingKey: {e}")),
+    })
+}
+
 /// `package`: the CLI's rules. `publisher` is `--publisher`; `created_at`
 /// plays `SOURCE_DATE_EPOCH` and, when absent, the signature time comes from
 /// the JS clock. The package bytes go to `on_chunk` (Uint8Array copies of
 /// about 1 MiB each).
 #[wasm_bindgen(js_name = buildPackage)]
+// One argument per field of the JS options object; index.js builds the call.
+#[allow(clippy::too_many_arguments)]
 pub fn build_package(
     manifest: &[u8],
     files: FileSet,
@@ -377,13 +396,12 @@ pub fn build_package(
     publisher: Option<String>,
     created_at: Option<f64>,
     on_chunk: &js_sys::Function,
+    signing_key_passphrase: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let m = parse_manifest(manifest)?;
     let index = choose_model(&m, model.as_deref())?;
     let key = signing_key
-        .map(|k| {
-            SecretKey::parse(&k).map_err(|e| error("E_KEY_FORMAT", &format!("signingKey: {e}")))
-        })
+        .map(|k| signing_key_of(&k, signing_key_passphrase.as_deref()))
         .transpose()?;
     let created_at = created_at.map(|t| epoch(t, "createdAt")).transpose()?;
     // entry_mtime() and signing_time() of the CLI.

@@ -148,6 +148,8 @@ test('buildPackage errors carry codes', async () => {
   }
   const { ['weights/qwen3-06b/final/adapter_model.safetensors']: _, ...noWeights } = multi;
   await rejects({ ...base, files: noWeights }, 'E_WEIGHTS_NOT_FOUND');
+  const pointer = new TextEncoder().encode('version https://git-lfs.github.com/spec/v1\noid sha256:4d7a\nsize 12345\n');
+  await rejects({ ...base, files: { ...multi, 'weights/qwen3-06b/final/adapter_model.safetensors': pointer } }, 'E_LFS_POINTER');
   await rejects({ ...base, files: { ...multi, 'README.md': 'text' } }, 'E_BAD_ARGUMENT');
   await rejects(null, 'E_BAD_ARGUMENT');
 });
@@ -227,4 +229,25 @@ test('Node FileHandles are read a piece at a time, and an output function gets t
   } finally {
     for (const h of handles.values()) await h.close();
   }
+});
+
+test('encrypted PKCS#8 signingKey with signingKeyPassphrase equals expert-cli package with EXPERT_KEY_PASSPHRASE', async () => {
+  const pass = 'npm passphrase';
+  cliJson(['keygen', '--encrypt', '-o', p('enc.pem'), '--json'], { home, env: { EXPERT_KEY_PASSPHRASE: pass } });
+  const enc = readFileSync(p('enc.pem'), 'utf8');
+  assert.ok(enc.startsWith('-----BEGIN ENCRYPTED PRIVATE KEY-----'));
+  const want = cliPackage([SINGLE, '--sign-key', p('enc.pem')], { SOURCE_DATE_EPOCH: EPOCH, EXPERT_KEY_PASSPHRASE: pass });
+  assertSame(await ef.buildPackage({ manifest: singleManifest, files: single, signingKey: enc, signingKeyPassphrase: pass, createdAt: CREATED_AT }), want, 'encrypted key');
+  const base = { manifest: singleManifest, files: single, signingKey: enc, createdAt: CREATED_AT };
+  await assert.rejects(ef.buildPackage(base), (e) => e.code === 'E_KEY_PASSPHRASE' && /signingKeyPassphrase/.test(e.message));
+  await assert.rejects(ef.buildPackage({ ...base, signingKeyPassphrase: 'wrong' }), (e) => e.code === 'E_KEY_DECRYPT');
+});
+
+test('no npm error contains private key material', async () => {
+  const body = pem.split('\n').filter((l) => l && !l.startsWith('-----'));
+  const secret = (msg) => body.some((l) => msg.includes(l.slice(0, 16)));
+  const broken = pem.replace('PRIVATE KEY-----\n', 'PRIVATE KEY-----\n!');
+  await assert.rejects(ef.buildPackage({ manifest: singleManifest, files: single, signingKey: broken }), (e) => e.code === 'E_KEY_FORMAT' && !secret(e.message));
+  const pkg = (await ef.buildPackage({ manifest: singleManifest, files: single, signingKey: pem })).bytes;
+  await assert.rejects(ef.verifyPackage(pkg, { trustedKeys: [pem] }), (e) => e.code === 'E_KEY_FORMAT' && !secret(e.message) && /private key/.test(e.message));
 });

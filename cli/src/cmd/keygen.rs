@@ -1,9 +1,10 @@
 //! `keygen`: a new Ed25519 key as PKCS#8 PEM (mode 0600, never overwritten,
-//! never printed) plus `<file>.pub` holding `ed25519:<hex>`.
+//! never printed) plus `<file>.pub` holding `ed25519:<hex>`. With
+//! `--encrypt` the PEM is encrypted PKCS#8 (scrypt + AES-256-CBC).
 
 use crate::args::KeygenArgs;
 use crate::error::{CliError, Exit, Result};
-use expert_core::sign::SecretKey;
+use expert_core::sign::{to_encrypted_pkcs8_pem, SecretKey};
 use serde::Serialize;
 use std::io::Write;
 use std::path::Path;
@@ -14,6 +15,30 @@ struct Out {
     public_key_file: String,
     pubkey: String,
     key_id: String,
+    encrypted: bool,
+}
+
+fn random<const N: usize>() -> Result<[u8; N]> {
+    let mut out = [0u8; N];
+    getrandom::fill(&mut out).map_err(|e| {
+        CliError::new(
+            Exit::General,
+            "E_RANDOM",
+            format!("the system random source failed: {e}"),
+        )
+    })?;
+    Ok(out)
+}
+
+/// The private key file's text: plain or encrypted PKCS#8 PEM.
+fn private_pem(key: &SecretKey, encrypt: bool) -> Result<String> {
+    if !encrypt {
+        return Ok(key.to_pkcs8_pem());
+    }
+    let pass = crate::key_input::new_passphrase()?;
+    let (salt, iv) = (random::<16>()?, random::<16>()?);
+    to_encrypted_pkcs8_pem(key, pass.as_bytes(), &salt, &iv)
+        .map_err(|e| CliError::new(Exit::General, e.code, e.message))
 }
 
 fn create_new(path: &Path, data: &[u8], mode: u32) -> Result<()> {
@@ -83,17 +108,11 @@ pub fn run(a: KeygenArgs) -> Result<Exit> {
     if let Some(dir) = private.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| CliError::io(dir, e))?;
     }
-    let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).map_err(|e| {
-        CliError::new(
-            Exit::General,
-            "E_RANDOM",
-            format!("the system random source failed: {e}"),
-        )
-    })?;
+    let mut seed = random::<32>()?;
     let key = SecretKey::from_seed(&seed);
     seed.fill(0);
-    create_new(&private, key.to_pkcs8_pem().as_bytes(), 0o600)?;
+    let pem = private_pem(&key, a.encrypt)?;
+    create_new(&private, pem.as_bytes(), 0o600)?;
     let pubkey = key.public();
     if let Err(e) = create_new(&public, format!("{pubkey}\n").as_bytes(), 0o644) {
         let _ = std::fs::remove_file(&private);
@@ -105,12 +124,18 @@ pub fn run(a: KeygenArgs) -> Result<Exit> {
             public_key_file: public.display().to_string(),
             pubkey: pubkey.to_string(),
             key_id: pubkey.key_id(),
+            encrypted: a.encrypt,
         });
     } else {
         println!("created Ed25519 key {}", pubkey.key_id());
         println!(
-            "  private key: {} (mode 0600; keep it secret, back it up)",
-            private.display()
+            "  private key: {} (mode 0600{}; keep it secret, back it up)",
+            private.display(),
+            if a.encrypt {
+                ", encrypted with your passphrase"
+            } else {
+                ""
+            }
         );
         println!("  public key:  {}", public.display());
         println!("  {pubkey}");

@@ -56,17 +56,9 @@ pub fn entry_mtime() -> Result<u64> {
         .unwrap_or(expert_core::archive::DEFAULT_MTIME))
 }
 
-/// Loads a signing key file.
+/// Loads a signing key file (see `key_input`).
 pub fn load_key(path: &Path) -> Result<expert_core::sign::SecretKey> {
-    let bytes = read(path)?;
-    expert_core::sign::SecretKey::parse(&bytes).map_err(|e| {
-        CliError::new(
-            Exit::General,
-            "E_KEY_FORMAT",
-            format!("{}: {e}", path.display()),
-        )
-        .hint("create a key with `expert-cli keygen`")
-    })
+    crate::key_input::load_signing_key(path)
 }
 
 /// `sha256sum`-format sidecar next to `pkg`.

@@ -47,7 +47,19 @@ pub fn run(a: UninstallArgs) -> Result<Exit> {
                 .hint("uninstall those first, or pass --force"));
             }
         }
+        let dir_name = reg.find(&name).map(|r| r.name.clone());
         let gone = reg.remove(&name, version.as_deref());
+        if let Some(dir_name) = &dir_name {
+            // Only the computed directory is ever deleted; a registry that
+            // names another path is damage, and nothing changes.
+            for v in &gone {
+                check_recorded_path(dir_name, v)?;
+            }
+        }
+        let gone: Vec<(String, String)> = gone
+            .into_iter()
+            .map(|v| (dir_name.clone().unwrap_or_default(), v.version))
+            .collect();
         if gone.is_empty() {
             return Err(CliError::new(
                 Exit::General,
@@ -58,11 +70,10 @@ pub fn run(a: UninstallArgs) -> Result<Exit> {
         }
         Ok(gone)
     })?;
-    for v in &removed {
-        let _ = std::fs::remove_dir_all(&v.path);
-        if let Some(parent) = v.path.parent() {
-            let _ = std::fs::remove_dir(parent);
-        }
+    let home = crate::home::expert_home();
+    for (dir_name, version) in &removed {
+        crate::safe_fs::remove(&home, &["experts", dir_name, version])?;
+        crate::safe_fs::remove_if_empty(&home, &["experts", dir_name])?;
     }
     let mut cleaned = Vec::new();
     if a.cleanup {
@@ -70,17 +81,39 @@ pub fn run(a: UninstallArgs) -> Result<Exit> {
     }
     if a.json {
         super::print_json(
-            &serde_json::json!({ "removed": removed.iter().map(|v| serde_json::json!({"name": name, "version": v.version})).collect::<Vec<_>>(), "models_removed": cleaned }),
+            &serde_json::json!({ "removed": removed.iter().map(|(_, v)| serde_json::json!({"name": name, "version": v})).collect::<Vec<_>>(), "models_removed": cleaned }),
         );
     } else {
-        for v in &removed {
-            println!("uninstalled {name} {}", v.version);
+        for (_, v) in &removed {
+            println!("uninstalled {name} {v}");
         }
         for m in &cleaned {
             println!("removed unused base model {m}");
         }
     }
     Ok(Exit::Ok)
+}
+
+/// The registry's `path` must be `$EXPERT_HOME/experts/NAME/VERSION`.
+fn check_recorded_path(name: &str, v: &crate::registry::VersionEntry) -> Result<()> {
+    let want = crate::home::expert_home()
+        .join("experts")
+        .join(name)
+        .join(&v.version);
+    if v.path == want {
+        return Ok(());
+    }
+    Err(CliError::new(
+        Exit::General,
+        "E_REGISTRY",
+        format!(
+            "the registry says {name} {} is at {}, but it is installed at {}; nothing was deleted",
+            v.version,
+            v.path.display(),
+            want.display()
+        ),
+    )
+    .hint("run `expert-cli registry validate`, then `expert-cli registry rebuild`"))
 }
 
 /// Base models under `$EXPERT_HOME/models` that no installed expert uses.
@@ -129,10 +162,29 @@ fn cleanup(yes: bool) -> Result<Vec<String>> {
         }
     }
     let mut removed = Vec::new();
+    let home = crate::home::expert_home();
     for m in unused {
-        std::fs::remove_dir_all(&m.path)
-            .map_err(|e| CliError::io(std::path::Path::new(&m.path), e))?;
-        removed.push(m.name);
+        // Components listed from models/, never a path read from a file; a
+        // model reached through a link lives elsewhere and is kept.
+        let Some(rel) = crate::safe_fs::components_below(&home, std::path::Path::new(&m.path))
+        else {
+            continue;
+        };
+        let rel: Vec<&str> = rel.iter().map(String::as_str).collect();
+        match crate::safe_fs::remove(&home, &rel) {
+            Ok(crate::safe_fs::Removed::Link) => {
+                eprintln!(
+                    "note: {} was a link; removed the link, kept its target",
+                    m.path
+                );
+                removed.push(m.name)
+            }
+            Ok(_) => removed.push(m.name),
+            Err(e) if e.code == "E_HOME_SYMLINK" => {
+                eprintln!("note: kept {}: {}", m.name, e.message)
+            }
+            Err(e) => return Err(e),
+        }
     }
     Ok(removed)
 }

@@ -751,15 +751,43 @@ impl Checker<'_> {
         }
     }
 
+    /// A Git LFS pointer where a file should be (once per file).
+    fn lfs_pointer(
+        &mut self,
+        files: &dyn ExpertFiles,
+        node: &Node,
+        path: &str,
+        rel: &str,
+        size: u64,
+        sniffed: &mut std::collections::BTreeSet<String>,
+    ) {
+        if size >= crate::lfs::MAX_POINTER_SIZE || !sniffed.insert(rel.to_string()) {
+            return;
+        }
+        if let Ok(Some(head)) = files.head(rel, crate::lfs::HEAD_LEN) {
+            if crate::lfs::is_pointer(size, &head) {
+                self.at(
+                    node,
+                    path,
+                    "E_LFS_POINTER",
+                    crate::lfs::pointer_message(rel),
+                );
+            }
+        }
+    }
+
     /// Directory checks: declared files exist; set sizes and hashes match.
     fn files(&mut self, root: &Node, schema: SchemaVersion, files: &dyn ExpertFiles) {
+        let mut sniffed = std::collections::BTreeSet::new();
         for (node, path) in super::declared_files(root) {
             let Some(p) = node.as_str() else { continue };
             if check_relative_path(p).is_err() {
                 continue;
             }
             match files.kind(p) {
-                Ok(FileKind::File { .. }) => {}
+                Ok(FileKind::File { size }) => {
+                    self.lfs_pointer(files, node, &path, p, size, &mut sniffed)
+                }
                 Ok(_) => self.at(
                     node,
                     &path,
@@ -794,6 +822,8 @@ impl Checker<'_> {
                         continue;
                     }
                 };
+                let w = &weights.weight_file;
+                self.lfs_pointer(files, a, &path, w, weights.weight_size, &mut sniffed);
                 let size = a.get("size_bytes").and_then(Node::as_u64).unwrap_or(0);
                 if size != 0 && size != weights.weight_size {
                     self.at(

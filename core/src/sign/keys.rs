@@ -1,8 +1,8 @@
 //! Ed25519 keys: PKCS#8 PEM private keys (readable by `openssl pkey`),
-//! upstream's raw 32-byte key files, `ed25519:<hex>` public keys and key IDs.
+//! `ed25519:<hex>` public keys and key IDs. Reading key files (encrypted
+//! PKCS#8, raw seeds, other algorithms) is `key_file`'s job.
 
 use crate::util::hex;
-use ed25519_dalek::pkcs8::DecodePrivateKey;
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
@@ -12,7 +12,7 @@ const PKCS8_V1_PREFIX: [u8; 16] = [
     0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
 ];
 
-fn base64(data: &[u8]) -> String {
+pub(super) fn base64(data: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for c in data.chunks(3) {
@@ -30,12 +30,30 @@ fn base64(data: &[u8]) -> String {
     out
 }
 
+/// Why a key cannot be used; `code` is stable. Messages say what was
+/// found, never the key's bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeyError(pub String);
+pub struct KeyError {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl KeyError {
+    pub(super) fn new(code: &'static str, message: impl Into<String>) -> Self {
+        KeyError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub(super) fn format(message: impl Into<String>) -> Self {
+        Self::new("E_KEY_FORMAT", message)
+    }
+}
 
 impl std::fmt::Display for KeyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
@@ -48,31 +66,32 @@ impl SecretKey {
         SecretKey(SigningKey::from_bytes(seed))
     }
 
-    /// PKCS#8 PEM, or upstream's raw 32-byte key file.
+    pub(super) fn from_signing_key(k: SigningKey) -> Self {
+        SecretKey(k)
+    }
+
+    /// A key file without a passphrase: PKCS#8 (PEM or DER) or upstream's
+    /// raw 32-byte seed. An encrypted key is `E_KEY_PASSPHRASE`; use
+    /// `read_key_file` to give one.
     pub fn parse(bytes: &[u8]) -> Result<Self, KeyError> {
-        if let Ok(seed) = <[u8; 32]>::try_from(bytes) {
-            return Ok(Self::from_seed(&seed));
-        }
-        let text = std::str::from_utf8(bytes).map_err(|_| {
-            KeyError("the key file is neither PKCS#8 PEM nor a raw 32-byte Ed25519 key".into())
-        })?;
-        if !text.contains("-----BEGIN PRIVATE KEY-----") {
-            return Err(KeyError("the key file is neither PKCS#8 PEM (-----BEGIN PRIVATE KEY-----) nor a raw 32-byte Ed25519 key".into()));
-        }
-        SigningKey::from_pkcs8_pem(text.trim())
-            .map(SecretKey)
-            .map_err(|e| KeyError(format!("not an Ed25519 PKCS#8 key: {e}")))
+        super::key_file::read_key_file(bytes, None).map(|(k, _)| k)
     }
 
     /// PKCS#8 v1 (RFC 8410), the form `openssl genpkey -algorithm ed25519`
     /// writes and every OpenSSL 3 reads.
     pub fn to_pkcs8_pem(&self) -> String {
-        let mut der = PKCS8_V1_PREFIX.to_vec();
-        der.extend_from_slice(self.0.as_bytes());
+        let der = self.to_pkcs8_der();
         format!(
             "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
             base64(&der)
         )
+    }
+
+    /// The DER that `to_pkcs8_pem` wraps.
+    pub(super) fn to_pkcs8_der(&self) -> pkcs8::der::zeroize::Zeroizing<Vec<u8>> {
+        let mut der = pkcs8::der::zeroize::Zeroizing::new(PKCS8_V1_PREFIX.to_vec());
+        der.extend_from_slice(self.0.as_bytes());
+        der
     }
 
     pub fn public(&self) -> PublicKey {
@@ -88,23 +107,21 @@ impl SecretKey {
 pub struct PublicKey(VerifyingKey);
 
 impl PublicKey {
-    /// `ed25519:<64 hex>`; surrounding whitespace is ignored.
+    /// `ed25519:<64 hex>`; surrounding whitespace is ignored. The error
+    /// never repeats the text: it may be a private key given by mistake.
     pub fn parse(s: &str) -> Result<Self, KeyError> {
         let s = s.trim();
-        let hex_part = s.strip_prefix("ed25519:").ok_or_else(|| {
-            KeyError(format!(
-                "{s:?} is not a public key of the form ed25519:<64 hex digits>"
-            ))
-        })?;
+        let hex_part = s
+            .strip_prefix("ed25519:")
+            .ok_or_else(|| KeyError::format(not_a_public_key(s)))?;
         let raw = hex::decode32(hex_part).ok_or_else(|| {
-            KeyError("the public key must be 64 hex digits after ed25519:".into())
+            KeyError::format("the public key must be 64 hex digits after ed25519:")
         })?;
         let key = VerifyingKey::from_bytes(&raw)
-            .map_err(|_| KeyError("the bytes are not a valid Ed25519 public key".into()))?;
+            .map_err(|_| KeyError::format("the bytes are not a valid Ed25519 public key"))?;
         if key.is_weak() {
-            return Err(KeyError(
-                "the public key is a small-order point, which any signature can match; refusing it"
-                    .into(),
+            return Err(KeyError::format(
+                "the public key is a small-order point, which any signature can match; refusing it",
             ));
         }
         Ok(PublicKey(key))
@@ -124,6 +141,19 @@ impl PublicKey {
         let sig = ed25519_dalek::Signature::from_bytes(signature);
         self.0.verify_strict(message, &sig).is_ok()
     }
+}
+
+/// What a text that should be a public key looks like instead, without
+/// quoting it.
+fn not_a_public_key(s: &str) -> String {
+    let what = if s.contains("PRIVATE KEY-----") || s.starts_with("untrusted comment:") {
+        "this is a private key, which must stay secret; give the public key (the .pub file keygen wrote next to it)"
+    } else if s.contains("-----BEGIN PUBLIC KEY-----") {
+        "this is a PEM public key; give it as ed25519:<64 hex digits> (the .pub file keygen writes)"
+    } else {
+        "a public key has the form ed25519:<64 hex digits>"
+    };
+    format!("not a public key: {what}")
 }
 
 impl std::fmt::Display for PublicKey {
