@@ -572,4 +572,3 @@ impl EntrySink for Extractor<'_> {
             .map_err(|e| ArchiveError::new("E_IO", e.to_string()))
     }
 }
-
