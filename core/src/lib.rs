@@ -7,12 +7,14 @@
 pub mod archive;
 pub mod build;
 pub mod deps;
+pub mod display;
 pub mod files;
 pub mod fingerprint;
 pub mod inspect;
 pub mod json;
 pub mod limits;
 pub mod manifest;
+pub mod name;
 pub mod package;
 pub mod path;
 pub mod quantization;

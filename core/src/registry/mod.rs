@@ -7,6 +7,7 @@
 mod doctor;
 mod finding;
 mod load;
+mod pins;
 mod record;
 mod rules;
 mod types;
@@ -14,6 +15,7 @@ mod types;
 pub use doctor::{check_tree, dependencies, rebuild, Installed, ManifestFacts};
 pub use finding::Finding;
 pub use load::{load_registry, load_trust_store, parse_registry, parse_trust_store};
+pub use pins::{pin_key_id, pin_names_key, PinCheck};
 pub use record::{InstallRecord, RECORD_FILE};
 pub use rules::{registry_rules, trust_store_rules};
 pub use types::{semver_cmp, ExpertRecord, Registry, TrustStore, TrustedKey, VersionEntry};

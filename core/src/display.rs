@@ -1,0 +1,70 @@
+//! Text from packages, manifests and registries as it may reach a
+//! terminal: control characters (C0, DEL, C1: ESC starts the sequences
+//! that move the cursor, recolour or rewrite a line) and the characters
+//! that reorder or hide text (bidi overrides, isolates and marks;
+//! zero-width characters) are shown as `\u{…}` escapes. JSON output needs
+//! none of this: serde escapes controls, and the consumer decides.
+
+use std::borrow::Cow;
+
+/// Whether `c` must never reach a terminal as itself.
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+        )
+}
+
+/// `s` with every unsafe character as `\u{XXXX}`; a backslash that starts
+/// such an escape in the input is doubled, so output cannot fake one.
+pub fn escape(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| is_unsafe_char(c) || c == '\\') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:04x}}}", c as u32));
+        } else if c == '\\' && chars.peek() == Some(&'u') {
+            out.push_str("\\\\");
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether a displayed field holds anything `escape` would change.
+pub fn has_unsafe_chars(s: &str) -> bool {
+    s.chars().any(is_unsafe_char)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_and_bidi_are_escaped_and_plain_text_is_untouched() {
+        assert!(matches!(escape("Alice Corp — ok ✓"), Cow::Borrowed(_)));
+        assert_eq!(
+            escape("x\x1b[2K\r\x1b[32mVERIFIED"),
+            "x\\u{001b}[2K\\u{000d}\\u{001b}[32mVERIFIED"
+        );
+        assert_eq!(
+            escape("a\u{202E}b\u{2066}c\u{200B}d"),
+            "a\\u{202e}b\\u{2066}c\\u{200b}d"
+        );
+        assert_eq!(escape("a\u{85}b\u{7f}"), "a\\u{0085}b\\u{007f}");
+        assert_eq!(escape("line\nbreak"), "line\\u{000a}break");
+        // A literal "\u{1b}" in the input cannot pass for an escape.
+        assert_eq!(escape("\\u{1b}"), "\\\\u{1b}");
+        assert_eq!(escape("C:\\path"), "C:\\path");
+    }
+}
