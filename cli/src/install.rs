@@ -14,6 +14,8 @@ use crate::staging::{self, ScratchDir};
 use crate::trust_store::{TrustStore, TrustStoreFile};
 use expert_core::archive::{ArchiveError, ArchiveReader, EntrySink};
 use expert_core::deps::parse_requirement;
+use expert_core::name::{name_key, same_name};
+use expert_core::registry::{admit_name, NameRefusal};
 use expert_core::sign::{PublicKey, Status};
 use expert_core::util::hex;
 use expert_core::Limits;
@@ -43,6 +45,9 @@ pub struct Installed {
     pub source: String,
     pub key_id: Option<String>,
     pub status: String,
+    /// The signer for people: the trust store's name, the publisher claim.
+    #[serde(skip)]
+    pub signer: Option<expert_core::display::SignerText>,
 }
 
 /// A source resolved to one package file.
@@ -55,9 +60,12 @@ pub struct Prepared {
 }
 
 /// Fetches `source` and picks the package to install (SPEC §9 install).
+/// Without a root manifest the highest version is taken, a pre-release
+/// only when `pre` or when there is nothing else.
 pub fn prepare(
     source_text: &str,
     base_model: Option<&str>,
+    pre: bool,
     local: &[LocalModel],
     warnings: &mut Vec<String>,
 ) -> Result<Prepared> {
@@ -95,11 +103,13 @@ pub fn prepare(
             .collect::<Result<Vec<_>>>()?;
         let version = match &root_version {
             Some(v) => v.clone(),
-            None => all
-                .iter()
-                .map(|c| c.version.clone())
-                .max_by(|a, b| semver_cmp(a, b))
-                .expect("non-empty"),
+            None => {
+                let versions = || all.iter().map(|c| c.version.as_str());
+                expert_core::update::highest(versions(), pre)
+                    .or_else(|| versions().max_by(|a, b| semver_cmp(a, b)))
+                    .unwrap_or_default()
+                    .to_string()
+            }
         };
         let same: Vec<&Candidate> = all.iter().filter(|c| c.version == version).collect();
         if same.is_empty() {
@@ -210,28 +220,23 @@ pub fn install(
         }
         _ => {}
     }
-    if let Some(pinned) = store.pins.get(&name) {
-        if verdict.key_id.as_ref() != Some(pinned) && !policy.repin {
-            return Err(refuse(
-                Exit::Untrusted,
-                "E_KEY_CHANGED",
-                format!(
-                    "{name} is pinned to key {pinned}, but this package is {}",
-                    verdict
-                        .key_id
-                        .as_deref()
-                        .map(|k| format!("signed by key {k}"))
-                        .unwrap_or_else(|| "unsigned".into())
-                ),
-                "if the publisher really changed keys, pass --repin",
-            ));
-        }
-    }
+    let signer = verdict
+        .pubkey
+        .as_deref()
+        .and_then(|k| PublicKey::parse(k).ok());
     let reg = Registry::load()?;
+    admit_name(
+        Some(&reg),
+        Some(&store),
+        &name,
+        signer.as_ref(),
+        policy.repin,
+    )
+    .map_err(name_refused)?;
     check_compatibility(&reg, c, policy, local, warnings)?;
 
     // Extract through the strict reader into staging.
-    let mut staging = ScratchDir::new(&format!("install-{name}"))?;
+    let mut staging = ScratchDir::new(&format!("install-{}", name_key(&name)))?;
     fault::point("staging-created");
     let dest = staging.path.join("expert");
     std::fs::create_dir(&dest).map_err(|e| CliError::io(&dest, e))?;
@@ -260,7 +265,7 @@ pub fn install(
     let package_sha = sha256_file(&p.package)?;
     let final_dir = crate::registry::home()
         .join("experts")
-        .join(&name)
+        .join(name_key(&name))
         .join(&c.version);
     let entry = VersionEntry {
         version: c.version.clone(),
@@ -288,13 +293,18 @@ pub fn install(
         // Another process may have installed something meanwhile: the
         // registry rules are checked again under the lock.
         check_registry_rules(reg, c, policy)?;
-        pin_key(&name, verdict.key_id.as_deref(), policy.repin)?;
+        pin_key(&name, signer.as_ref(), policy.repin)?;
         let parent = final_dir.parent().expect("has parent");
         std::fs::create_dir_all(parent).map_err(|e| CliError::io(parent, e))?;
         let trash = if final_dir.exists() {
             let t = staging::trash_root();
             std::fs::create_dir_all(&t).map_err(|e| CliError::io(&t, e))?;
-            let t = t.join(format!("{}-{name}@{}", std::process::id(), c.version));
+            let t = t.join(format!(
+                "{}-{}@{}",
+                std::process::id(),
+                name_key(&name),
+                c.version
+            ));
             std::fs::rename(&final_dir, &t).map_err(|e| CliError::io(&final_dir, e))?;
             Some(t)
         } else {
@@ -318,29 +328,31 @@ pub fn install(
         source: p.source.clone(),
         key_id: verdict.key_id.clone(),
         status: verdict.status.as_str().to_string(),
+        signer: crate::cmd::verify::signer_of(&verdict, &store),
     })
 }
 
-/// Pin-on-first-use: records the package's key for its name, or refuses a
-/// different key unless `repin`. Done before the expert is moved into
-/// place, so a crash can leave a pin without an install, never the reverse.
-fn pin_key(name: &str, key_id: Option<&str>, repin: bool) -> Result<()> {
-    let Some(k) = key_id else { return Ok(()) };
+/// Pin-on-first-use: records the package's full key for its name, or
+/// refuses a different key or spelling unless `repin`. Done before the
+/// expert is moved into place, so a crash can leave a pin without an
+/// install, never the reverse.
+fn pin_key(name: &str, key: Option<&PublicKey>, repin: bool) -> Result<()> {
+    let Some(k) = key else { return Ok(()) };
     TrustStore::update(|s| {
-        match s.pins.get(name) {
-            Some(p) if p != k && !repin => {
-                return Err(refuse(
-                    Exit::Untrusted,
-                    "E_KEY_CHANGED",
-                    format!("{name} is pinned to key {p}, but this package is signed by key {k}"),
-                    "if the publisher really changed keys, pass --repin",
-                ))
-            }
-            _ => {}
-        }
-        s.pins.insert(name.to_string(), k.to_string());
+        admit_name(None, Some(s), name, Some(k), repin).map_err(name_refused)?;
+        s.set_pin(name, k);
         Ok(())
     })
+}
+
+/// A refused name as a CLI error: another installed spelling is a
+/// conflict with what is installed (4); a pin is a trust refusal (6).
+fn name_refused(r: NameRefusal) -> CliError {
+    let exit = match r {
+        NameRefusal::SpellingInstalled { .. } => Exit::Compatibility,
+        _ => Exit::Untrusted,
+    };
+    CliError::new(exit, r.code(), r.message()).hint(r.hint())
 }
 
 fn check_compatibility(
@@ -357,6 +369,7 @@ fn check_compatibility(
 
 /// Downgrade, `incompatible_with` and `requires` against installed experts.
 fn check_registry_rules(reg: &Registry, c: &Candidate, policy: &Policy) -> Result<()> {
+    admit_name(Some(reg), None, &c.name, None, policy.repin).map_err(name_refused)?;
     if let Some(rec) = reg.find(&c.name) {
         if let Some(newest) = rec.versions.first() {
             if semver_cmp(&newest.version, &c.version).is_gt() && !policy.allow_downgrade {
@@ -378,7 +391,7 @@ fn check_registry_rules(reg: &Registry, c: &Candidate, policy: &Policy) -> Resul
             .collect::<Vec<_>>()
     };
     let ours = requirements(&c.incompatible_with);
-    for rec in reg.experts.iter().filter(|r| r.name != c.name) {
+    for rec in reg.experts.iter().filter(|r| !same_name(&r.name, &c.name)) {
         let Some(v) = rec.versions.first() else {
             continue;
         };
@@ -565,7 +578,7 @@ pub fn reconcile() -> Result<()> {
                 continue;
             }
             let rest = file.split_once('-').map(|(_, r)| r).unwrap_or("");
-            if let Some((name, version)) = rest.split_once('@') {
+            if let Some((name, version)) = rest.rsplit_once('@') {
                 let target = crate::registry::home()
                     .join("experts")
                     .join(name)

@@ -74,9 +74,16 @@ fn main() {
                 );
             }
             let s = term::Style::stderr();
-            eprintln!("{}: {}", s.red(&format!("error[{}]", e.code)), e.message);
+            // Messages quote names, paths and fields from packages:
+            // controls and bidi characters are shown escaped.
+            let esc = expert_core::display::escape;
+            eprintln!(
+                "{}: {}",
+                s.red(&format!("error[{}]", esc(&e.code))),
+                esc(&e.message)
+            );
             if let Some(h) = &e.hint {
-                eprintln!("  {} {h}", s.bold("hint:"));
+                eprintln!("  {} {}", s.bold("hint:"), esc(h));
             }
             e.exit
         }

@@ -46,6 +46,31 @@ pub fn has_unsafe_chars(s: &str) -> bool {
     s.chars().any(is_unsafe_char)
 }
 
+/// How a signer is named to people. The identity is the key: its ID and
+/// the name the user gave it when trusting it. What the package says
+/// about its publisher (`integrity.publisher`) is anyone's to write, so
+/// it is shown only as a claim, never as who signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerText {
+    /// `key 3a0c6e1d4b2f7a95, trusted as "Alice"` or `key 3a0c6e1d4b2f7a95`.
+    pub key: String,
+    /// `the package says its publisher is "Alice Corp"`.
+    pub claim: Option<String>,
+}
+
+pub fn signer_text(key_id: &str, trusted_as: Option<&str>, claimed: Option<&str>) -> SignerText {
+    let key = match trusted_as {
+        Some(n) if !n.is_empty() => format!("key {}, trusted as \"{}\"", escape(key_id), escape(n)),
+        _ => format!("key {}", escape(key_id)),
+    };
+    SignerText {
+        key,
+        claim: claimed
+            .filter(|c| !c.is_empty())
+            .map(|c| format!("the package says its publisher is \"{}\"", escape(c))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +91,16 @@ mod tests {
         // A literal "\u{1b}" in the input cannot pass for an escape.
         assert_eq!(escape("\\u{1b}"), "\\\\u{1b}");
         assert_eq!(escape("C:\\path"), "C:\\path");
+    }
+
+    #[test]
+    fn the_signer_is_the_key_and_the_publisher_only_a_claim() {
+        let t = signer_text("3a0c", Some("Alice"), Some("Bob Corp\x1b[2K"));
+        assert_eq!(t.key, "key 3a0c, trusted as \"Alice\"");
+        assert_eq!(
+            t.claim.as_deref(),
+            Some("the package says its publisher is \"Bob Corp\\u{001b}[2K\"")
+        );
+        assert_eq!(signer_text("3a0c", None, None).key, "key 3a0c");
     }
 }

@@ -20,6 +20,7 @@ pub mod path;
 pub mod quantization;
 pub mod registry;
 pub mod sign;
+pub mod update;
 pub mod util;
 
 pub use limits::Limits;

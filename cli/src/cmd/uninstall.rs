@@ -5,6 +5,8 @@
 use crate::args::UninstallArgs;
 use crate::error::{CliError, Exit, Result};
 use crate::registry::{Registry, RegistryFile};
+use expert_core::display::escape;
+use expert_core::name::same_name;
 use std::io::{BufRead, IsTerminal, Write};
 
 pub fn run(a: UninstallArgs) -> Result<Exit> {
@@ -17,23 +19,28 @@ pub fn run(a: UninstallArgs) -> Result<Exit> {
         .hint("add --yes"));
     }
     crate::install::reconcile()?;
-    let (name, version) = match a.name.split_once('@') {
-        Some((n, v)) => (n.to_string(), Some(v.to_string())),
-        None => (a.name.clone(), None),
-    };
+    let mut name = a.name.clone();
     let removed = Registry::transaction(|reg| {
+        // NAME or NAME@VERSION, NAME matched by its folded key (core).
+        let (rec, version) = reg
+            .resolve_spec(&a.name)
+            .ok_or_else(|| not_installed(&a.name))?;
+        name = rec.name.clone();
+        let version = version.map(str::to_string);
         let last_version =
             version.is_none() || reg.find(&name).is_some_and(|r| r.versions.len() == 1);
         if last_version && !a.force {
             let dependents: Vec<String> = reg
                 .experts
                 .iter()
-                .filter(|r| r.name != name)
+                .filter(|r| !same_name(&r.name, &name))
                 .filter(|r| {
                     r.versions.iter().any(|v| {
-                        v.dependencies
-                            .iter()
-                            .any(|d| d.get("name").and_then(|n| n.as_str()) == Some(name.as_str()))
+                        v.dependencies.iter().any(|d| {
+                            d.get("name")
+                                .and_then(|n| n.as_str())
+                                .is_some_and(|n| same_name(n, &name))
+                        })
                     })
                 })
                 .map(|r| r.name.clone())
@@ -49,12 +56,7 @@ pub fn run(a: UninstallArgs) -> Result<Exit> {
         }
         let gone = reg.remove(&name, version.as_deref());
         if gone.is_empty() {
-            return Err(CliError::new(
-                Exit::General,
-                "E_NOT_INSTALLED",
-                format!("{} is not installed", a.name),
-            )
-            .hint("see `expert-cli list`"));
+            return Err(not_installed(&a.name));
         }
         Ok(gone)
     })?;
@@ -74,13 +76,22 @@ pub fn run(a: UninstallArgs) -> Result<Exit> {
         );
     } else {
         for v in &removed {
-            println!("uninstalled {name} {}", v.version);
+            println!("uninstalled {} {}", escape(&name), escape(&v.version));
         }
         for m in &cleaned {
             println!("removed unused base model {m}");
         }
     }
     Ok(Exit::Ok)
+}
+
+fn not_installed(spec: &str) -> CliError {
+    CliError::new(
+        Exit::General,
+        "E_NOT_INSTALLED",
+        format!("{} is not installed", escape(spec)),
+    )
+    .hint("see `expert-cli list`")
 }
 
 /// Base models under `$EXPERT_HOME/models` that no installed expert uses.

@@ -7,6 +7,7 @@ use crate::error::{CliError, Exit, Result};
 use crate::fs_source::DirSource;
 use crate::term::Style;
 use expert_core::archive::{read_all, ReadAllError};
+use expert_core::display::escape;
 use expert_core::json::LineIndex;
 use expert_core::manifest::{validate, validate_with_files, Diagnostic, Report, Severity};
 use expert_core::sign::SmallFiles;
@@ -120,14 +121,21 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
             Severity::Error => style.red(&format!("error[{}]", d.code)),
             Severity::Warning => style.yellow(&format!("warning[{}]", d.code)),
         };
-        println(format!("{}: {sev}: {}", style.bold(&loc), d.message));
+        let loc = escape(&loc);
+        println(format!(
+            "{}: {sev}: {}",
+            style.bold(&loc),
+            escape(&d.message)
+        ));
         if let (Some(l), Some(c)) = (d.line, d.column) {
-            let src = lines.line_text(l);
+            let raw = lines.line_text(l);
+            let src = escape(raw);
             let gutter = l.to_string().len();
             println(format!("{} {}", style.dim(&format!("{l:>gutter$} |")), src));
-            let pad: String = src
+            // The caret sits under the escaped text.
+            let before: String = raw.chars().take(c - 1).collect();
+            let pad: String = escape(&before)
                 .chars()
-                .take(c - 1)
                 .map(|ch| if ch == '\t' { '\t' } else { ' ' })
                 .collect();
             println(format!(
@@ -137,7 +145,7 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
             ));
         }
         if !d.path.is_empty() {
-            println(style.dim(&format!("  at {}", d.path)));
+            println(style.dim(&format!("  at {}", escape(&d.path))));
         }
     }
     let errors = report
@@ -154,14 +162,14 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
         println(format!(
             "{} {} is valid ({schema}{warnings} warning{})",
             style.green("✓"),
-            file.display(),
+            escape(&file.display().to_string()),
             if warnings == 1 { "" } else { "s" }
         ));
     } else {
         println(format!(
             "{} {}: {errors} error{}, {warnings} warning{}",
             style.red("✗"),
-            file.display(),
+            escape(&file.display().to_string()),
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" }
         ));

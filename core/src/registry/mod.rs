@@ -4,6 +4,7 @@
 //! registry doctor's comparisons. No I/O: the CLI reads the files, scans
 //! `experts/` and passes what it found.
 
+mod admit;
 mod doctor;
 mod finding;
 mod load;
@@ -12,6 +13,7 @@ mod record;
 mod rules;
 mod types;
 
+pub use admit::{admit_name, NameRefusal};
 pub use doctor::{check_tree, dependencies, rebuild, Installed, ManifestFacts};
 pub use finding::Finding;
 pub use load::{load_registry, load_trust_store, parse_registry, parse_trust_store};
