@@ -567,10 +567,11 @@ pub fn reconcile() -> Result<()> {
     let _lock = crate::registry::lock()?;
     staging::sweep_staging();
     let reg = Registry::load()?;
-    let known = |name: &str, version: &str| {
+    let listed = |name: &str, version: &str| {
         reg.find(name)
-            .is_some_and(|r| r.versions.iter().any(|v| v.version == version))
+            .and_then(|r| r.versions.iter().find(|v| v.version == version))
     };
+    let known = |name: &str, version: &str| listed(name, version).is_some();
     if let Ok(entries) = std::fs::read_dir(staging::trash_root()) {
         for e in entries.flatten() {
             let file = e.file_name().to_string_lossy().to_string();
@@ -578,14 +579,14 @@ pub fn reconcile() -> Result<()> {
                 continue;
             }
             let rest = file.split_once('-').map(|(_, r)| r).unwrap_or("");
+            // `<pid>-<name>@<version>`: versions hold no `@`; names from
+            // before the name rule may.
             if let Some((name, version)) = rest.rsplit_once('@') {
-                let target = crate::registry::home()
-                    .join("experts")
-                    .join(name)
-                    .join(version);
-                if known(name, version) && !target.exists() {
-                    let _ = std::fs::rename(e.path(), &target);
-                    continue;
+                if let Some(target) = listed(name, version).map(|v| &v.path) {
+                    if !target.exists() {
+                        let _ = std::fs::rename(e.path(), target);
+                        continue;
+                    }
                 }
             }
             let _ = std::fs::remove_dir_all(e.path());
