@@ -75,8 +75,9 @@ fn main() {
             }
             let s = term::Style::stderr();
             // Messages quote names, paths and fields from packages:
-            // controls and bidi characters are shown escaped.
-            let esc = expert_core::display::escape;
+            // controls and bidi characters are shown escaped (our own
+            // line breaks stay).
+            let esc = expert_core::display::escape_lines;
             eprintln!(
                 "{}: {}",
                 s.red(&format!("error[{}]", esc(&e.code))),

@@ -38,6 +38,20 @@ pub fn escape(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `escape` for text of several lines that we composed (error messages
+/// and hints): line breaks stay, every other unsafe character is escaped.
+pub fn escape_lines(s: &str) -> Cow<'_, str> {
+    if !s.contains('\n') {
+        return escape(s);
+    }
+    Cow::Owned(
+        s.split('\n')
+            .map(|line| escape(line).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
 /// Whether a displayed field holds anything `escape` would change.
 pub fn has_unsafe_chars(s: &str) -> bool {
     s.chars().any(is_unsafe_char)
@@ -86,6 +100,7 @@ mod tests {
         assert_eq!(escape("a\u{85}b\u{7f}"), "a\\u{0085}b\\u{007f}");
         assert_eq!(escape("line\nbreak"), "line\\u{000a}break");
         assert_eq!(escape("C:\\path"), "C:\\path");
+        assert_eq!(escape_lines("a\x1b\nb\r"), "a\\u{001b}\nb\\u{000d}");
     }
 
     #[test]
