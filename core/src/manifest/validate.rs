@@ -333,7 +333,7 @@ impl Checker<'_> {
                     "name",
                     "E_UNSAFE_NAME",
                     format!(
-                        "name \"{shown}\" is not allowed: {}; {}",
+                        "name \"{shown}\": {}; {}",
                         problem.describe(),
                         crate::name::NAME_RULE
                     ),
