@@ -196,6 +196,9 @@ pub struct UpdateArgs {
     /// Base model variant [default: the installed one's]
     #[arg(long)]
     pub base_model: Option<String>,
+    /// Consider pre-release versions and tags (1.3.0-rc.1) too
+    #[arg(long)]
+    pub pre: bool,
     #[command(flatten)]
     pub policy: PolicyArgs,
     #[arg(long)]

@@ -16,6 +16,8 @@ use crate::trust_store::{TrustStore, TrustStoreFile};
 use expert_core::archive::{ArchiveError, EntrySink};
 use expert_core::deps::parse_requirement;
 use expert_core::manifest::Manifest;
+use expert_core::name::{name_key, same_name};
+use expert_core::registry::{admit_name, NameRefusal};
 use expert_core::sign::{verify_package, PublicKey, SmallFiles, Status};
 use expert_core::util::hex;
 use expert_core::Limits;
@@ -45,6 +47,9 @@ pub struct Installed {
     pub source: String,
     pub key_id: Option<String>,
     pub status: String,
+    /// The signer for people: the trust store's name, the publisher claim.
+    #[serde(skip)]
+    pub signer: Option<expert_core::display::SignerText>,
 }
 
 /// A source resolved to one package file.
@@ -57,9 +62,12 @@ pub struct Prepared {
 }
 
 /// Fetches `source` and picks the package to install (SPEC §9 install).
+/// Without a root manifest the highest version is taken, a pre-release
+/// only when `pre` or when there is nothing else.
 pub fn prepare(
     source_text: &str,
     base_model: Option<&str>,
+    pre: bool,
     local: &[LocalModel],
     warnings: &mut Vec<String>,
 ) -> Result<Prepared> {
@@ -99,11 +107,13 @@ pub fn prepare(
             .collect::<Result<Vec<_>>>()?;
         let version = match &root_version {
             Some(v) => v.clone(),
-            None => all
-                .iter()
-                .map(|c| c.version.clone())
-                .max_by(|a, b| semver_cmp(a, b))
-                .expect("non-empty"),
+            None => {
+                let versions = || all.iter().map(|c| c.version.as_str());
+                expert_core::update::highest(versions(), pre)
+                    .or_else(|| versions().max_by(|a, b| semver_cmp(a, b)))
+                    .unwrap_or_default()
+                    .to_string()
+            }
         };
         let same: Vec<&Candidate> = all.iter().filter(|c| c.version == version).collect();
         if same.is_empty() {
@@ -201,7 +211,7 @@ pub fn install(
     // as it streams past. Every decision below takes its facts from this
     // read alone, so a file that changes under us cannot split them.
     let claimed = &p.candidate;
-    let mut staging = ScratchDir::new(&format!("install-{}", claimed.name))?;
+    let mut staging = ScratchDir::new(&format!("install-{}", name_key(&claimed.name)))?;
     fault::point("staging-created");
     let dest = staging.path.join("expert");
     std::fs::create_dir(&dest).map_err(|e| CliError::io(&dest, e))?;
@@ -251,31 +261,26 @@ pub fn install(
     let c = &verified_candidate(p, manifest_bytes.as_deref())?;
     crate::source_read::refuse_lfs_entries(&dest, &records)?;
     let name = c.name.clone();
-    if let Some(pinned) = store.pins.get(&name) {
-        if verdict.key_id.as_ref() != Some(pinned) && !policy.repin {
-            return Err(refuse(
-                Exit::Untrusted,
-                "E_KEY_CHANGED",
-                format!(
-                    "{name} is pinned to key {pinned}, but this package is {}",
-                    verdict
-                        .key_id
-                        .as_deref()
-                        .map(|k| format!("signed by key {k}"))
-                        .unwrap_or_else(|| "unsigned".into())
-                ),
-                "if the publisher really changed keys, pass --repin",
-            ));
-        }
-    }
+    let signer = verdict
+        .pubkey
+        .as_deref()
+        .and_then(|k| PublicKey::parse(k).ok());
     let reg = Registry::load()?;
+    admit_name(
+        Some(&reg),
+        Some(&store),
+        &name,
+        signer.as_ref(),
+        policy.repin,
+    )
+    .map_err(name_refused)?;
     check_compatibility(&reg, c, policy, local, warnings)?;
     fault::point("before-commit");
 
     let package_sha = hex::encode(&read.sha256);
     let final_dir = crate::registry::home()
         .join("experts")
-        .join(&name)
+        .join(name_key(&name))
         .join(&c.version);
     let entry = VersionEntry {
         version: c.version.clone(),
@@ -303,16 +308,17 @@ pub fn install(
         // Another process may have installed something meanwhile: the
         // registry rules are checked again under the lock.
         check_registry_rules(reg, c, policy)?;
-        pin_key(&name, verdict.key_id.as_deref(), policy.repin)?;
-        // Never move through a link planted at experts/<name> (safe_fs).
+        pin_key(&name, signer.as_ref(), policy.repin)?;
+        // Never move through a link planted at experts/<key> (safe_fs).
         let home = crate::registry::home();
-        crate::safe_fs::check_parents(&home, &["experts", &name, &c.version])?;
+        let key = name_key(&name);
+        crate::safe_fs::check_parents(&home, &["experts", &key, &c.version])?;
         let parent = final_dir.parent().expect("has parent");
         std::fs::create_dir_all(parent).map_err(|e| CliError::io(parent, e))?;
         let trash = if std::fs::symlink_metadata(&final_dir).is_ok() {
             let t = staging::trash_root();
             std::fs::create_dir_all(&t).map_err(|e| CliError::io(&t, e))?;
-            let t = format!("{}-{name}@{}", std::process::id(), c.version);
+            let t = format!("{}-{key}@{}", std::process::id(), c.version);
             let to = crate::safe_fs::check_parents(&home, &[".trash", &t])?;
             std::fs::rename(&final_dir, &to).map_err(|e| CliError::io(&final_dir, e))?;
             Some(t)
@@ -337,29 +343,31 @@ pub fn install(
         source: p.source.clone(),
         key_id: verdict.key_id.clone(),
         status: verdict.status.as_str().to_string(),
+        signer: crate::cmd::verify::signer_of(&verdict, &store),
     })
 }
 
-/// Pin-on-first-use: records the package's key for its name, or refuses a
-/// different key unless `repin`. Done before the expert is moved into
-/// place, so a crash can leave a pin without an install, never the reverse.
-fn pin_key(name: &str, key_id: Option<&str>, repin: bool) -> Result<()> {
-    let Some(k) = key_id else { return Ok(()) };
+/// Pin-on-first-use: records the package's full key for its name, or
+/// refuses a different key or spelling unless `repin`. Done before the
+/// expert is moved into place, so a crash can leave a pin without an
+/// install, never the reverse.
+fn pin_key(name: &str, key: Option<&PublicKey>, repin: bool) -> Result<()> {
+    let Some(k) = key else { return Ok(()) };
     TrustStore::update(|s| {
-        match s.pins.get(name) {
-            Some(p) if p != k && !repin => {
-                return Err(refuse(
-                    Exit::Untrusted,
-                    "E_KEY_CHANGED",
-                    format!("{name} is pinned to key {p}, but this package is signed by key {k}"),
-                    "if the publisher really changed keys, pass --repin",
-                ))
-            }
-            _ => {}
-        }
-        s.pins.insert(name.to_string(), k.to_string());
+        admit_name(None, Some(s), name, Some(k), repin).map_err(name_refused)?;
+        s.set_pin(name, k);
         Ok(())
     })
+}
+
+/// A refused name as a CLI error: another installed spelling is a
+/// conflict with what is installed (4); a pin is a trust refusal (6).
+fn name_refused(r: NameRefusal) -> CliError {
+    let exit = match r {
+        NameRefusal::SpellingInstalled { .. } => Exit::Compatibility,
+        _ => Exit::Untrusted,
+    };
+    CliError::new(exit, r.code(), r.message()).hint(r.hint())
 }
 
 fn check_compatibility(
@@ -376,6 +384,7 @@ fn check_compatibility(
 
 /// Downgrade, `incompatible_with` and `requires` against installed experts.
 fn check_registry_rules(reg: &Registry, c: &Candidate, policy: &Policy) -> Result<()> {
+    admit_name(Some(reg), None, &c.name, None, policy.repin).map_err(name_refused)?;
     if let Some(rec) = reg.find(&c.name) {
         if let Some(newest) = rec.versions.first() {
             if semver_cmp(&newest.version, &c.version).is_gt() && !policy.allow_downgrade {
@@ -397,7 +406,7 @@ fn check_registry_rules(reg: &Registry, c: &Candidate, policy: &Policy) -> Resul
             .collect::<Vec<_>>()
     };
     let ours = requirements(&c.incompatible_with);
-    for rec in reg.experts.iter().filter(|r| r.name != c.name) {
+    for rec in reg.experts.iter().filter(|r| !same_name(&r.name, &c.name)) {
         let Some(v) = rec.versions.first() else {
             continue;
         };

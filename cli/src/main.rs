@@ -80,9 +80,17 @@ fn main() {
                 );
             }
             let s = term::Style::stderr();
-            eprintln!("{}: {}", s.red(&format!("error[{}]", e.code)), e.message);
+            // Messages quote names, paths and fields from packages:
+            // controls and bidi characters are shown escaped (our own
+            // line breaks stay).
+            let esc = expert_core::display::escape_lines;
+            eprintln!(
+                "{}: {}",
+                s.red(&format!("error[{}]", esc(&e.code))),
+                esc(&e.message)
+            );
             if let Some(h) = &e.hint {
-                eprintln!("  {} {h}", s.bold("hint:"));
+                eprintln!("  {} {}", s.bold("hint:"), esc(h));
             }
             e.exit
         }

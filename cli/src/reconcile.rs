@@ -24,7 +24,9 @@ pub fn reconcile() -> Result<()> {
             continue;
         }
         let rest = file.split_once('-').map(|(_, r)| r).unwrap_or("");
-        if let Some((name, version)) = rest.split_once('@') {
+        // `<pid>-<name key>@<version>`: versions hold no `@`; names from
+        // before the name rule may.
+        if let Some((name, version)) = rest.rsplit_once('@') {
             if known(name, version) {
                 if let Ok(target) = safe_fs::check_parents(&home, &["experts", name, version]) {
                     if std::fs::symlink_metadata(&target).is_err()

@@ -80,25 +80,16 @@ pub fn fetch(src: &Source) -> Result<Fetched> {
     }
 }
 
-/// The highest semver tag of a git remote (`v1.2.0` or `1.2.0`).
-pub fn highest_tag(url: &str) -> Result<Option<String>> {
+/// The highest semver tag of a git remote (`v1.2.0` or `1.2.0`);
+/// pre-release tags only when `pre` (core `update::highest`).
+pub fn highest_tag(url: &str, pre: bool) -> Result<Option<String>> {
     let out = git(&["ls-remote", "--tags", "--refs", "--", url], None)?;
-    let mut best: Option<(semver::Version, String)> = None;
-    for line in out.lines() {
-        let Some(tag) = line
-            .split('\t')
+    let tags = out.lines().filter_map(|line| {
+        line.split('\t')
             .nth(1)
             .and_then(|r| r.strip_prefix("refs/tags/"))
-        else {
-            continue;
-        };
-        if let Ok(v) = semver::Version::parse(tag.trim_start_matches('v')) {
-            if best.as_ref().is_none_or(|(b, _)| v > *b) {
-                best = Some((v, tag.to_string()));
-            }
-        }
-    }
-    Ok(best.map(|(_, t)| t))
+    });
+    Ok(expert_core::update::highest(tags, pre).map(str::to_string))
 }
 
 /// A package found in a source, with what its manifest says.

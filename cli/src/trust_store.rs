@@ -1,5 +1,7 @@
 //! The trust store, `$EXPERT_HOME/trust.json` (docs/FORMAT.md §7):
-//! trusted keys by key ID, and per-expert key pins. Writes are atomic and
+//! trusted public keys (shown by key ID) and per-expert pins of full public
+//! keys (old key-ID pins are upgraded on write: core `registry::pins`).
+//! Writes are atomic and
 //! made under an exclusive lock; an unreadable store is an error, never
 //! silently replaced.
 
@@ -80,6 +82,7 @@ impl TrustStoreFile for TrustStore {
         let _lock = crate::atomic::lock_file(&p.with_extension("json.lock"))?;
         let mut store = TrustStore::load()?;
         let out = f(&mut store)?;
+        store.upgrade_pins();
         store.version = 1;
         let json = serde_json::to_string_pretty(&store)
             .map_err(|e| CliError::new(Exit::General, "E_TRUST_STORE", e.to_string()))?

@@ -1,4 +1,6 @@
-//! `constraints.requires` entries: `NAME` or `NAME@RANGE` with a semver range.
+//! `constraints.requires` and `incompatible_with` entries: `NAME` or
+//! `NAME@RANGE` with a semver range. Names follow `name::check_name` and
+//! match installed experts by their folded key.
 
 /// A parsed dependency requirement.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,8 +17,12 @@ pub fn parse_requirement(s: &str) -> Result<Requirement, String> {
         ),
         None => (s, None),
     };
-    if !crate::path::is_safe_component(name) {
-        return Err(format!("{name:?} is not a valid expert name"));
+    if let Err(problem) = crate::name::check_name(name) {
+        return Err(format!(
+            "\"{}\" is not a valid expert name: {}",
+            crate::display::escape(name),
+            problem.describe()
+        ));
     }
     Ok(Requirement {
         name: name.to_string(),
@@ -27,7 +33,7 @@ pub fn parse_requirement(s: &str) -> Result<Requirement, String> {
 impl Requirement {
     /// Whether expert `name` at `version` satisfies this requirement.
     pub fn accepts(&self, name: &str, version: &str) -> bool {
-        name == self.name
+        crate::name::same_name(name, &self.name)
             && self
                 .range
                 .as_ref()
@@ -51,5 +57,10 @@ mod tests {
             .unwrap()
             .accepts("expert-json", "0.0.1"));
         assert!(parse_requirement("../x").is_err() && parse_requirement("a@>>1").is_err());
+        // Another spelling of the same name is the same expert.
+        assert!(parse_requirement("Expert_JSON@>=0.4.0")
+            .unwrap()
+            .accepts("expert-json", "0.4.0"));
+        assert!(parse_requirement("expert\u{200B}json").is_err());
     }
 }

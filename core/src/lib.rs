@@ -7,6 +7,7 @@
 pub mod archive;
 pub mod build;
 pub mod deps;
+pub mod display;
 pub mod files;
 pub mod fingerprint;
 pub mod inspect;
@@ -14,11 +15,13 @@ pub mod json;
 pub mod lfs;
 pub mod limits;
 pub mod manifest;
+pub mod name;
 pub mod package;
 pub mod path;
 pub mod quantization;
 pub mod registry;
 pub mod sign;
+pub mod update;
 pub mod util;
 
 pub use limits::Limits;

@@ -97,8 +97,11 @@ export interface Verdict {
   name: string | null;
   version: string | null;
   base_model: string | null;
-  /** 16 hex digits, for signed packages. */
+  /** 16 hex digits, for signed packages: a short name for the key, to show. */
   key_id: string | null;
+  /** The signer's full public key, `ed25519:<64 hex digits>`: compare this, not `key_id`. */
+  pubkey: string | null;
+  /** What the package says about its publisher: a claim, not the signer's identity. */
   publisher: string | null;
   files: VerifiedFile[];
   problems: Problem[];

@@ -128,7 +128,7 @@ const STATUS = {
   verified: {
     title: 'Verified',
     icon: 'i-verified',
-    sub: (v) => `Signed by ${who(v)} with trusted key ${v.key_id}. Every file and the manifest are exactly what was signed.`,
+    sub: (v) => `Signed with trusted key ${v.key_id}${who(v)}. Every file and the manifest are exactly what was signed.${claim(v)}`,
     means:
       'The Ed25519 signature is valid, it was made by a key in your trusted keys, and every file — including the manifest with its name, version, base model and adapter settings — matches what was signed. Nothing was added, removed or changed.',
     todo: 'It is safe to install as far as authenticity goes: expert-cli install <file>. Trust is only as good as the way you got the key, so keep your trusted-keys list short.',
@@ -136,7 +136,7 @@ const STATUS = {
   'valid-untrusted': {
     title: 'Valid signature, untrusted key',
     icon: 'i-valid-untrusted',
-    sub: (v) => `Intact and correctly signed by ${who(v)} with key ${v.key_id}, but that key is not one of your trusted keys.`,
+    sub: (v) => `Intact and correctly signed with key ${v.key_id}, but that key is not one of your trusted keys.${claim(v)}`,
     means:
       'Nothing was changed since signing, but anyone can sign with a key of their own, so this does not tell you who published it: an attacker who re-signs a package gets exactly this result.',
     todo: 'Get the publisher’s public key (ed25519:…) through a channel you already trust — their website, repository or release notes — and check that its key ID matches the one above. Then add it under Trusted keys; this verdict turns into “Verified”. Do not trust a key just because this package carries it.',
@@ -159,15 +159,22 @@ const STATUS = {
   legacy: {
     title: 'Legacy signature',
     icon: 'i-legacy',
-    sub: (v) => `Signed by ${who(v)}${v.key_id ? ` with key ${v.key_id}` : ''} using upstream’s old scheme: the file hashes are signed, the manifest is not.`,
+    sub: (v) => `Signed${v.key_id ? ` with key ${v.key_id}${who(v)}` : ''} using upstream’s old scheme: the file hashes are signed, the manifest is not.${claim(v)}`,
     means:
       'This is the original hivellm/expert signature. It covers the list of file hashes but not the manifest, so the name, version, base model and adapter settings shown below could have been edited without breaking it. That is why it stays “legacy” even when the key is trusted.',
     todo: 'Ask the publisher for a package signed with the current scheme (expert-cli sign re-signs it). Until then, treat what the manifest says as unverified, and install only with --allow-untrusted if you accept that.',
   },
 };
 
+/** The signer is the key: the name you gave it when you trusted it. */
 function who(v) {
-  return v.publisher ? `“${v.publisher}”` : 'an unnamed publisher';
+  const entry = trust.entryFor(v.pubkey);
+  return entry?.name ? `, which you trust as “${entry.name}”` : '';
+}
+
+/** What the package says about its publisher: anyone can write it. */
+function claim(v) {
+  return v.publisher ? ` The package says its publisher is “${v.publisher}”; that is a claim, not checked.` : '';
 }
 
 let job = 0;
@@ -244,8 +251,9 @@ function renderVerdict({ verdict: v, inspection, inspectError, read, ms, wasmMem
   $('#verify-progress').title = `WebAssembly memory in the worker: ${formatBytes(wasmMemory)}`;
 
   // Key, publisher, trust.
-  const trusted = trust.isTrustedId(v.key_id);
-  const trustedKey = trust.keys.find((k) => k.keyId && k.keyId === v.key_id);
+  // Full-key comparison: the verdict carries the signer's public key.
+  const trustedKey = trust.entryFor(v.pubkey);
+  const trusted = trustedKey !== null;
   $('#fact-key').textContent = v.key_id || '—';
   $('#fact-publisher').textContent = v.publisher || (v.status === 'unsigned' ? '— (unsigned)' : '—');
   const ft = $('#fact-trusted');

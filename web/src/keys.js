@@ -82,8 +82,20 @@ export class TrustStore extends EventTarget {
     return this.keys.map((k) => k.pubkey);
   }
 
-  isTrustedId(keyId) {
-    return !!keyId && this.keys.some((k) => k.keyId === keyId);
+  /**
+   * The trusted entry for a signer's full public key (`ed25519:<hex>`, as the
+   * verdict's `pubkey` gives it), or null. Keys are compared in full: a key
+   * ID is 64 bits, only a short name to show.
+   */
+  entryFor(pubkey) {
+    const m = PUBKEY.exec(pubkey || '');
+    if (!m) return null;
+    const key = `ed25519:${m[1].toLowerCase()}`;
+    return this.keys.find((k) => k.pubkey === key) || null;
+  }
+
+  isTrustedKey(pubkey) {
+    return this.entryFor(pubkey) !== null;
   }
 
   /** Adds a key (text as pasted or read from a .pub file); returns its entry. */

@@ -2,10 +2,11 @@
 // file, persistence, re-verification), and a screenshot of each state.
 
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { addTrustedKey, assertOwnOrigin, casePath, openPage, PUBLISHER_PUB, publisherKey, screenshot, SHOTS, verifyInPage, waitVerdict } from './helpers.mjs';
+import { addTrustedKey, assertOwnOrigin, casePath, CONFORMANCE, openPage, PUBLISHER_PUB, publisherKey, screenshot, SHOTS, verifyInPage, waitVerdict } from './helpers.mjs';
 
 const WORDS = {
   verified: /verified/i,
@@ -82,6 +83,37 @@ test('removing the key turns it back into valid-untrusted', async () => {
   assert.equal(v.status, 'valid-untrusted');
   assert.equal(await s.page.locator('#key-list li').count(), 0);
   assert.equal(await s.page.evaluate(() => JSON.parse(localStorage.getItem('expert-web.trusted-keys.v1')).length), 0);
+});
+
+test('trusted_key_with_same_key_id_but_other_key_is_not_trusted', async () => {
+  // A stored entry that carries the package's key ID but another public
+  // key (a 64-bit ID collision, or a hand-edited list): trust compares the
+  // full key, so the package stays untrusted.
+  const raw = Buffer.from(publisherKey().slice('ed25519:'.length), 'hex');
+  const keyId = createHash('sha256').update(raw).digest('hex').slice(0, 16);
+  const attacker = readFileSync(join(CONFORMANCE, 'keys', 'attacker.pub'), 'utf8').trim();
+  await s.page.evaluate(
+    ([pubkey, id]) => localStorage.setItem('expert-web.trusted-keys.v1', JSON.stringify([{ pubkey, keyId: id, name: 'Forged', addedAt: '2025-01-01T00:00:00Z' }])),
+    [attacker, keyId],
+  );
+  await s.page.reload();
+  await s.page.waitForSelector('body[data-ready="true"]');
+  const v = await verifyInPage(s.page, casePath('good-signed-trusted'));
+  assert.equal(v.status, 'valid-untrusted');
+  assert.equal(v.trusted, 'false');
+  assert.match(await s.page.textContent('#fact-trusted'), /^No/);
+  assert.ok(!(await s.page.textContent('#verdict-sub')).includes('Forged'));
+  await s.page.evaluate(() => localStorage.setItem('expert-web.trusted-keys.v1', '[]'));
+  await s.page.reload();
+  await s.page.waitForSelector('body[data-ready="true"]');
+});
+
+test('the publisher is shown as the package’s claim, the signer by your name for the key', async () => {
+  const v = await verifyInPage(s.page, casePath('good-signed-trusted'));
+  assert.equal(v.status, 'valid-untrusted');
+  const sub = await s.page.textContent('#verdict-sub');
+  assert.match(sub, /The package says its publisher is “expert toolchain”; that is a claim/);
+  assert.ok(!/signed by “expert toolchain”/i.test(sub), sub);
 });
 
 test('a .pub file adds a key; malformed keys and private keys are refused with a code', async () => {

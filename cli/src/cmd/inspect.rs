@@ -4,6 +4,7 @@ use crate::args::InspectArgs;
 use crate::error::{CliError, Exit, Result};
 use crate::term::{human_size, Style};
 use expert_core::archive::{read_all, ReadAllError};
+use expert_core::display::escape;
 use expert_core::inspect::inspect;
 use expert_core::sign::SmallFiles;
 use expert_core::Limits;
@@ -40,10 +41,10 @@ pub fn run(a: InspectArgs) -> Result<Exit> {
         return Ok(Exit::Ok);
     }
     let s = Style::stdout();
-    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "-".into());
+    let opt = |o: &Option<String>| escape(o.as_deref().unwrap_or("-")).into_owned();
     println!("{} {}", s.bold(&opt(&info.name)), opt(&info.version));
     if let Some(d) = &info.description {
-        println!("  {d}");
+        println!("  {}", escape(d));
     }
     println!("  schema      {}", opt(&info.schema_version));
     println!("  base model  {}", opt(&info.base_model));
@@ -58,13 +59,13 @@ pub fn run(a: InspectArgs) -> Result<Exit> {
         );
     }
     if !info.capabilities.is_empty() {
-        println!("  capabilities {}", info.capabilities.join(", "));
+        println!("  capabilities {}", escape(&info.capabilities.join(", ")));
     }
     println!("  license     {}", opt(&info.license));
     println!("  author      {}", opt(&info.author));
     if info.signed {
         println!(
-            "  signature   key {} publisher {} at {} (run `verify` to check it)",
+            "  signature   key {}, the package says its publisher is \"{}\", at {} (run `verify` to check it)",
             opt(&info.key_id),
             opt(&info.publisher),
             opt(&info.created_at)
@@ -78,7 +79,7 @@ pub fn run(a: InspectArgs) -> Result<Exit> {
             "    {:>10}  {}  {}",
             human_size(f.size),
             &f.sha256[..16],
-            f.path
+            escape(&f.path)
         );
     }
     Ok(Exit::Ok)

@@ -7,6 +7,9 @@ use crate::registry::{Registry, RegistryFile};
 use crate::source::{self, Source};
 use crate::term::Style;
 use expert_core::deps::parse_requirement;
+use expert_core::display::escape;
+use expert_core::name::same_name;
+use expert_core::update::{decide, version_of, UpdateDecision};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -38,7 +41,7 @@ fn dependency_order(items: Vec<Prepared>) -> Result<Vec<Prepared>> {
                 .requires
                 .iter()
                 .filter_map(|r| parse_requirement(r).ok())
-                .filter_map(|r| names.iter().position(|n| *n == r.name))
+                .filter_map(|r| names.iter().position(|n| same_name(n, &r.name)))
                 .collect()
         })
         .collect();
@@ -96,22 +99,26 @@ fn report(out: &Out, json: bool) {
     }
     let s = Style::stderr();
     for w in &out.warnings {
-        eprintln!("{} {w}", s.yellow("warning:"));
+        eprintln!("{} {}", s.yellow("warning:"), escape(w));
     }
+    let s = Style::stdout();
     for i in &out.installed {
         println!(
             "{} {} {} for {} → {} ({}{})",
             s.green("installed"),
-            i.name,
-            i.version,
-            i.base_model,
-            i.path,
+            escape(&i.name),
+            escape(&i.version),
+            escape(&i.base_model),
+            escape(&i.path),
             i.status,
-            i.key_id
-                .as_deref()
-                .map(|k| format!(", key {k}"))
+            i.signer
+                .as_ref()
+                .map(|t| format!(", {}", t.key))
                 .unwrap_or_default()
         );
+        if let Some(claim) = i.signer.as_ref().and_then(|t| t.claim.as_deref()) {
+            println!("  claims  {claim} (not checked: anyone can write it)");
+        }
     }
 }
 
@@ -121,7 +128,7 @@ pub fn run(a: InstallArgs) -> Result<Exit> {
     let prepared = a
         .sources
         .iter()
-        .map(|s| prepare(s, a.base_model.as_deref(), &local, &mut warnings))
+        .map(|s| prepare(s, a.base_model.as_deref(), true, &local, &mut warnings))
         .collect::<Result<Vec<_>>>()?;
     let mut policy = policy(&a.policy);
     for k in &a.trusted_keys {
@@ -144,6 +151,7 @@ pub fn run(a: InstallArgs) -> Result<Exit> {
 
 pub fn update(a: UpdateArgs) -> Result<Exit> {
     let reg = Registry::load()?;
+    // NAME is matched by its folded key, like every other command.
     let rec = reg.find(&a.name).ok_or_else(|| {
         CliError::new(
             Exit::General,
@@ -152,6 +160,7 @@ pub fn update(a: UpdateArgs) -> Result<Exit> {
         )
         .hint("see `expert-cli list`")
     })?;
+    let name = rec.name.clone();
     // The loader refuses an expert without versions; this is belt and braces.
     let current = rec
         .versions
@@ -162,7 +171,7 @@ pub fn update(a: UpdateArgs) -> Result<Exit> {
                 &[expert_core::registry::Finding::error(
                     "E_REGISTRY_EMPTY_VERSIONS",
                     "",
-                    format!("{} lists no versions", a.name),
+                    format!("{name} lists no versions"),
                 )],
             )
         })?
@@ -171,27 +180,51 @@ pub fn update(a: UpdateArgs) -> Result<Exit> {
         Source::Git {
             url,
             reference: Some(r),
-        } if semver::Version::parse(r.trim_start_matches('v')).is_ok() => {
-            match source::highest_tag(&url)? {
-                Some(tag) => format!("git+{url}#{tag}"),
-                None => current.source.clone(),
-            }
-        }
+        } if version_of(&r).is_some() => match source::highest_tag(&url, a.pre)? {
+            Some(tag) => format!("git+{url}#{tag}"),
+            None => current.source.clone(),
+        },
         _ => current.source.clone(),
     };
     let local = crate::models::detect();
     let mut warnings = Vec::new();
     let base_model = a.base_model.clone().unwrap_or(current.base_model.clone());
-    let p = prepare(&source_text, Some(&base_model), &local, &mut warnings)?;
-    if p.candidate.version == current.version
-        && crate::registry::semver_cmp(&p.candidate.version, &current.version).is_eq()
-    {
+    let p = prepare(
+        &source_text,
+        Some(&base_model),
+        a.pre,
+        &local,
+        &mut warnings,
+    )?;
+    let c = &p.candidate;
+    let skipped = match decide(&name, &current.version, &c.name, &c.version, a.pre) {
+        Err(r) => return Err(
+            CliError::new(Exit::Compatibility, r.code(), r.message()).hint(
+                "nothing was changed; if you want the other expert, install it by its own source",
+            ),
+        ),
+        Ok(UpdateDecision::Install) => None,
+        Ok(UpdateDecision::UpToDate) => Some(None),
+        Ok(UpdateDecision::PreReleaseSkipped { version }) => Some(Some(version)),
+    };
+    if let Some(pre) = skipped {
         if a.json {
             super::print_json(
-                &serde_json::json!({"installed": [], "up_to_date": true, "version": current.version, "warnings": warnings}),
+                &serde_json::json!({"installed": [], "up_to_date": true, "version": current.version, "skipped_pre_release": pre, "warnings": warnings}),
             );
         } else {
-            println!("{} {} is up to date", a.name, current.version);
+            println!(
+                "{} {} is up to date",
+                escape(&name),
+                escape(&current.version)
+            );
+            if let Some(v) = pre {
+                println!(
+                    "  {} is a pre-release; `expert-cli update {} --pre` installs it",
+                    escape(&v),
+                    escape(&name)
+                );
+            }
         }
         return Ok(Exit::Ok);
     }

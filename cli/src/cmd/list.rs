@@ -3,6 +3,7 @@
 use crate::args::{FingerprintArgs, ListArgs};
 use crate::error::{Exit, Result};
 use crate::registry::{Registry, RegistryFile};
+use expert_core::display::escape;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -48,21 +49,26 @@ pub fn run(a: ListArgs) -> Result<Exit> {
         println!("no experts installed; try `expert-cli install git+https://…#tag`");
     } else {
         for r in rows {
-            println!("{} {}  ({})", r.name, r.version, r.base_model);
+            println!(
+                "{} {}  ({})",
+                escape(&r.name),
+                escape(&r.version),
+                escape(&r.base_model)
+            );
             if a.verbose {
                 println!(
                     "    path   {}\n    source {}\n    key    {}\n    status {} (at install time)",
-                    r.path,
-                    r.source,
-                    r.key_id.as_deref().unwrap_or("unsigned"),
-                    r.status.as_deref().unwrap_or("unknown")
+                    escape(&r.path),
+                    escape(&r.source),
+                    escape(r.key_id.as_deref().unwrap_or("unsigned")),
+                    escape(r.status.as_deref().unwrap_or("unknown"))
                 );
                 for a in &r.adapters {
-                    let text = |k: &str| a[k].as_str().unwrap_or("?").to_string();
+                    let text = |k: &str| escape(a[k].as_str().unwrap_or("?")).into_owned();
                     println!("    adapter {} {}", text("type"), text("path"));
                 }
                 if !r.capabilities.is_empty() {
-                    println!("    can    {}", r.capabilities.join(", "));
+                    println!("    can    {}", escape(&r.capabilities.join(", ")));
                 }
             }
         }
@@ -79,7 +85,13 @@ pub fn models(json: bool) -> Result<Exit> {
     } else {
         for m in found {
             let q = m.quantization.as_deref().unwrap_or("precision unknown");
-            println!("{}  {}  ({}, {q})", m.name, m.path, m.source);
+            println!(
+                "{}  {}  ({}, {})",
+                escape(&m.name),
+                escape(&m.path),
+                escape(m.source),
+                escape(q)
+            );
         }
     }
     Ok(Exit::Ok)

@@ -8,6 +8,7 @@ use crate::error::{CliError, Exit, Result};
 use crate::fs_source::DirSource;
 use crate::term::{human_size, Progress, Style};
 use expert_core::build::{build_package_with, dry_run, BuildOptions, Signer};
+use expert_core::display::escape;
 use expert_core::manifest::{package_file_name, select_model, Manifest, SchemaVersion};
 use expert_core::package::PlanOptions;
 use expert_core::util::{hex, rfc3339_utc};
@@ -147,15 +148,19 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
             super::print_json(&DryRun { packages });
         } else {
             for p in packages {
-                println!("{} (for {}) would contain:", p.path, p.model);
+                println!(
+                    "{} (for {}) would contain:",
+                    escape(&p.path),
+                    escape(&p.model)
+                );
                 println!("  {:>10}  manifest.json (packaged manifest)", "");
                 for f in p.files {
                     println!(
                         "  {:>10}  {}{}",
                         human_size(f.size),
-                        f.path,
+                        escape(&f.path),
                         if f.path != f.source {
-                            format!("  ← {}", f.source)
+                            format!("  ← {}", escape(&f.source))
                         } else {
                             String::new()
                         }
@@ -244,11 +249,11 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
             eprintln!(
                 "{} {} ({}, {} files{signed})",
                 style.green("packaged"),
-                path.display(),
+                escape(&path.display().to_string()),
                 human_size(size),
                 built.files.len() + 1 + usize::from(key.is_some())
             );
-            eprintln!("  for {}  sha256 {sha}", built.model_name);
+            eprintln!("  for {}  sha256 {sha}", escape(&built.model_name));
         }
         out.packages.push(PackageOut {
             path: path.display().to_string(),

@@ -5,6 +5,7 @@
 use crate::args::RegistryCommand;
 use crate::error::{Exit, Result};
 use crate::term::Style;
+use expert_core::display::escape;
 use expert_core::registry::{check_tree, parse_registry, parse_trust_store, rebuild, Finding};
 
 pub fn run(c: RegistryCommand) -> Result<Exit> {
@@ -101,7 +102,7 @@ fn report(json: bool, findings: &[Finding], rebuilt: Option<&[(String, String)]>
             r.len()
         );
         for (n, v) in r {
-            println!("  {n} {v}");
+            println!("  {} {}", escape(n), escape(v));
         }
     }
     for f in findings {
@@ -125,9 +126,14 @@ fn report(json: bool, findings: &[Finding], rebuilt: Option<&[(String, String)]>
             .as_deref()
             .map(|e| format!("{e}: "))
             .unwrap_or_default();
-        println!("{label}: {at}{who}{}", f.message);
+        println!(
+            "{label}: {}{}{}",
+            escape(&at),
+            escape(&who),
+            escape(&f.message)
+        );
         if !f.fix.is_empty() {
-            println!("  fix: {}", f.fix);
+            println!("  fix: {}", escape(&f.fix));
         }
     }
     if rebuilt.is_none() && findings.is_empty() {

@@ -6,6 +6,7 @@ use crate::args::SignArgs;
 use crate::atomic::AtomicFile;
 use crate::error::{CliError, Exit, Result};
 use expert_core::build::{resign_with, Signer};
+use expert_core::display::escape;
 use expert_core::util::{hex, rfc3339_utc};
 use expert_core::Limits;
 use std::io::BufReader;
@@ -76,10 +77,10 @@ pub fn run(a: SignArgs) -> Result<Exit> {
         );
     } else {
         println!(
-            "signed {} with key {} as {:?}",
-            pkg.display(),
+            "signed {} with key {} as \"{}\"",
+            escape(&pkg.display().to_string()),
             key.public().key_id(),
-            signer.publisher
+            escape(&signer.publisher)
         );
     }
     Ok(Exit::Ok)

@@ -3,6 +3,7 @@
 use crate::args::TrustCommand;
 use crate::error::{CliError, Exit, Result};
 use crate::trust_store::{parse_key_arg, TrustStore, TrustStoreFile, TrustedKey};
+use expert_core::display::escape;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -20,7 +21,19 @@ pub fn run(c: TrustCommand) -> Result<Exit> {
                 name,
             };
             let added = TrustStore::update(|s| {
-                if let Some(k) = s.keys.iter_mut().find(|k| k.key_id == entry.key_id) {
+                if let Some(k) = s
+                    .keys
+                    .iter()
+                    .find(|k| k.key_id == entry.key_id && k.pubkey != entry.pubkey)
+                {
+                    return Err(CliError::new(
+                        Exit::General,
+                        "E_KEY_ID_COLLISION",
+                        format!("another trusted key, {}, has the same key ID {}; keys are compared in full, but their IDs must differ to be told apart", k.pubkey, entry.key_id),
+                    )
+                    .hint("remove the other key first (`expert-cli trust remove KEY_ID`) if you mean to replace it"));
+                }
+                if let Some(k) = s.keys.iter_mut().find(|k| k.pubkey == entry.pubkey) {
                     if entry.name.is_some() {
                         k.name = entry.name.clone();
                     }
@@ -55,7 +68,12 @@ pub fn run(c: TrustCommand) -> Result<Exit> {
                 println!("no trusted keys; add one with `expert-cli trust add KEY.pub`");
             } else {
                 for k in store.keys {
-                    println!("{}  {}  {}", k.key_id, k.pubkey, k.name.unwrap_or_default());
+                    println!(
+                        "{}  {}  {}",
+                        escape(&k.key_id),
+                        escape(&k.pubkey),
+                        escape(&k.name.unwrap_or_default())
+                    );
                 }
             }
         }
@@ -76,7 +94,10 @@ pub fn run(c: TrustCommand) -> Result<Exit> {
             if json {
                 super::print_json(&serde_json::json!({ "removed": key_id }));
             } else {
-                println!("removed {removed} key {key_id}; experts pinned to it stay pinned (install --repin to change)");
+                println!(
+                    "removed {removed} key {}; experts pinned to it stay pinned (install --repin to change)",
+                    escape(&key_id)
+                );
             }
         }
     }

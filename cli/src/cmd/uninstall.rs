@@ -5,6 +5,8 @@
 use crate::args::UninstallArgs;
 use crate::error::{CliError, Exit, Result};
 use crate::registry::{Registry, RegistryFile};
+use expert_core::display::escape;
+use expert_core::name::same_name;
 use std::io::{BufRead, IsTerminal, Write};
 
 pub fn run(a: UninstallArgs) -> Result<Exit> {
@@ -17,23 +19,28 @@ pub fn run(a: UninstallArgs) -> Result<Exit> {
         .hint("add --yes"));
     }
     crate::install::reconcile()?;
-    let (name, version) = match a.name.split_once('@') {
-        Some((n, v)) => (n.to_string(), Some(v.to_string())),
-        None => (a.name.clone(), None),
-    };
+    let mut name = a.name.clone();
     let removed = Registry::transaction(|reg| {
+        // NAME or NAME@VERSION, NAME matched by its folded key (core).
+        let (rec, version) = reg
+            .resolve_spec(&a.name)
+            .ok_or_else(|| not_installed(&a.name))?;
+        name = rec.name.clone();
+        let version = version.map(str::to_string);
         let last_version =
             version.is_none() || reg.find(&name).is_some_and(|r| r.versions.len() == 1);
         if last_version && !a.force {
             let dependents: Vec<String> = reg
                 .experts
                 .iter()
-                .filter(|r| r.name != name)
+                .filter(|r| !same_name(&r.name, &name))
                 .filter(|r| {
                     r.versions.iter().any(|v| {
-                        v.dependencies
-                            .iter()
-                            .any(|d| d.get("name").and_then(|n| n.as_str()) == Some(name.as_str()))
+                        v.dependencies.iter().any(|d| {
+                            d.get("name")
+                                .and_then(|n| n.as_str())
+                                .is_some_and(|n| same_name(n, &name))
+                        })
                     })
                 })
                 .map(|r| r.name.clone())
@@ -47,26 +54,20 @@ pub fn run(a: UninstallArgs) -> Result<Exit> {
                 .hint("uninstall those first, or pass --force"));
             }
         }
-        let dir_name = reg.find(&name).map(|r| r.name.clone());
+        let record_name = reg.find(&name).map(|r| r.name.clone());
         let gone = reg.remove(&name, version.as_deref());
-        if let Some(dir_name) = &dir_name {
-            // Only the computed directory is ever deleted; a registry that
-            // names another path is damage, and nothing changes.
-            for v in &gone {
-                check_recorded_path(dir_name, v)?;
-            }
-        }
-        let gone: Vec<(String, String)> = gone
-            .into_iter()
-            .map(|v| (dir_name.clone().unwrap_or_default(), v.version))
-            .collect();
+        // Only a directory computed from the name and version is ever
+        // deleted; a registry that names another path is damage, and
+        // nothing changes.
+        let gone = match &record_name {
+            Some(n) => gone
+                .iter()
+                .map(|v| Ok((install_dir_name(n, v)?, v.version.clone())))
+                .collect::<Result<Vec<_>>>()?,
+            None => Vec::new(),
+        };
         if gone.is_empty() {
-            return Err(CliError::new(
-                Exit::General,
-                "E_NOT_INSTALLED",
-                format!("{} is not installed", a.name),
-            )
-            .hint("see `expert-cli list`"));
+            return Err(not_installed(&a.name));
         }
         Ok(gone)
     })?;
@@ -85,7 +86,7 @@ pub fn run(a: UninstallArgs) -> Result<Exit> {
         );
     } else {
         for (_, v) in &removed {
-            println!("uninstalled {name} {v}");
+            println!("uninstalled {} {}", escape(&name), escape(v));
         }
         for m in &cleaned {
             println!("removed unused base model {m}");
@@ -94,26 +95,36 @@ pub fn run(a: UninstallArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// The registry's `path` must be `$EXPERT_HOME/experts/NAME/VERSION`.
-fn check_recorded_path(name: &str, v: &crate::registry::VersionEntry) -> Result<()> {
-    let want = crate::home::expert_home()
-        .join("experts")
-        .join(name)
-        .join(&v.version);
-    if v.path == want {
-        return Ok(());
+/// The directory under `experts/` that holds `v`: the folded name key, or
+/// for installs from before names were folded, the name as recorded. The
+/// registry's `path` must be one of those two, computed here.
+fn install_dir_name(name: &str, v: &crate::registry::VersionEntry) -> Result<String> {
+    let experts = crate::home::expert_home().join("experts");
+    for dir in [expert_core::name::name_key(name), name.to_string()] {
+        if v.path == experts.join(&dir).join(&v.version) {
+            return Ok(dir);
+        }
     }
     Err(CliError::new(
         Exit::General,
         "E_REGISTRY",
         format!(
-            "the registry says {name} {} is at {}, but it is installed at {}; nothing was deleted",
-            v.version,
-            v.path.display(),
-            want.display()
+            "the registry says {} {} is at {}, which is not where it would be installed; nothing was deleted",
+            escape(name),
+            escape(&v.version),
+            escape(&v.path.display().to_string()),
         ),
     )
     .hint("run `expert-cli registry validate`, then `expert-cli registry rebuild`"))
+}
+
+fn not_installed(spec: &str) -> CliError {
+    CliError::new(
+        Exit::General,
+        "E_NOT_INSTALLED",
+        format!("{} is not installed", escape(spec)),
+    )
+    .hint("see `expert-cli list`")
 }
 
 /// Base models under `$EXPERT_HOME/models` that no installed expert uses.

@@ -7,6 +7,7 @@ use crate::error::{CliError, Exit, Result};
 use crate::fs_source::DirSource;
 use crate::term::Style;
 use expert_core::archive::{read_all, ReadAllError};
+use expert_core::display::escape;
 use expert_core::json::LineIndex;
 use expert_core::manifest::{validate, validate_with_files, Diagnostic, Report, Severity};
 use expert_core::sign::SmallFiles;
@@ -139,7 +140,12 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
             Severity::Error => style.red(&format!("error[{}]", d.code)),
             Severity::Warning => style.yellow(&format!("warning[{}]", d.code)),
         };
-        println(format!("{}: {sev}: {}", style.bold(&loc), d.message));
+        let loc = escape(&loc);
+        println(format!(
+            "{}: {sev}: {}",
+            style.bold(&loc),
+            escape(&d.message)
+        ));
         if let (Some(l), Some(c)) = (d.line, d.column) {
             let (src, pad) = quoter.quote(l, c);
             let gutter = l.to_string().len();
@@ -151,7 +157,7 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
             ));
         }
         if !d.path.is_empty() {
-            println(style.dim(&format!("  at {}", d.path)));
+            println(style.dim(&format!("  at {}", escape(&d.path))));
         }
     }
     for code in codes {
@@ -179,14 +185,14 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
         println(format!(
             "{} {} is valid ({schema}{warnings} warning{})",
             style.green("✓"),
-            file.display(),
+            escape(&file.display().to_string()),
             if warnings == 1 { "" } else { "s" }
         ));
     } else {
         println(format!(
             "{} {}: {errors} error{}, {warnings} warning{}",
             style.red("✗"),
-            file.display(),
+            escape(&file.display().to_string()),
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" }
         ));
@@ -227,8 +233,9 @@ impl<'a> Quoter<'a> {
         b
     }
 
-    /// The quoted source (the whole line if short, else a window with `…`
-    /// marks) and the padding that puts a caret under the column.
+    /// The quoted source, escaped for the terminal (the whole line if
+    /// short, else a window with `…` marks), and the padding that puts a
+    /// caret under the column of the escaped text.
     fn quote(&mut self, line: usize, col: usize) -> (String, String) {
         let src = self.lines.line_text(line);
         let pad = |s: &str| -> String {
@@ -238,7 +245,7 @@ impl<'a> Quoter<'a> {
         };
         if src.chars().nth(QUOTE_COLUMNS).is_none() {
             let before: String = src.chars().take(col - 1).collect();
-            return (src.to_string(), pad(&before));
+            return (escape(src).into_owned(), pad(&escape(&before)));
         }
         let at = self.offset(src, line, col);
         let start = src[..at]
@@ -259,8 +266,8 @@ impl<'a> Quoter<'a> {
             ""
         };
         (
-            format!("{open}{left}{right}{close}"),
-            format!("{}{}", pad(open), pad(left)),
+            escape(&format!("{open}{left}{right}{close}")).into_owned(),
+            format!("{}{}", pad(open), pad(&escape(left))),
         )
     }
 }

@@ -5,6 +5,7 @@ use crate::error::{Exit, Result};
 use crate::package_read::read_package;
 use crate::term::{human_size, Style};
 use crate::trust_store::{parse_key_arg, TrustStore, TrustStoreFile};
+use expert_core::display::{escape, signer_text, SignerText};
 use expert_core::sign::{verify_package, PublicKey, SmallFiles, Status, Verdict};
 use expert_core::Limits;
 use std::path::Path;
@@ -31,7 +32,8 @@ pub fn exit_for(status: Status) -> Exit {
 }
 
 pub fn run(a: VerifyArgs) -> Result<Exit> {
-    let mut trusted = TrustStore::load()?.public_keys();
+    let store = TrustStore::load()?;
+    let mut trusted = store.public_keys();
     for k in &a.trusted_keys {
         trusted.push(parse_key_arg(k)?);
     }
@@ -39,18 +41,31 @@ pub fn run(a: VerifyArgs) -> Result<Exit> {
     if a.json {
         super::print_json(&verdict);
     } else {
-        print_verdict(&a.package, &verdict);
+        print_verdict(&a.package, &verdict, &store);
     }
     Ok(exit_for(verdict.status))
 }
 
-fn print_verdict(path: &Path, v: &Verdict) {
+/// The signer as people should read it: the key and the name the trust
+/// store gives it; the package's `publisher` only as a claim (core
+/// `display::signer_text`).
+pub fn signer_of(v: &Verdict, store: &TrustStore) -> Option<SignerText> {
+    let key_id = v.key_id.as_deref()?;
+    let trusted_as = v
+        .pubkey
+        .as_deref()
+        .and_then(|k| PublicKey::parse(k).ok())
+        .and_then(|k| store.trusted_name(&k));
+    Some(signer_text(key_id, trusted_as, v.publisher.as_deref()))
+}
+
+fn print_verdict(path: &Path, v: &Verdict, store: &TrustStore) {
     let s = Style::stdout();
-    let who = match (&v.publisher, &v.key_id) {
-        (Some(p), Some(k)) => format!("signed by {p} (key {k})"),
-        (None, Some(k)) => format!("signed by key {k}"),
-        _ => String::new(),
-    };
+    let signer = signer_of(v, store);
+    let who = signer
+        .as_ref()
+        .map(|t| format!("signed by {}", t.key))
+        .unwrap_or_default();
     let line = match v.status {
         Status::Verified => s.green(&format!("✓ VERIFIED: {who}, a trusted key")),
         Status::ValidUntrusted => s.yellow(&format!(
@@ -63,15 +78,18 @@ fn print_verdict(path: &Path, v: &Verdict) {
         )),
     };
     println!("{line}");
+    if let Some(claim) = signer.as_ref().and_then(|t| t.claim.as_deref()) {
+        println!("  claims   {claim} (not checked: anyone can write it)");
+    }
     let what = [v.name.as_deref(), v.version.as_deref()]
         .iter()
         .flatten()
-        .copied()
+        .map(|x| escape(x).into_owned())
         .collect::<Vec<_>>()
         .join(" ");
     println!(
         "  package  {}{}",
-        path.display(),
+        escape(&path.display().to_string()),
         if what.is_empty() {
             String::new()
         } else {
@@ -79,7 +97,7 @@ fn print_verdict(path: &Path, v: &Verdict) {
         }
     );
     if let Some(m) = &v.base_model {
-        println!("  model    {m}");
+        println!("  model    {}", escape(m));
     }
     for f in &v.files {
         let mark = if f.ok { s.green("ok") } else { s.red("FAILED") };
@@ -87,11 +105,15 @@ fn print_verdict(path: &Path, v: &Verdict) {
             "  {mark:>6}  {:>10}  {}  {}",
             human_size(f.size),
             &f.sha256[..16],
-            f.path
+            escape(&f.path)
         );
     }
     for p in &v.problems {
-        println!("  {} {}", s.bold(&format!("[{}]", p.code)), p.message);
+        println!(
+            "  {} {}",
+            s.bold(&format!("[{}]", p.code)),
+            escape(&p.message)
+        );
     }
     match v.status {
         Status::ValidUntrusted => println!(

@@ -61,3 +61,5 @@ pub fn sha256_file(p: &Path) -> String {
     use sha2::Digest;
     expert_core::util::hex::encode(&sha2::Sha256::digest(std::fs::read(p).unwrap()))
 }
+
+pub mod publisher;

@@ -2,6 +2,7 @@
 //! tree, validation, model selection, naming and migration.
 
 mod diagnostic;
+mod displayed;
 mod migrate;
 mod select;
 mod upstream_compat;

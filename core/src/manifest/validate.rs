@@ -5,7 +5,7 @@
 //! directory, the existence, sizes and hashes of declared files.
 
 use super::{
-    detect_schema, models_of, normalized_model_key, upstream_compat, Diagnostic, Report,
+    detect_schema, displayed, models_of, normalized_model_key, upstream_compat, Diagnostic, Report,
     SchemaVersion, Severity,
 };
 use crate::files::{ExpertFiles, FileKind};
@@ -138,6 +138,9 @@ fn run(bytes: &[u8], limits: &Limits, files: Option<&dyn ExpertFiles>) -> Report
     v.shared(root);
     for f in upstream_compat::findings(root) {
         v.warn(f.node, &f.path, f.code, f.message);
+    }
+    for f in displayed::unsafe_displayed(root) {
+        v.warn(f.node, &f.path, "W_CONTROL_CHARACTER", f.message);
     }
     if let (Some(files), Some(schema)) = (files, schema) {
         v.files(root, schema, files);
@@ -368,8 +371,18 @@ impl Checker<'_> {
                     "E_EMPTY",
                     "`name` must not be empty".into(),
                 );
-            } else if !is_safe_component(name) {
-                self.at(root.get("name").unwrap(), "name", "E_UNSAFE_NAME", format!("name {name:?} is not safe as a directory name: no '/', '\\', ':', '..' or control characters, at most 128 bytes"));
+            } else if let Err(problem) = crate::name::check_name(name) {
+                let shown = crate::display::escape(name);
+                self.at(
+                    root.get("name").unwrap(),
+                    "name",
+                    "E_UNSAFE_NAME",
+                    format!(
+                        "name \"{shown}\": {}; {}",
+                        problem.describe(),
+                        crate::name::NAME_RULE
+                    ),
+                );
             }
         }
         if let Some(version) = self.string(root, "version", "version", true) {

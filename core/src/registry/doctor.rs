@@ -4,10 +4,12 @@
 //! `Installed` per `experts/NAME/VERSION` directory.
 
 use super::finding::Finding;
+use super::pins::pin_key_id;
 use super::record::InstallRecord;
 use super::rules::{registry_rules, trust_store_rules};
 use super::types::{Registry, TrustStore, VersionEntry};
 use crate::deps::parse_requirement;
+use crate::name::same_name;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -48,7 +50,9 @@ impl Installed {
     /// The record, when it is readable and names this directory.
     fn usable_record(&self) -> Option<&InstallRecord> {
         match &self.record {
-            Some(Ok(r)) if r.name == self.name && r.entry.version == self.version => Some(r),
+            Some(Ok(r)) if same_name(&r.name, &self.name) && r.entry.version == self.version => {
+                Some(r)
+            }
             _ => None,
         }
     }
@@ -130,7 +134,7 @@ fn compare(name: &str, v: &VersionEntry, d: &Installed) -> Vec<Finding> {
         ),
         Ok(m) => {
             let mut differs = Vec::new();
-            if m.name != name {
+            if !same_name(&m.name, name) {
                 differs.push(format!("name {:?}", m.name));
             }
             if m.version != v.version {
@@ -224,7 +228,8 @@ fn pins(reg: &Registry, t: &TrustStore) -> Vec<Finding> {
             continue;
         };
         let Some(k) = &v.key_id else { continue };
-        match t.pins.get(&r.name) {
+        let pinned: Vec<String> = t.pins_for(&r.name).map(|(_, p)| pin_key_id(p)).collect();
+        match pinned.iter().find(|p| *p != k).or(pinned.first()) {
             Some(p) if p != k => out.push(
                 Finding::error(
                     "E_REGISTRY_PIN_MISMATCH",
@@ -264,11 +269,11 @@ pub fn rebuild(base: &Registry, installed: &[Installed]) -> (Registry, Vec<Findi
         let old = base
             .experts
             .iter()
-            .filter(|r| r.name == d.name)
+            .filter(|r| same_name(&r.name, &d.name))
             .flat_map(|r| &r.versions)
             .find(|v| v.path == d.path);
         let m = match &d.manifest {
-            Ok(m) if m.name == d.name && m.version == d.version => m,
+            Ok(m) if same_name(&m.name, &d.name) && m.version == d.version => m,
             Ok(m) => {
                 found.push(
                     Finding::error(
@@ -301,7 +306,8 @@ pub fn rebuild(base: &Registry, installed: &[Installed]) -> (Registry, Vec<Findi
                 entry.extra.entry(k.clone()).or_insert_with(|| val.clone());
             }
         }
-        reg.put(&d.name, entry);
+        // The manifest's spelling: directories are named by the folded key.
+        reg.put(&m.name, entry);
     }
     (reg, found)
 }

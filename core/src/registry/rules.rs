@@ -4,6 +4,7 @@
 
 use super::finding::Finding;
 use super::types::{Registry, TrustStore};
+use crate::name::same_name;
 use crate::path::is_safe_component;
 use crate::sign::PublicKey;
 use std::collections::BTreeSet;
@@ -30,6 +31,28 @@ pub fn registry_rules(reg: &Registry, home: &Path) -> Vec<Finding> {
                     format!("{:?} is not a usable expert name", r.name),
                 )
                 .fix(REBUILD),
+            );
+        }
+        if let Some(other) = reg
+            .experts
+            .iter()
+            .take(i)
+            .find(|o| o.name != r.name && same_name(&o.name, &r.name))
+        {
+            out.push(
+                Finding::warning(
+                    "W_REGISTRY_NAME_SPELLINGS",
+                    &at,
+                    format!(
+                        "{:?} and {:?} are two spellings of one expert name; installs made before names were folded let both in",
+                        other.name, r.name
+                    ),
+                )
+                .expert(&r.name, None)
+                .fix(format!(
+                    "uninstall the one you did not mean to install: `expert-cli uninstall {}`",
+                    r.name
+                )),
             );
         }
         if !names.insert(r.name.as_str()) {
@@ -115,7 +138,7 @@ const TRUST_FIX: &str =
 
 /// Trust-store invariants: format version 1; every key parses and its
 /// recorded ID is its own; no key twice; every pin names a usable expert
-/// and a well-formed key ID.
+/// and a full public key (or, from older stores, a key ID).
 pub fn trust_store_rules(s: &TrustStore) -> Vec<Finding> {
     let mut out = Vec::new();
     if s.version != 1 {
@@ -173,12 +196,12 @@ pub fn trust_store_rules(s: &TrustStore) -> Vec<Finding> {
                 .fix("delete the pin by hand"),
             );
         }
-        if !is_key_id(id) {
+        if !is_key_id(id) && PublicKey::parse(id).is_err() {
             out.push(
                 Finding::error(
                     "E_TRUST_STORE_PIN",
                     &at,
-                    format!("{id:?} is not a key ID (16 lowercase hex digits)"),
+                    format!("{id:?} is neither a public key (ed25519:<64 hex digits>) nor, from older stores, a key ID (16 lowercase hex digits)"),
                 )
                 .expert(name, None)
                 .fix("delete the pin by hand; the next install pins the key again"),

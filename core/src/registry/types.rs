@@ -7,6 +7,8 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use crate::name::{name_key, same_name};
+
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct VersionEntry {
     pub version: String,
@@ -55,14 +57,47 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// The record for `name`: the one spelled exactly so, else the one
+    /// whose folded key (`name::name_key`) is the same.
     pub fn find(&self, name: &str) -> Option<&ExpertRecord> {
-        self.experts.iter().find(|r| r.name == name)
+        self.position(name).map(|i| &self.experts[i])
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        self.experts
+            .iter()
+            .position(|r| r.name == name)
+            .or_else(|| {
+                let key = name_key(name);
+                self.experts.iter().position(|r| name_key(&r.name) == key)
+            })
+    }
+
+    /// An installed spelling of the same expert that differs from `name`
+    /// (`Expert-Demo` when `expert-demo` is installed).
+    pub fn other_spelling(&self, name: &str) -> Option<&str> {
+        self.experts
+            .iter()
+            .map(|r| r.name.as_str())
+            .find(|n| *n != name && same_name(n, name))
+    }
+
+    /// What `uninstall NAME[@VERSION]` names: the whole text when it is an
+    /// installed name (names from before the name rule may hold `@`), else
+    /// the part before the last `@` and the version after it.
+    pub fn resolve_spec<'s>(&self, spec: &'s str) -> Option<(&ExpertRecord, Option<&'s str>)> {
+        if let Some(r) = self.find(spec) {
+            return Some((r, None));
+        }
+        let (name, version) = spec.rsplit_once('@')?;
+        self.find(name).map(|r| (r, Some(version)))
     }
 
     /// Adds or replaces one version; experts stay sorted by name and
-    /// versions newest first.
+    /// versions newest first. A record of the same folded name keeps its
+    /// spelling.
     pub fn put(&mut self, name: &str, entry: VersionEntry) {
-        let idx = match self.experts.iter().position(|r| r.name == name) {
+        let idx = match self.position(name) {
             Some(i) => i,
             None => {
                 self.experts.push(ExpertRecord {
@@ -85,7 +120,7 @@ impl Registry {
 
     /// Removes one version, or all when `version` is None.
     pub fn remove(&mut self, name: &str, version: Option<&str>) -> Vec<VersionEntry> {
-        let Some(i) = self.experts.iter().position(|r| r.name == name) else {
+        let Some(i) = self.position(name) else {
             return Vec::new();
         };
         let removed: Vec<VersionEntry> = match version {
@@ -123,7 +158,9 @@ pub struct TrustedKey {
 pub struct TrustStore {
     pub version: u32,
     pub keys: Vec<TrustedKey>,
-    /// Expert name → key ID it is pinned to.
+    /// Expert name (as first installed; matched by its folded key) → the
+    /// full public key it is pinned to, `ed25519:<hex>`. Stores written
+    /// before 0.2 hold 16-hex key IDs here; see `pins.rs`.
     #[serde(default)]
     pub pins: BTreeMap<String, String>,
 }

@@ -38,6 +38,7 @@ pub(super) fn verify(
         );
     };
     v.key_id = Some(pubkey.key_id());
+    v.pubkey = Some(pubkey.to_string());
     v.publisher = i
         .get("publisher")
         .and_then(Node::as_str)

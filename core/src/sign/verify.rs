@@ -56,6 +56,10 @@ pub struct Verdict {
     pub version: Option<String>,
     pub base_model: Option<String>,
     pub key_id: Option<String>,
+    /// The signer's full public key (`ed25519:<hex>`): what trust and pins
+    /// compare. The key ID is its short display name.
+    pub pubkey: Option<String>,
+    /// What the package says about its publisher: a claim, not an identity.
     pub publisher: Option<String>,
     pub files: Vec<FileStatus>,
     pub problems: Vec<Problem>,
@@ -69,6 +73,7 @@ impl Verdict {
             version: None,
             base_model: None,
             key_id: None,
+            pubkey: None,
             publisher: None,
             files: Vec::new(),
             problems: Vec::new(),
@@ -202,6 +207,7 @@ pub fn verify_package(
     if v.status == Status::Invalid {
         // Whatever an invalid package claims about its signer is unproven.
         v.key_id = None;
+        v.pubkey = None;
         v.publisher = None;
     }
     v
@@ -427,6 +433,7 @@ fn current(
         Err((code, msg)) => return v.invalid(code, msg),
     };
     v.key_id = Some(claims.key_id.clone());
+    v.pubkey = Some(pubkey.to_string());
     v.publisher = Some(claims.publisher.clone());
 
     if sig_file != signature_hex.as_bytes() {

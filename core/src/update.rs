@@ -1,0 +1,119 @@
+//! `update NAME`: which version or tag a source offers, and whether what it
+//! holds now may replace what is installed. A source that now holds
+//! another expert (by folded name) is refused; pre-releases count only
+//! when asked for (`--pre`), as cargo and pip treat them.
+
+use crate::name::same_name;
+use semver::Version;
+
+/// The version a tag or version string names: `v1.2.0` or `1.2.0`.
+pub fn version_of(tag: &str) -> Option<Version> {
+    Version::parse(tag.strip_prefix('v').unwrap_or(tag)).ok()
+}
+
+/// The highest SemVer among `tags` (`v1.2.0` or `1.2.0`), leaving out
+/// pre-releases unless `pre`. Other tags are ignored.
+pub fn highest<'a>(tags: impl IntoIterator<Item = &'a str>, pre: bool) -> Option<&'a str> {
+    tags.into_iter()
+        .filter_map(|t| version_of(t).map(|v| (v, t)))
+        .filter(|(v, _)| pre || v.pre.is_empty())
+        .max_by(|a, b| a.0.cmp(&b.0))
+        .map(|(_, t)| t)
+}
+
+/// What `update` does with what the source holds now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UpdateDecision {
+    /// The installed version is the newest the source offers.
+    UpToDate,
+    /// The newest is a pre-release and `--pre` was not given.
+    PreReleaseSkipped {
+        version: String,
+    },
+    Install,
+}
+
+/// Why `update` refuses the source. `code()` is stable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UpdateRefusal {
+    OtherExpert { installed: String, found: String },
+}
+
+impl UpdateRefusal {
+    pub fn code(&self) -> &'static str {
+        "E_UPDATE_OTHER_EXPERT"
+    }
+
+    pub fn message(&self) -> String {
+        let UpdateRefusal::OtherExpert { installed, found } = self;
+        format!("the source of {installed:?} now holds another expert, {found:?}; update installs only the expert it was asked for")
+    }
+}
+
+/// The decision for installed `name` at `installed_version` when the
+/// source holds `found_name` at `found_version`.
+pub fn decide(
+    name: &str,
+    installed_version: &str,
+    found_name: &str,
+    found_version: &str,
+    pre: bool,
+) -> Result<UpdateDecision, UpdateRefusal> {
+    if !same_name(name, found_name) {
+        return Err(UpdateRefusal::OtherExpert {
+            installed: name.to_string(),
+            found: found_name.to_string(),
+        });
+    }
+    let (Some(now), Some(found)) = (version_of(installed_version), version_of(found_version))
+    else {
+        return Ok(if installed_version == found_version {
+            UpdateDecision::UpToDate
+        } else {
+            UpdateDecision::Install
+        });
+    };
+    if found <= now {
+        return Ok(UpdateDecision::UpToDate);
+    }
+    if !found.pre.is_empty() && !pre {
+        return Ok(UpdateDecision::PreReleaseSkipped {
+            version: found_version.to_string(),
+        });
+    }
+    Ok(UpdateDecision::Install)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pre_releases_only_with_pre_and_semver_order() {
+        let tags = ["v1.0.0", "v1.10.0", "v1.9.0", "v2.0.0-rc.1", "latest"];
+        assert_eq!(highest(tags, false), Some("v1.10.0"));
+        assert_eq!(highest(tags, true), Some("v2.0.0-rc.1"));
+        assert_eq!(highest(["nightly"], true), None);
+    }
+
+    #[test]
+    fn another_expert_is_refused_and_older_is_up_to_date() {
+        assert!(decide("expert-a", "1.0.0", "expert-b", "2.0.0", false).is_err());
+        assert_eq!(
+            decide("expert-a", "1.0.0", "Expert_A", "1.1.0", false),
+            Ok(UpdateDecision::Install)
+        );
+        assert_eq!(
+            decide("expert-a", "1.1.0", "expert-a", "1.0.0", false),
+            Ok(UpdateDecision::UpToDate)
+        );
+        assert!(matches!(
+            decide("expert-a", "1.0.0", "expert-a", "2.0.0-rc.1", false),
+            Ok(UpdateDecision::PreReleaseSkipped { .. })
+        ));
+        assert_eq!(
+            decide("expert-a", "1.0.0", "expert-a", "2.0.0-rc.1", true),
+            Ok(UpdateDecision::Install)
+        );
+    }
+}
