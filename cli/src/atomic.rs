@@ -140,3 +140,12 @@ pub fn lock_file(path: &Path) -> Result<File> {
     f.lock().map_err(|e| CliError::io(path, e))?;
     Ok(f)
 }
+
+/// The bytes of `p`, or `None` when there is no such file.
+pub fn read_if_exists(p: &Path) -> Result<Option<Vec<u8>>> {
+    match std::fs::read(p) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(CliError::io(p, e)),
+        Ok(b) => Ok(Some(b)),
+    }
+}

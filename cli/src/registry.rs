@@ -33,6 +33,12 @@ fn now() -> String {
 /// Turns loader findings into one `E_REGISTRY` error that names each
 /// entry and says how to fix it.
 pub fn broken(p: &Path, found: &[Finding]) -> CliError {
+    broken_file(p, found, "E_REGISTRY", "the registry")
+}
+
+/// One error for a registry or trust store that breaks its rules: every
+/// finding, the first fix, and that nothing was changed.
+pub fn broken_file(p: &Path, found: &[Finding], code: &'static str, what: &str) -> CliError {
     let lines: Vec<String> = found.iter().map(|f| format!("  {f}")).collect();
     let fix = found
         .iter()
@@ -41,9 +47,9 @@ pub fn broken(p: &Path, found: &[Finding]) -> CliError {
         .unwrap_or("fix it by hand");
     CliError::new(
         Exit::General,
-        "E_REGISTRY",
+        code,
         format!(
-            "{} breaks the registry's rules; nothing was changed:\n{}",
+            "{} breaks {what}'s rules; nothing was changed:\n{}",
             p.display(),
             lines.join("\n")
         ),
@@ -68,12 +74,7 @@ pub fn empty() -> Registry {
 
 /// The registry file's bytes; `None` when there is none.
 pub fn read_bytes() -> Result<Option<Vec<u8>>> {
-    let p = path();
-    match std::fs::read(&p) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(CliError::io(&p, e)),
-        Ok(b) => Ok(Some(b)),
-    }
+    crate::atomic::read_if_exists(&path())
 }
 
 /// Loading, and changing under the lock, for the core's `Registry`.

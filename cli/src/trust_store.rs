@@ -18,35 +18,12 @@ pub fn path() -> PathBuf {
 
 /// Turns loader findings into one `E_TRUST_STORE` error.
 fn broken(p: &std::path::Path, found: &[Finding]) -> CliError {
-    let lines: Vec<String> = found.iter().map(|f| format!("  {f}")).collect();
-    let fix = found
-        .iter()
-        .map(|f| f.fix.as_str())
-        .find(|f| !f.is_empty())
-        .unwrap_or("fix it by hand");
-    CliError::new(
-        Exit::General,
-        "E_TRUST_STORE",
-        format!(
-            "{} breaks the trust store's rules; nothing was changed:\n{}",
-            p.display(),
-            lines.join("\n")
-        ),
-    )
-    .hint(format!(
-        "{fix} (or move it aside: mv {0} {0}.bak)",
-        p.display()
-    ))
+    crate::registry::broken_file(p, found, "E_TRUST_STORE", "the trust store")
 }
 
 /// The trust store file's bytes; `None` when there is none.
 pub fn read_bytes() -> Result<Option<Vec<u8>>> {
-    let p = path();
-    match std::fs::read(&p) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(CliError::io(&p, e)),
-        Ok(b) => Ok(Some(b)),
-    }
+    crate::atomic::read_if_exists(&path())
 }
 
 /// Loading and changing the core's `TrustStore` file.

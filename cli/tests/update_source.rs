@@ -5,7 +5,6 @@
 mod common;
 use common::publisher::{stderr, Home};
 use common::*;
-use std::path::Path;
 
 fn code(o: &std::process::Output) -> Option<i32> {
     o.status.code()
@@ -37,20 +36,6 @@ fn update_refuses_source_that_now_holds_another_expert() {
         versions(&h),
         [("expert-u".to_string(), "1.0.0".to_string())]
     );
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .status()
-        .unwrap();
-    assert!(ok.success(), "git {args:?}");
 }
 
 #[test]

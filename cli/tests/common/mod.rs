@@ -63,3 +63,18 @@ pub fn sha256_file(p: &Path) -> String {
 }
 
 pub mod publisher;
+
+/// `git -C DIR ARGS…` with a fixed identity; the test fails if git does.
+pub fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t")
+        .status()
+        .unwrap();
+    assert!(ok.success(), "git {args:?}");
+}
