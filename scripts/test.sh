@@ -38,6 +38,17 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test"
 cargo test --workspace --locked
 
+# Committed generated files must be exactly what their generators write
+# (with Debian 12's python3, cryptography and zlib, as on a fresh machine).
+step "generated fixtures equal their generators' output"
+"$EXPERT_TEST_PYTHON" scripts/gen-examples.py >/dev/null
+EXPERT_CLI=target/debug/expert-cli "$EXPERT_TEST_PYTHON" tests/conformance/generate.py >/dev/null
+if git rev-parse --git-dir >/dev/null 2>&1 && [ -n "$(git status --porcelain -- examples tests/conformance)" ]; then
+  git status --short -- examples tests/conformance >&2
+  echo "the committed fixtures differ from what their generators write: regenerate and commit them" >&2
+  exit 1
+fi
+
 step "expert-core builds for wasm32-unknown-unknown (no I/O in the core)"
 cargo build -p expert-core --target wasm32-unknown-unknown --locked
 

@@ -38,6 +38,7 @@ import zlib
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 import upstream
 
@@ -73,7 +74,7 @@ class Key:
         self.role = role
         self.seed = hashlib.sha256(b"expert-conformance-" + role.encode()).digest()
         self.private = Ed25519PrivateKey.from_private_bytes(self.seed)
-        self.raw_public = self.private.public_key().public_bytes_raw()
+        self.raw_public = self.private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)  # cryptography >= 2.6, Debian 12 ships 38
         self.public = "ed25519:" + self.raw_public.hex()
         self.key_id = hashlib.sha256(self.raw_public).digest()[:8].hex()
 
