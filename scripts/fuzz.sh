@@ -76,8 +76,13 @@ for t in $TARGETS; do
     rc=0
     # -jobs=1 -workers=1: one fuzzing process; libFuzzer writes its log to
     # fuzz-0.log in the current directory.
+    # The package seeds serve both package targets; a target's own folder
+    # adds to them.
+    seeds=()
+    case $t in archive_reader | verifier) seeds+=("$FUZZ/corpus/packages") ;; esac
+    [ -d "$FUZZ/corpus/$t" ] && seeds+=("$FUZZ/corpus/$t")
     (cd "$LOGS/$t" && nice -n 19 cargo fuzz run --fuzz-dir "$FUZZ" --sanitizer "$SANITIZER" \
-        "$t" "$FUZZ/work/$t" "$FUZZ/corpus/$t" -- \
+        "$t" "$FUZZ/work/$t" "${seeds[@]}" -- \
         -jobs=1 -workers=1 -max_len="$(max_len "$t")" -max_total_time="$SECS" \
         -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
         >"$LOGS/$t.out" 2>&1) || rc=$?
