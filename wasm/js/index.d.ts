@@ -116,6 +116,17 @@ export interface VerifyOptions {
    * verdict is the same either way.
    */
   worker?: boolean;
+  /**
+   * Aborting rejects the call with an error whose `name` is `AbortError`
+   * (its `cause` is the signal's reason), stops reading the source
+   * (cancels a ReadableStream, destroys a Node stream) and ends the worker.
+   */
+  signal?: AbortSignal;
+}
+
+export interface InspectOptions {
+  /** As in VerifyOptions: aborting rejects with an `AbortError` and stops reading. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -180,6 +191,14 @@ export interface BuildOptions {
    * instead of the bytes.
    */
   output?: 'bytes' | 'blob' | ((chunk: Uint8Array) => void);
+  /**
+   * Aborting rejects with an `AbortError`. Packaging itself runs without
+   * yielding, so the signal is looked at before it starts, after each file
+   * read as a whole, and at each piece read or written (an output function
+   * may abort); an abort from elsewhere during packaging rejects once it
+   * ends. In a browser, run it in a worker and end the worker to stop at once.
+   */
+  signal?: AbortSignal;
 }
 
 export interface BuiltPackage {
@@ -219,14 +238,15 @@ export interface SelectedModel {
 export function validateManifest(text: string | Uint8Array): ValidationReport;
 
 /** Reads a package's manifest summary and file list. Throws an ExpertError for a malformed package. */
-export function inspectPackage(source: PackageSource): Promise<Inspection>;
+export function inspectPackage(source: PackageSource, options?: InspectOptions): Promise<Inspection>;
 
 /**
  * Verifies a package. Never rejects for a bad package (status "invalid");
  * rejects only on misuse (`E_KEY_FORMAT` for a malformed trusted key,
  * `E_BAD_SOURCE` for a source of the wrong type, `E_BAD_ARGUMENT` for other
  * bad options), when the source itself fails to read (that error is passed
- * on), or with `E_WORKER` if the inflate worker dies part-way.
+ * on, whenever it happens), when `signal` aborts (`AbortError`), or with
+ * `E_WORKER` if the inflate worker dies part-way.
  */
 export function verifyPackage(source: PackageSource, options?: VerifyOptions): Promise<Verdict>;
 

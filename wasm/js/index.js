@@ -6,10 +6,10 @@
 
 import initWasm, * as core from './expert_wasm.js';
 import { verifyInWorker } from './verify-in-worker.js';
+import { asChunk, isBlob, openSource, split } from './source.js';
+import { checkSignal, fail, throwIfAborted } from './errors.js';
 
 const WASM_URL = new URL('./expert_wasm_bg.wasm', import.meta.url);
-/** Largest chunk handed to wasm at once, so its memory stays small. */
-const MAX_CHUNK = 1 << 20;
 
 function isNode() {
   return typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
@@ -49,12 +49,6 @@ const nodeFs = isNode() ? await import(/* webpackIgnore: true */ /* @vite-ignore
 /** Smaller in-memory packages are verified on this thread: a worker costs more to start. */
 const WORKER_MIN_BYTES = 8 << 20;
 
-function fail(code, message) {
-  const e = new Error(message);
-  e.code = code;
-  return e;
-}
-
 const encoder = new TextEncoder();
 
 /** Manifest text or bytes as bytes. */
@@ -63,72 +57,6 @@ function manifestBytes(manifest, what = 'manifest') {
   if (manifest instanceof Uint8Array) return manifest;
   if (manifest instanceof ArrayBuffer) return new Uint8Array(manifest);
   throw fail('E_BAD_ARGUMENT', `${what} must be a string or a Uint8Array`);
-}
-
-function isBlob(x) {
-  return typeof Blob === 'function' && x instanceof Blob;
-}
-
-function isReadableStream(x) {
-  return x !== null && typeof x === 'object' && typeof x.getReader === 'function';
-}
-
-function isAsyncIterable(x) {
-  return x !== null && typeof x === 'object' && typeof x[Symbol.asyncIterator] === 'function';
-}
-
-function asChunk(value) {
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  throw fail('E_BAD_SOURCE', 'a package stream must yield Uint8Array chunks');
-}
-
-function* split(bytes) {
-  for (let i = 0; i < bytes.length; i += MAX_CHUNK) yield bytes.subarray(i, i + MAX_CHUNK);
-}
-
-/**
- * Checks a package source and returns an async iterable of chunks of at
- * most MAX_CHUNK bytes. Blobs are streamed, never read whole.
- */
-function chunksOf(source) {
-  if (source instanceof ArrayBuffer) source = new Uint8Array(source);
-  if (source instanceof Uint8Array) {
-    const bytes = source;
-    return (async function* () {
-      yield* split(bytes);
-    })();
-  }
-  if (isBlob(source)) source = source.stream();
-  if (isReadableStream(source)) {
-    const stream = source;
-    return (async function* () {
-      const reader = stream.getReader();
-      let done = false;
-      try {
-        for (;;) {
-          const r = await reader.read();
-          if (r.done) {
-            done = true;
-            return;
-          }
-          yield* split(asChunk(r.value));
-        }
-      } finally {
-        // Stopped early (an error, or a malformed package): stop reading.
-        if (!done) await reader.cancel().catch(() => {});
-        reader.releaseLock();
-      }
-    })();
-  }
-  if (isAsyncIterable(source)) {
-    // Node streams (fs.createReadStream) and other async iterables.
-    const iterable = source;
-    return (async function* () {
-      for await (const value of iterable) yield* split(asChunk(value));
-    })();
-  }
-  throw fail('E_BAD_SOURCE', 'the package must be a Uint8Array, ArrayBuffer, Blob, ReadableStream or async iterable of Uint8Array');
 }
 
 function trustedKeyList(options) {
@@ -167,10 +95,14 @@ export function createVerifier(options) {
   };
 }
 
-/** Pushes every chunk into a wasm reader; frees it if reading fails. */
-async function feed(reader, chunks) {
+/**
+ * Pushes every chunk into a wasm reader; frees it if reading fails or
+ * `signal` aborts before the end.
+ */
+async function feed(reader, chunks, signal) {
   try {
     for await (const chunk of chunks) reader.update(chunk);
+    throwIfAborted(signal);
   } catch (e) {
     reader.free();
     throw e;
@@ -204,14 +136,21 @@ function useWorker(source, options) {
  */
 export async function verifyAndInspect(source, options) {
   const keys = trustedKeyList(options);
+  const signal = checkSignal(options?.signal);
   const worker = useWorker(source, options);
-  const chunks = chunksOf(source);
-  if (worker) {
-    // null: the worker could not start; nothing was read yet.
-    const report = await verifyInWorker(chunks, keys, compiled);
-    if (report !== null) return report;
+  throwIfAborted(signal);
+  // Opened before the worker starts: the source's errors are heard at once.
+  const src = openSource(source, signal);
+  try {
+    if (worker) {
+      // null: the worker could not start; nothing was read yet.
+      const report = await verifyInWorker(src.chunks, keys, compiled, signal);
+      if (report !== null) return report;
+    }
+    return (await feed(new core.Verifier(keys), src.chunks, signal)).finish();
+  } finally {
+    src.close();
   }
-  return (await feed(new core.Verifier(keys), chunks)).finish();
 }
 
 /** Never throws for a bad package: its verdict has status "invalid". */
@@ -220,8 +159,16 @@ export async function verifyPackage(source, options) {
 }
 
 /** `expert-cli inspect --json`; throws an Error with `code` for a malformed package. */
-export async function inspectPackage(source) {
-  return (await feed(new core.Inspector(), chunksOf(source))).finish();
+export async function inspectPackage(source, options) {
+  if (options !== undefined && options !== null && typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'options must be an object');
+  const signal = checkSignal(options?.signal);
+  throwIfAborted(signal);
+  const src = openSource(source, signal);
+  try {
+    return (await feed(new core.Inspector(), src.chunks, signal)).finish();
+  } finally {
+    src.close();
+  }
 }
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
@@ -299,6 +246,8 @@ const BLOB_FOLD_BYTES = 64 << 20;
 export async function buildPackage(options) {
   if (options === null || typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'buildPackage needs an options object');
   const { manifest, files, model, signingKey, publisher, createdAt, output = 'bytes' } = options;
+  const signal = checkSignal(options.signal);
+  throwIfAborted(signal);
   const manifestData = manifestBytes(manifest);
   if (model !== undefined && model !== null && typeof model !== 'string') throw fail('E_BAD_ARGUMENT', 'model must be a string');
   if (publisher !== undefined && publisher !== null && typeof publisher !== 'string') throw fail('E_BAD_ARGUMENT', 'publisher must be a string');
@@ -318,9 +267,13 @@ export async function buildPackage(options) {
         set.addLazy(path, reader.size);
       } else {
         set.add(path, await fileBytes(path, data));
+        throwIfAborted(signal);
       }
     }
-    set.setReader((path, offset, length) => readers.get(path).read(offset, length));
+    set.setReader((path, offset, length) => {
+      throwIfAborted(signal);
+      return readers.get(path).read(offset, length);
+    });
   } catch (e) {
     set.free();
     throw e;
@@ -337,7 +290,21 @@ export async function buildPackage(options) {
       held = 0;
     }
   };
-  const out = core.buildPackage(manifestData, set, model ?? undefined, key, publisher ?? undefined, created, typeof output === 'function' ? output : onChunk);
+  const sink = typeof output === 'function' ? output : onChunk;
+  // Packaging runs here without yielding: an abort is seen at each piece
+  // read or written (from an output function that aborts, say), else after.
+  const write = (chunk) => {
+    throwIfAborted(signal);
+    sink(chunk);
+  };
+  let out;
+  try {
+    out = core.buildPackage(manifestData, set, model ?? undefined, key, publisher ?? undefined, created, write);
+  } catch (e) {
+    throwIfAborted(signal);
+    throw e;
+  }
+  throwIfAborted(signal);
   const result = { fileName: out.fileName, model: out.model, sha256: out.sha256 };
   if (typeof output === 'function') return { ...result, size: out.size };
   if (folded) return { ...result, blob: new Blob([folded, ...parts], { type: 'application/gzip' }) };

@@ -5,18 +5,13 @@
 // because each error keeps its stream position.
 
 import * as core from './expert_wasm.js';
+import { fail, throwIfAborted } from './errors.js';
 
 /** Compressed chunks that may wait in the worker, unread. */
 const IN_WINDOW = 2;
 /** Compressed bytes per message to the worker. */
 const BATCH = 1 << 20;
 const NOT_STARTED = Symbol('the worker did not start');
-
-function fail(code, message) {
-  const e = new Error(message);
-  e.code = code;
-  return e;
-}
 
 function isNode() {
   return typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
@@ -85,16 +80,20 @@ async function* batches(chunks, pool) {
  * `{verdict, inspection, inspectError}` for a package read from `chunks`
  * (an async iterable of Uint8Array, not yet started), trusting
  * `trustedKeys`; `module` is the compiled wasm. Resolves to null, having
- * read nothing, if the worker cannot start.
+ * read nothing, if the worker cannot start. An abort of `signal` ends the
+ * worker at once and rejects with an AbortError.
  */
-export async function verifyInWorker(chunks, trustedKeys, module) {
+export async function verifyInWorker(chunks, trustedKeys, module, signal) {
+  // First, so that a bad key throws before there is a worker to end.
+  const tar = new core.TarVerifier(trustedKeys);
   let worker;
   try {
     worker = await spawn();
   } catch {
+    tar.free();
+    throwIfAborted(signal);
     return null;
   }
-  const tar = new core.TarVerifier(trustedKeys);
   let ready = false;
   let credits = IN_WINDOW;
   const pool = [];
@@ -128,9 +127,12 @@ export async function verifyInWorker(chunks, trustedKeys, module) {
       wake();
     },
   );
-  const stopped = () => ended || tar.failed || broken !== null;
+  const onAbort = () => wake();
+  signal?.addEventListener('abort', onAbort);
+  const stopped = () => ended || tar.failed || broken !== null || signal?.aborted === true;
   const until = async (done) => {
     while (!done() && !stopped()) await new Promise((resolve) => (wake = resolve));
+    throwIfAborted(signal);
   };
   try {
     await until(() => ready);
@@ -151,6 +153,7 @@ export async function verifyInWorker(chunks, trustedKeys, module) {
     throw e;
   } finally {
     closed = true;
+    signal?.removeEventListener('abort', onAbort);
     worker.close();
   }
   return tar.finish(upstream?.code, upstream?.message);
