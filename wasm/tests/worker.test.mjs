@@ -144,3 +144,13 @@ test('a worker that dies mid-way rejects with E_WORKER instead of hanging', () =
     parentPort.postMessage({ hello: true });`;
   assert.deepEqual(verifyWith(packageCopy('dying-worker', dies)), ['E_WORKER', 'unsigned']);
 });
+
+test('a malformed trusted key rejects before a worker starts: none is left running', () => {
+  const script = `
+    const ef = await import(${JSON.stringify(pathToFileURL(join(PKG_DIR, 'index.js')).href)});
+    try { await ef.verifyPackage(new Blob([new Uint8Array(100)]), { worker: true, trustedKeys: ['ed25519:00'] }); }
+    catch (e) { console.log(e.code); }`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000 });
+  assert.equal(r.stdout.trim(), 'E_KEY_FORMAT', r.stderr);
+  assert.equal(r.status, 0, `exit ${r.status}, signal ${r.signal}`);
+});
