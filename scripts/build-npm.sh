@@ -43,7 +43,9 @@ cargo build -p expert-wasm --target "$TARGET" --release --locked
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 step "wasm-bindgen --target web"
-wasm-bindgen --target web --out-dir "$stage/pkg" "$TARGET_DIR/$TARGET/release/expert_wasm.wasm"
+# --experimental-reset-state-function: index.js replaces the instance after
+# a panic or trap (wasm/js/instance.js).
+wasm-bindgen --target web --experimental-reset-state-function --out-dir "$stage/pkg" "$TARGET_DIR/$TARGET/release/expert_wasm.wasm"
 cp wasm/js/*.js wasm/js/index.d.ts wasm/js/README.md "$stage/pkg/"
 
 version=$(cargo pkgid -p expert-wasm --offline 2>/dev/null || cargo pkgid -p expert-wasm)

@@ -1,8 +1,8 @@
 // Errors of expert-format: an Error with a stable `code`, and the
 // AbortError that an aborted `signal` gives.
 
-export function fail(code, message) {
-  const e = new Error(message);
+export function fail(code, message, options) {
+  const e = new Error(message, options);
   e.code = code;
   return e;
 }

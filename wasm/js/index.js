@@ -8,6 +8,7 @@ import initWasm, * as core from './expert_wasm.js';
 import { verifyInWorker } from './verify-in-worker.js';
 import { asChunk, isBlob, openSource, split } from './source.js';
 import { checkSignal, fail, throwIfAborted } from './errors.js';
+import { guard, made, recover, release } from './instance.js';
 
 const WASM_URL = new URL('./expert_wasm_bg.wasm', import.meta.url);
 
@@ -39,7 +40,7 @@ async function load() {
   return initWasm({ module_or_path: compiled });
 }
 
-const wasm = await load();
+await load();
 /**
  * node:fs in Node, for buildPackage's FileHandle sources; null elsewhere,
  * and where Node refuses it (a module imported over http).
@@ -72,12 +73,12 @@ function trustedKeyList(options) {
 
 /** `expert-cli validate --json` for manifest text. */
 export function validateManifest(text) {
-  return core.validateManifest(manifestBytes(text, 'text'));
+  return guard(() => core.validateManifest(manifestBytes(text, 'text')));
 }
 
 /** Streams a package through the verifier; the result is `verify --json`. */
 export function createVerifier(options) {
-  let inner = new core.Verifier(trustedKeyList(options));
+  let inner = guard(() => made(new core.Verifier(trustedKeyList(options))));
   const live = () => {
     if (inner === null) throw fail('E_VERIFIER_FINISHED', 'this verifier has already finished');
     return inner;
@@ -85,12 +86,14 @@ export function createVerifier(options) {
   return {
     update(chunk) {
       const v = live();
-      for (const part of split(asChunk(chunk))) v.update(part);
+      guard(() => {
+        for (const part of split(asChunk(chunk))) v.update(part);
+      });
     },
     finish() {
       const v = live();
       inner = null;
-      return v.finish().verdict;
+      return guard(() => v.finish().verdict);
     },
   };
 }
@@ -104,10 +107,11 @@ async function feed(reader, chunks, signal) {
     for await (const chunk of chunks) reader.update(chunk);
     throwIfAborted(signal);
   } catch (e) {
-    reader.free();
-    throw e;
+    const err = recover(e);
+    release(reader);
+    throw err;
   }
-  return reader;
+  return guard(() => reader.finish());
 }
 
 /** Whether a worker thread (Node) or a Web Worker can be started here. */
@@ -135,6 +139,14 @@ function useWorker(source, options) {
  * Never throws for a bad package.
  */
 export async function verifyAndInspect(source, options) {
+  try {
+    return await verifyAndInspectOnce(source, options);
+  } catch (e) {
+    throw recover(e);
+  }
+}
+
+async function verifyAndInspectOnce(source, options) {
   const keys = trustedKeyList(options);
   const signal = checkSignal(options?.signal);
   const worker = useWorker(source, options);
@@ -147,7 +159,7 @@ export async function verifyAndInspect(source, options) {
       const report = await verifyInWorker(src.chunks, keys, compiled, signal);
       if (report !== null) return report;
     }
-    return (await feed(new core.Verifier(keys), src.chunks, signal)).finish();
+    return await feed(made(new core.Verifier(keys)), src.chunks, signal);
   } finally {
     src.close();
   }
@@ -165,7 +177,7 @@ export async function inspectPackage(source, options) {
   throwIfAborted(signal);
   const src = openSource(source, signal);
   try {
-    return (await feed(new core.Inspector(), src.chunks, signal)).finish();
+    return await feed(guard(() => made(new core.Inspector())), src.chunks, signal);
   } finally {
     src.close();
   }
@@ -244,6 +256,14 @@ const BLOB_FOLD_BYTES = 64 << 20;
  * SOURCE_DATE_EPOCH (it sets the entry times and the signature time).
  */
 export async function buildPackage(options) {
+  try {
+    return await buildPackageOnce(options);
+  } catch (e) {
+    throw recover(e);
+  }
+}
+
+async function buildPackageOnce(options) {
   if (options === null || typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'buildPackage needs an options object');
   const { manifest, files, model, signingKey, publisher, createdAt, output = 'bytes' } = options;
   const signal = checkSignal(options.signal);
@@ -256,7 +276,7 @@ export async function buildPackage(options) {
   const created = createdAt === undefined || createdAt === null ? undefined : epochSeconds(createdAt);
   if (files === null || typeof files !== 'object') throw fail('E_BAD_ARGUMENT', 'files must map relative paths to Uint8Array contents');
   const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
-  const set = new core.FileSet();
+  const set = made(new core.FileSet());
   const readers = new Map();
   try {
     for (const [path, data] of entries) {
@@ -275,8 +295,9 @@ export async function buildPackage(options) {
       return readers.get(path).read(offset, length);
     });
   } catch (e) {
-    set.free();
-    throw e;
+    const err = recover(e);
+    release(set);
+    throw err;
   }
   let parts = [];
   let held = 0;
@@ -321,7 +342,7 @@ export async function buildPackage(options) {
 export function generateKeyPair() {
   const seed = crypto.getRandomValues(new Uint8Array(32));
   try {
-    return core.keyPairFromSeed(seed);
+    return guard(() => core.keyPairFromSeed(seed));
   } finally {
     seed.fill(0);
   }
@@ -330,16 +351,27 @@ export function generateKeyPair() {
 /** The base model that `query` names, as `package --model` chooses it. */
 export function selectModel(manifestText, query) {
   if (typeof query !== 'string') throw fail('E_BAD_ARGUMENT', 'query must be a string');
-  return core.selectModel(manifestBytes(manifestText, 'manifestText'), query);
+  return guard(() => core.selectModel(manifestBytes(manifestText, 'manifestText'), query));
 }
 
 /** The file name `expert-cli package` gives the package for `model`. */
 export function packageFileName(manifestText, model) {
   if (model !== undefined && model !== null && typeof model !== 'string') throw fail('E_BAD_ARGUMENT', 'model must be a string');
-  return core.packageFileName(manifestBytes(manifestText, 'manifestText'), model ?? undefined);
+  return guard(() => core.packageFileName(manifestBytes(manifestText, 'manifestText'), model ?? undefined));
 }
 
 /** Current size of the WebAssembly memory in bytes (it only grows). */
 export function wasmMemoryBytes() {
-  return wasm.memory.buffer.byteLength;
+  // The current instance's: initSync returns it once the module runs.
+  return core.initSync({ module: compiled }).memory.buffer.byteLength;
 }
+
+/**
+ * Not API: deliberate failures of the module, for its own tests (a panic
+ * with a message, a trap, and how many this instance has seen).
+ */
+export const __testing = {
+  panic: (message) => guard(() => core.__testPanic(message)),
+  trap: () => guard(() => core.__testTrap()),
+  failures: () => guard(() => core.__testFailures()),
+};

@@ -6,6 +6,7 @@
 
 import * as core from './expert_wasm.js';
 import { fail, throwIfAborted } from './errors.js';
+import { made, recover, release } from './instance.js';
 
 /** Compressed chunks that may wait in the worker, unread. */
 const IN_WINDOW = 2;
@@ -85,12 +86,12 @@ async function* batches(chunks, pool) {
  */
 export async function verifyInWorker(chunks, trustedKeys, module, signal) {
   // First, so that a bad key throws before there is a worker to end.
-  const tar = new core.TarVerifier(trustedKeys);
+  const tar = made(new core.TarVerifier(trustedKeys));
   let worker;
   try {
     worker = await spawn();
   } catch {
-    tar.free();
+    release(tar);
     throwIfAborted(signal);
     return null;
   }
@@ -100,6 +101,7 @@ export async function verifyInWorker(chunks, trustedKeys, module, signal) {
   let ended = false;
   let upstream;
   let broken = null;
+  let failure = null;
   let closed = false;
   let wake = () => {};
   worker.listen(
@@ -109,7 +111,14 @@ export async function verifyInWorker(chunks, trustedKeys, module, signal) {
       if (msg.hello) worker.post({ module });
       if (msg.ready) ready = true;
       if (msg.out) {
-        tar.push(msg.out.subarray(0, msg.length));
+        try {
+          tar.push(msg.out.subarray(0, msg.length));
+        } catch (e) {
+          // A panic here must not escape from an event handler.
+          failure = recover(e);
+          wake();
+          return;
+        }
         worker.post({ ack: msg.out }, [msg.out.buffer]);
       }
       if (msg.consumed) {
@@ -129,9 +138,10 @@ export async function verifyInWorker(chunks, trustedKeys, module, signal) {
   );
   const onAbort = () => wake();
   signal?.addEventListener('abort', onAbort);
-  const stopped = () => ended || tar.failed || broken !== null || signal?.aborted === true;
+  const stopped = () => failure !== null || ended || tar.failed || broken !== null || signal?.aborted === true;
   const until = async (done) => {
     while (!done() && !stopped()) await new Promise((resolve) => (wake = resolve));
+    if (failure) throw failure;
     throwIfAborted(signal);
   };
   try {
@@ -148,9 +158,10 @@ export async function verifyInWorker(chunks, trustedKeys, module, signal) {
     await until(() => false);
     if (broken && !tar.failed && !ended) throw fail('E_WORKER', `the inflate worker failed: ${broken.message ?? broken}`);
   } catch (e) {
-    tar.free();
-    if (e === NOT_STARTED) return null;
-    throw e;
+    const err = e === NOT_STARTED ? e : recover(e);
+    release(tar);
+    if (err === NOT_STARTED) return null;
+    throw err;
   } finally {
     closed = true;
     signal?.removeEventListener('abort', onAbort);

@@ -27,6 +27,7 @@ use std::io::Write;
 use wasm_bindgen::prelude::*;
 
 mod file_set;
+mod panic;
 mod pipeline;
 pub use file_set::FileSet;
 pub use pipeline::{Inflater, TarVerifier};
