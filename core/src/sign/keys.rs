@@ -88,13 +88,16 @@ impl SecretKey {
 pub struct PublicKey(VerifyingKey);
 
 impl PublicKey {
-    /// `ed25519:<64 hex>`; surrounding whitespace is ignored.
+    /// `ed25519:<64 hex>`; surrounding whitespace is ignored. Errors never
+    /// repeat the text: it may be a private key given by mistake.
     pub fn parse(s: &str) -> Result<Self, KeyError> {
         let s = s.trim();
         let hex_part = s.strip_prefix("ed25519:").ok_or_else(|| {
-            KeyError(format!(
-                "{s:?} is not a public key of the form ed25519:<64 hex digits>"
-            ))
+            KeyError(if s.contains("PRIVATE KEY") {
+                "this is a private key, which must stay secret: give its public key (ed25519:<64 hex digits>, the .pub file)".into()
+            } else {
+                "not a public key of the form ed25519:<64 hex digits>".into()
+            })
         })?;
         let raw = hex::decode32(hex_part).ok_or_else(|| {
             KeyError("the public key must be 64 hex digits after ed25519:".into())
