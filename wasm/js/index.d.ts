@@ -201,20 +201,32 @@ export interface BuildOptions {
   signal?: AbortSignal;
 }
 
-export interface BuiltPackage {
+interface BuiltPackageInfo {
   /** `{name}-{model-slug}.v{version}.expert` (v2) or `{name}.v{version}.expert` (v1). */
   fileName: string;
   /** Full name of the base model packaged. */
   model: string;
-  /** The package, unless `output: "blob"`. */
-  bytes?: Uint8Array;
-  /** The package, with `output: "blob"`. */
-  blob?: Blob;
-  /** The package's size in bytes, with an output function. */
-  size?: number;
   /** Lowercase hex SHA-256 of the package. */
   sha256: string;
 }
+
+/** buildPackage's result with `output: "bytes"` (the default). */
+export interface BuiltPackageBytes extends BuiltPackageInfo {
+  bytes: Uint8Array;
+}
+
+/** buildPackage's result with `output: "blob"`. */
+export interface BuiltPackageBlob extends BuiltPackageInfo {
+  blob: Blob;
+}
+
+/** buildPackage's result with an output function, which got the bytes. */
+export interface BuiltPackageWritten extends BuiltPackageInfo {
+  /** The package's size in bytes. */
+  size: number;
+}
+
+export type BuiltPackage = BuiltPackageBytes | BuiltPackageBlob | BuiltPackageWritten;
 
 export interface KeyPair {
   /** PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), readable by `openssl pkey`. */
@@ -270,7 +282,13 @@ export function verifyAndInspect(source: PackageSource, options?: VerifyOptions)
 /** A verifier to feed chunks by hand. Throws `E_KEY_FORMAT` for a malformed trusted key. */
 export function createVerifier(options?: VerifyOptions): PackageVerifierHandle;
 
-/** Builds a package byte-identical to `expert-cli package`'s. */
+/** Builds a package byte-identical to `expert-cli package`'s, as one Uint8Array. */
+export function buildPackage(options: BuildOptions & { output?: 'bytes' }): Promise<BuiltPackageBytes>;
+/** Builds a package byte-identical to `expert-cli package`'s, as a Blob. */
+export function buildPackage(options: BuildOptions & { output: 'blob' }): Promise<BuiltPackageBlob>;
+/** Builds a package byte-identical to `expert-cli package`'s, handing each chunk to `output`. */
+export function buildPackage(options: BuildOptions & { output: (chunk: Uint8Array) => void }): Promise<BuiltPackageWritten>;
+/** Builds a package; which field holds it depends on `output`. */
 export function buildPackage(options: BuildOptions): Promise<BuiltPackage>;
 
 /** A new Ed25519 key pair, seeded from `crypto.getRandomValues`. */
