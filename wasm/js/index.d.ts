@@ -199,6 +199,13 @@ export interface BuildOptions {
    * ends. In a browser, run it in a worker and end the worker to stop at once.
    */
   signal?: AbortSignal;
+  /**
+   * Called as packaging reads the files: `done` of `total` bytes, about
+   * once per MiB and at the end (`done === total`). `total` counts each
+   * file once, and once more for the files hashed before writing (all of
+   * them when signing). What it throws rejects the call once packaging ends.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 interface BuiltPackageInfo {

@@ -265,13 +265,14 @@ export async function buildPackage(options) {
 
 async function buildPackageOnce(options) {
   if (options === null || typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'buildPackage needs an options object');
-  const { manifest, files, model, signingKey, publisher, createdAt, output = 'bytes' } = options;
+  const { manifest, files, model, signingKey, publisher, createdAt, output = 'bytes', onProgress } = options;
   const signal = checkSignal(options.signal);
   throwIfAborted(signal);
   const manifestData = manifestBytes(manifest);
   if (model !== undefined && model !== null && typeof model !== 'string') throw fail('E_BAD_ARGUMENT', 'model must be a string');
   if (publisher !== undefined && publisher !== null && typeof publisher !== 'string') throw fail('E_BAD_ARGUMENT', 'publisher must be a string');
   if (output !== 'bytes' && output !== 'blob' && typeof output !== 'function') throw fail('E_BAD_ARGUMENT', 'output must be "bytes", "blob" or a function taking each chunk');
+  if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') throw fail('E_BAD_ARGUMENT', 'onProgress must be a function (done, total)');
   const key = signingKeyBytes(signingKey);
   const created = createdAt === undefined || createdAt === null ? undefined : epochSeconds(createdAt);
   if (files === null || typeof files !== 'object') throw fail('E_BAD_ARGUMENT', 'files must map relative paths to Uint8Array contents');
@@ -318,14 +319,26 @@ async function buildPackageOnce(options) {
     throwIfAborted(signal);
     sink(chunk);
   };
+  // The core ignores what the callback throws; it is passed on afterwards.
+  let progressError = null;
+  const progress = onProgress
+    ? (done, total) => {
+        try {
+          onProgress(done, total);
+        } catch (e) {
+          progressError ??= e;
+        }
+      }
+    : undefined;
   let out;
   try {
-    out = core.buildPackage(manifestData, set, model ?? undefined, key, publisher ?? undefined, created, write);
+    out = core.buildPackage(manifestData, set, model ?? undefined, key, publisher ?? undefined, created, write, progress);
   } catch (e) {
     throwIfAborted(signal);
     throw e;
   }
   throwIfAborted(signal);
+  if (progressError) throw progressError;
   const result = { fileName: out.fileName, model: out.model, sha256: out.sha256 };
   if (typeof output === 'function') return { ...result, size: out.size };
   if (folded) return { ...result, blob: new Blob([folded, ...parts], { type: 'application/gzip' }) };

@@ -10,7 +10,7 @@
 //! Errors reach JS as `Error` objects with a stable string `code`.
 
 use expert_core::archive::{ArchiveError, ArchiveReader, EntryRecord, DEFAULT_MTIME};
-use expert_core::build::{build_package as core_build, BuildOptions, Signer};
+use expert_core::build::{build_package as core_build, progress_total, BuildOptions, Signer};
 use expert_core::inspect::{inspect, Inspection};
 use expert_core::manifest::{
     self, package_file_name as core_file_name, select_model as core_select, Manifest, SchemaVersion,
@@ -304,6 +304,8 @@ struct JsSink<'a> {
 }
 
 const SINK_CHUNK: usize = 1 << 20;
+/// Progress is reported to JS about once per this many bytes.
+const PROGRESS_STEP: u64 = 1 << 20;
 
 impl JsSink<'_> {
     fn flush_to_js(&mut self) -> std::io::Result<()> {
@@ -368,8 +370,10 @@ fn epoch(seconds: f64, what: &str) -> Result<u64, JsValue> {
 /// `package`: the CLI's rules. `publisher` is `--publisher`; `created_at`
 /// plays `SOURCE_DATE_EPOCH` and, when absent, the signature time comes from
 /// the JS clock. The package bytes go to `on_chunk` (Uint8Array copies of
-/// about 1 MiB each).
+/// about 1 MiB each); `on_progress`, if given, gets `(done, total)` bytes
+/// of the core's progress every MiB or so and at the end.
 #[wasm_bindgen(js_name = buildPackage)]
+#[allow(clippy::too_many_arguments)]
 pub fn build_package(
     manifest: &[u8],
     files: FileSet,
@@ -378,6 +382,7 @@ pub fn build_package(
     publisher: Option<String>,
     created_at: Option<f64>,
     on_chunk: &js_sys::Function,
+    on_progress: Option<js_sys::Function>,
 ) -> Result<JsValue, JsValue> {
     let m = parse_manifest(manifest)?;
     let index = choose_model(&m, model.as_deref())?;
@@ -417,7 +422,28 @@ pub fn build_package(
         hasher: Sha256::new(),
         len: 0,
     };
-    let built = core_build(&files, &m, index, &opts, &mut sink, &mut |_| {})
+    let total = match &on_progress {
+        Some(_) => {
+            progress_total(&files, &m, index, &opts).map_err(|e| error(e.code, &e.message))?
+        }
+        None => 0,
+    };
+    let mut done = 0u64;
+    let mut shown = 0u64;
+    let mut report = |n: u64| {
+        done += n;
+        if let Some(f) = &on_progress {
+            if done > shown && (done - shown >= PROGRESS_STEP || done == total) {
+                shown = done;
+                let _ = f.call2(
+                    &JsValue::NULL,
+                    &(done as f64).into(),
+                    &(total as f64).into(),
+                );
+            }
+        }
+    };
+    let built = core_build(&files, &m, index, &opts, &mut sink, &mut report)
         .map_err(|e| error(e.code, &e.message))?;
     sink.flush_to_js()
         .map_err(|e| error("E_IO", &e.to_string()))?;
