@@ -174,7 +174,37 @@ let job = 0;
 let currentFile = null;
 let verifyWorker;
 let verifyReady;
+/** A check is under way in verifyWorker. */
+let checking = false;
 let progressStarted = 0;
+
+/** A new verification worker, loading while nothing runs. */
+function startVerifyWorker() {
+  const v = startWorker('./verify-worker.js', onVerifyMessage);
+  verifyWorker = v.worker;
+  verifyReady = v.ready;
+  verifyWorker.addEventListener('error', (e) => showLoadError(`The verification worker failed: ${e.message}`));
+}
+
+/** Ends the check under way at once: its worker goes, a fresh one starts. */
+function endCheck() {
+  if (!checking) return;
+  checking = false;
+  verifyWorker.terminate();
+  startVerifyWorker();
+}
+
+function cancelCheck() {
+  if (!checking) return;
+  job += 1;
+  endCheck();
+  clearResults();
+  setVerdictState('cancelled');
+  $('#verdict').dataset.job = String(job);
+  $('#verdict-title').textContent = 'Check cancelled';
+  $('#verdict-sub').textContent = 'Choose or drop a .expert file to check it.';
+  $('#verify-progress').hidden = true;
+}
 
 function setVerdictState(state, status) {
   const el = $('#verdict');
@@ -190,6 +220,9 @@ function clearResults() {
 }
 
 async function verifyFile(file) {
+  // A newer file wins at once: the old check's worker is ended, not waited for.
+  endCheck();
+  checking = true;
   currentFile = file;
   const id = ++job;
   const el = $('#verdict');
@@ -200,6 +233,7 @@ async function verifyFile(file) {
   $('#verdict-title').textContent = 'Checking…';
   $('#verdict-sub').textContent = `${file.name} (${formatBytes(file.size)}) is being read and checked in a background worker.`;
   $('#verify-progress').hidden = false;
+  $('#verify-cancel').hidden = false;
   $('#verify-file-name').textContent = file.name;
   showProgress(0, file.size);
   progressStarted = performance.now();
@@ -219,6 +253,10 @@ function showProgress(read, total) {
 
 function onVerifyMessage(msg) {
   if (msg.id !== job) return;
+  if (msg.type === 'result' || msg.type === 'error') {
+    checking = false;
+    $('#verify-cancel').hidden = true;
+  }
   if (msg.type === 'progress') showProgress(msg.read, msg.total);
   else if (msg.type === 'result') renderVerdict(msg);
   else if (msg.type === 'error') {
@@ -357,12 +395,6 @@ function renderFiles(v) {
   $('#files-box').hidden = false;
 }
 
-$('#package-input').addEventListener('change', (e) => {
-  const file = e.target.files[0];
-  // Cleared, so that choosing the same file again checks it again.
-  e.target.value = '';
-  if (file) verifyFile(file);
-});
 dropTarget($('#package-drop'), (e) => {
   const file = e.dataTransfer.files[0];
   if (file) verifyFile(file);
@@ -485,10 +517,11 @@ const builder = buildMod.initBuild({
 // ---------------------------------------------------------------------------
 // Start-up
 
-const verify = startWorker('./verify-worker.js', onVerifyMessage);
-verifyWorker = verify.worker;
-verifyReady = verify.ready;
-verifyWorker.addEventListener('error', (e) => showLoadError(`The verification worker failed: ${e.message}`));
+startVerifyWorker();
+$('#verify-cancel').addEventListener('click', cancelCheck);
+// early.js hears #package-input from the start and queues what was chosen
+// before now; from here on each choice goes straight to verifyFile.
+window.expertPackageInput.listen((file) => verifyFile(file));
 
 const offline = $('#offline-status');
 if ('serviceWorker' in navigator && window.isSecureContext) {
