@@ -6,6 +6,12 @@ export interface ExpertError extends Error {
   code: string;
   /** Set when `code` is `E_MANIFEST_INVALID`: the validation findings. */
   diagnostics?: Diagnostic[];
+  /**
+   * Set for `E_KEY_FORMAT` from the core: why the key was refused, without
+   * the argument's name (`message` is `trustedKeys[0]: ` or `signingKey: `
+   * and this). Never contains the key.
+   */
+  reason?: string;
 }
 
 // ---- validation --------------------------------------------------------

@@ -39,6 +39,14 @@ fn error(code: &str, message: &str) -> JsValue {
     e.into()
 }
 
+/// `error` with `reason`: the core's message alone, without the name of
+/// the argument it is about (for pages that show it to people).
+fn error_with_reason(code: &str, argument: &str, reason: &str) -> JsValue {
+    let e = error(code, &format!("{argument}: {reason}"));
+    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("reason"), &JsValue::from_str(reason));
+    e
+}
+
 /// The value as the plain JS object that `JSON.parse` gives for the CLI's
 /// `--json` output.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
@@ -255,8 +263,9 @@ fn trusted_keys(keys: &[String]) -> Result<Vec<PublicKey>, JsValue> {
     keys.iter()
         .enumerate()
         .map(|(i, k)| {
-            PublicKey::parse(k)
-                .map_err(|e| error("E_KEY_FORMAT", &format!("trustedKeys[{i}]: {e}")))
+            PublicKey::parse(k).map_err(|e| {
+                error_with_reason("E_KEY_FORMAT", &format!("trustedKeys[{i}]"), &e.to_string())
+            })
         })
         .collect()
 }
@@ -388,7 +397,8 @@ pub fn build_package(
     let index = choose_model(&m, model.as_deref())?;
     let key = signing_key
         .map(|k| {
-            SecretKey::parse(&k).map_err(|e| error("E_KEY_FORMAT", &format!("signingKey: {e}")))
+            SecretKey::parse(&k)
+                .map_err(|e| error_with_reason("E_KEY_FORMAT", "signingKey", &e.to_string()))
         })
         .transpose()?;
     let created_at = created_at.map(|t| epoch(t, "createdAt")).transpose()?;

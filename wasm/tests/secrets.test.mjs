@@ -18,7 +18,7 @@ const { body, seedHex, seed } = secretsOf(pair.privateKeyPem);
 
 /** Fails if any 12-character run of `secret` shows up in the error. */
 function assertNoSecret(e, what) {
-  const text = `${e.message}\n${e.stack}\n${String(e)}`;
+  const text = `${e.message}\n${e.stack}\n${String(e)}\n${e.reason}`;
   for (const secret of [body, seedHex]) {
     for (let i = 0; i + 12 <= secret.length; i += 4) {
       assert.ok(!text.includes(secret.slice(i, i + 12)), `${what}: the error quotes key material: ${e.message}`);
@@ -45,6 +45,8 @@ for (const [what, key] of Object.entries(MISTAKES)) {
     for (const [name, call] of Object.entries(calls)) {
       const e = await call().then(() => assert.fail(`${name} accepted it`), (e) => e);
       assert.equal(e.code, 'E_KEY_FORMAT', `${name}: ${e.message}`);
+      // The reason alone, for pages: without the argument's name.
+      assert.ok(e.reason && !e.reason.includes('trustedKeys') && e.message.endsWith(e.reason), `${name}: ${e.reason}`);
       assertNoSecret(e, name);
     }
   });

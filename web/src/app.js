@@ -4,6 +4,7 @@
 // shows it.
 
 import { $, h, formatBytes, exactBytes, dropTarget, debounce, saveBlob } from './util.js';
+import { invalidWords, keyErrorWords } from './words.js';
 
 const body = document.body;
 
@@ -94,7 +95,9 @@ async function addKey(text, name) {
     if (!added) keyError(`That key is already trusted (ID ${entry.keyId}).`);
     return entry;
   } catch (e) {
-    keyError(`${e.message}${e.code ? ` (${e.code})` : ''}`);
+    // A private key pasted here must not stay on screen.
+    if (/PRIVATE KEY/.test(text)) $('#key-input').value = '';
+    keyError(`${keyErrorWords(e, 'Not added')}${e.code ? ` (${e.code})` : ''}`);
     return null;
   }
 }
@@ -144,6 +147,7 @@ const STATUS = {
   invalid: {
     title: 'Invalid package',
     icon: 'i-invalid',
+    // Replaced by words.js's plain headline; the problem's own message is below.
     sub: (v) => (v.problems[0] ? v.problems[0].message : 'The package failed verification.'),
     means:
       'The package was changed after it was signed, is damaged (for example a cut-off download), or is built to trick the tools that unpack it. The problems below name the file, hash or rule that failed.',
@@ -258,21 +262,34 @@ function onVerifyMessage(msg) {
     $('#verify-cancel').hidden = true;
   }
   if (msg.type === 'progress') showProgress(msg.read, msg.total);
-  else if (msg.type === 'result') renderVerdict(msg);
+  else if (msg.type === 'result') showVerdict(msg);
   else if (msg.type === 'error') {
     setVerdictState('error');
     $('#verdict-title').textContent = 'Could not check this file';
-    $('#verdict-sub').textContent = `${msg.message} (${msg.code})`;
+    $('#verdict-sub').textContent = msg.code === 'E_KEY_FORMAT' ? keyErrorWords(msg, 'One of your trusted keys is not a public key; remove it under Trusted keys') : `${msg.message} (${msg.code})`;
   }
 }
 
-function renderVerdict({ verdict: v, inspection, inspectError, read, ms, wasmMemory }) {
+/** Renders a result; an invalid one first looks at the file's first bytes for its headline. */
+async function showVerdict(msg) {
+  const id = msg.id;
+  let words = null;
+  if (msg.verdict.status === 'invalid') {
+    const head = currentFile && msg.verdict.problems[0]?.code === 'E_GZIP_HEADER' ? await currentFile.slice(0, 64).text().catch(() => '') : '';
+    if (id !== job) return;
+    words = invalidWords(msg.verdict, { size: currentFile?.size, head });
+  }
+  renderVerdict(msg, words);
+}
+
+function renderVerdict({ verdict: v, inspection, inspectError, read, ms, wasmMemory }, words) {
   const info = STATUS[v.status];
   const el = $('#verdict');
   setVerdictState('done', v.status);
   if (v.problems[0]) el.dataset.problem = v.problems[0].code;
-  $('#verdict-title').textContent = info.title;
-  $('#verdict-sub').textContent = info.sub(v);
+  $('#verdict-title').textContent = words?.title ?? info.title;
+  $('#verdict-sub').textContent = words?.headline ?? info.sub(v);
+  $('#verdict-sub').classList.toggle('headline', !!words);
   $('#verdict-code').textContent = `status: ${v.status}`;
   $('#verdict-code').hidden = false;
   $('#verify-progress-text').textContent = `${formatBytes(read)} checked in ${(ms / 1000).toFixed(2)} s`;

@@ -34,7 +34,7 @@ self.onmessage = async (event) => {
     postMessage({ type: 'built', id, fileName: out.fileName, model: out.model, sha256: out.sha256, blob: out.blob, ms: Math.round(performance.now() - started), wasmMemory: wasmMemoryBytes() });
   } catch (e) {
     signingKey = null;
-    postMessage({ type: 'error', id, code: (e && e.code) || 'E_INTERNAL', message: (e && e.message) || String(e), diagnostics: (e && e.diagnostics) || null });
+    postMessage({ type: 'error', id, code: (e && e.code) || 'E_INTERNAL', message: (e && e.message) || String(e), reason: e?.reason, diagnostics: (e && e.diagnostics) || null });
   }
 };
 

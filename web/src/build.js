@@ -5,6 +5,7 @@
 // is never stored or sent.
 
 import { $, h, formatBytes, exactBytes, dropTarget, saveBlob } from './util.js';
+import { keyErrorWords } from './words.js';
 
 /** Files of a dropped directory, recursively, as [{path, file}]. */
 async function filesFromEntries(entries) {
@@ -206,7 +207,9 @@ export function initBuild({ ef, trust, editor, diagnosticItem, startWorker, veri
     spawn();
     $('#build-button').disabled = false;
     if (msg.type === 'error') {
-      status('error', `Build failed: ${msg.message} (${msg.code})`);
+      // Key errors in words, without the API's argument names.
+      const why = msg.code === 'E_KEY_FORMAT' ? keyErrorWords(msg, 'the signing key was refused') : msg.message;
+      status('error', `Build failed: ${why} (${msg.code})`);
       if (msg.diagnostics?.length) {
         $('#build-diagnostics').replaceChildren(...msg.diagnostics.filter((d) => d.severity === 'error').map((d) => diagnosticItem(d, null)));
         $('#build-diagnostics').hidden = false;
