@@ -91,3 +91,18 @@ test('key errors show no npm argument names', async () => {
   assert.doesNotMatch(buildText, /signingKey/);
   await s.page.click('#build-key-clear');
 });
+
+test('on a phone the plain-words verdict fits the screen', async () => {
+  await s.page.setViewportSize({ width: 390, height: 844 });
+  try {
+    const v = await verifyInPage(s.page, casePath('weight-byte-flipped'));
+    assert.equal(v.status, 'invalid');
+    const [scroll, width] = await s.page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(scroll <= width, `the page is ${scroll}px wide in a ${width}px screen`);
+    const box = await s.page.$eval('#verdict-sub', (el) => el.getBoundingClientRect().right);
+    assert.ok(box <= 390, `the headline ends at ${box}px`);
+    await screenshot(await s.page.$('#verify'), 'verdict-phone');
+  } finally {
+    await s.page.setViewportSize({ width: 1280, height: 900 });
+  }
+});
