@@ -72,7 +72,9 @@ const pkg = {
   types: "./index.d.ts",
   exports: {
     // ES module only; require() gets a file that says so.
-    ".": { types: "./index.d.ts", require: "./require.cjs", default: "./index.js" },
+    // node.js reads the .wasm from disk and uses worker threads; index.js
+    // (browsers, browser builds of bundlers, Deno) reaches no node: module.
+    ".": { types: "./index.d.ts", require: "./require.cjs", node: "./node.js", browser: "./index.js", default: "./index.js" },
     "./package.json": "./package.json",
   },
   files,

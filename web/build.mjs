@@ -21,7 +21,8 @@ const EXAMPLE = join(ROOT, 'examples', 'multi-model-expert', 'manifest.json');
 
 /** Files of the npm package the page needs at run time: its ES modules, the .wasm and package.json. */
 const PKG_REQUIRED = ['index.js', 'expert_wasm.js', 'expert_wasm_bg.wasm', 'package.json'];
-const pkgFiles = () => readdirSync(PKG).filter((f) => f.endsWith('.js') || PKG_REQUIRED.includes(f)).sort();
+// Not the Node entry and its modules (node.js, *-node.js): the page never loads them.
+const pkgFiles = () => readdirSync(PKG).filter((f) => (f.endsWith('.js') && !/(^|-)node\.js$/.test(f)) || PKG_REQUIRED.includes(f)).sort();
 
 function listFiles(dir) {
   const out = [];

@@ -7,54 +7,13 @@
 import * as core from './expert_wasm.js';
 import { fail, throwIfAborted } from './errors.js';
 import { made, recover, release } from './instance.js';
+import { platform } from './platform.js';
 
 /** Compressed chunks that may wait in the worker, unread. */
 const IN_WINDOW = 2;
 /** Compressed bytes per message to the worker. */
 const BATCH = 1 << 20;
 const NOT_STARTED = Symbol('the worker did not start');
-
-function isNode() {
-  return typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
-}
-
-/**
- * Starts inflate-worker.js: `{post(msg, transfer), listen(onMessage,
- * onError), close()}` over Node's worker_threads or the Web Worker API.
- */
-async function spawn() {
-  if (isNode()) {
-    const { Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
-    // No inherited Node flags: some (--input-type, as under `node -e`) make
-    // a worker fail to start, and this one needs none.
-    const w = new Worker(new URL('./inflate-worker.js', import.meta.url), { execArgv: [] });
-    return {
-      post: (msg, transfer) => w.postMessage(msg, transfer),
-      listen(onMessage, onError) {
-        w.on('message', onMessage);
-        w.on('error', onError);
-        w.on('exit', () => onError(new Error('it exited early')));
-      },
-      close() {
-        w.removeAllListeners('exit');
-        w.terminate();
-      },
-    };
-  }
-  const w = new Worker(new URL('./inflate-worker.js', import.meta.url), { type: 'module' });
-  return {
-    post: (msg, transfer) => w.postMessage(msg, transfer),
-    listen(onMessage, onError) {
-      w.onmessage = (event) => onMessage(event.data);
-      w.onerror = (event) => {
-        event.preventDefault?.();
-        onError(new Error(event.message || 'it could not load'));
-      };
-      w.onmessageerror = () => onError(new Error('a message could not be read'));
-    },
-    close: () => w.terminate(),
-  };
-}
 
 /** Regroups chunks into ~1 MiB buffers taken from `pool` (or new). */
 async function* batches(chunks, pool) {
@@ -89,7 +48,8 @@ export async function verifyInWorker(chunks, trustedKeys, module, signal) {
   const tar = made(new core.TarVerifier(trustedKeys));
   let worker;
   try {
-    worker = await spawn();
+    // The platform's: a Node worker thread or a module Web Worker.
+    worker = await platform.spawnInflater();
   } catch {
     release(tar);
     throwIfAborted(signal);

@@ -88,7 +88,7 @@ test('a signal that is never aborted changes nothing', async () => {
 test('an aborted verification ends the worker: the process exits on its own', () => {
   // A worker left running would keep this process alive until the timeout.
   const script = `
-    const ef = await import(${JSON.stringify(pathToFileURL(join(PKG_DIR, 'index.js')).href)});
+    const ef = await import(${JSON.stringify(pathToFileURL(join(PKG_DIR, 'node.js')).href)});
     const stream = new ReadableStream({ pull(c) { c.enqueue(new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff])); return new Promise(() => {}); } });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);

@@ -22,8 +22,8 @@ test('package.json describes an ES module with types', () => {
   assert.equal(pkg.type, 'module');
   assert.match(pkg.version, /^\d+\.\d+\.\d+/);
   assert.equal(pkg.types, './index.d.ts');
-  assert.deepEqual(pkg.exports['.'], { types: './index.d.ts', require: './require.cjs', default: './index.js' });
-  for (const f of ['index.js', 'index.d.ts', 'expert_wasm.js', 'expert_wasm_bg.wasm']) assert.ok(pkg.files.includes(f), f);
+  assert.deepEqual(pkg.exports['.'], { types: './index.d.ts', require: './require.cjs', node: './node.js', browser: './index.js', default: './index.js' });
+  for (const f of ['index.js', 'node.js', 'index.d.ts', 'expert_wasm.js', 'expert_wasm_bg.wasm']) assert.ok(pkg.files.includes(f), f);
   for (const f of pkg.files) assert.ok(existsSync(join(PKG_DIR, f)), f);
 });
 
@@ -90,7 +90,9 @@ test('over http the wrapper fetches the .wasm next to index.js', { skip: !networ
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).valid, false);
   // Modules load in parallel; the .wasm comes last, once they are linked.
-  assert.deepEqual(served.slice(0, -1).sort(), ['/lib/errors.js', '/lib/expert_wasm.js', '/lib/index.js', '/lib/instance.js', '/lib/source.js', '/lib/verify-in-worker.js']);
+  // The browser entry: no node: module among them.
+  const modules = ['api-exports', 'api', 'errors', 'expert_wasm', 'index', 'instance', 'platform-browser', 'platform', 'source', 'verify-in-worker'];
+  assert.deepEqual(served.slice(0, -1).sort(), modules.map((m) => `/lib/${m}.js`).sort());
   assert.equal(served.at(-1), '/lib/expert_wasm_bg.wasm');
 });
 
