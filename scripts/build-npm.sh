@@ -11,6 +11,9 @@ WASM_BINDGEN_VERSION=0.2.130
 TARGET=wasm32-unknown-unknown
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 OUT=wasm/pkg
+# Where the package's repository and API documentation live (package.json
+# repository/homepage, the README's links).
+REPOSITORY=${EXPERT_REPOSITORY:-https://github.com/hivellm/expert}
 
 step() { printf '==> %s\n' "$*" >&2; }
 
@@ -43,13 +46,16 @@ cargo build -p expert-wasm --target "$TARGET" --release --locked
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 step "wasm-bindgen --target web"
-wasm-bindgen --target web --out-dir "$stage/pkg" "$TARGET_DIR/$TARGET/release/expert_wasm.wasm"
-cp wasm/js/index.js wasm/js/verify-in-worker.js wasm/js/inflate-worker.js wasm/js/index.d.ts wasm/js/README.md "$stage/pkg/"
+# --experimental-reset-state-function: index.js replaces the instance after
+# a panic or trap (wasm/js/instance.js).
+wasm-bindgen --target web --experimental-reset-state-function --out-dir "$stage/pkg" "$TARGET_DIR/$TARGET/release/expert_wasm.wasm"
+cp wasm/js/*.js wasm/js/require.cjs wasm/js/index.d.ts "$stage/pkg/"
+sed "s|@REPOSITORY@|$REPOSITORY|g" wasm/js/README.md >"$stage/pkg/README.md"
 
 version=$(cargo pkgid -p expert-wasm --offline 2>/dev/null || cargo pkgid -p expert-wasm)
 version=${version##*@}
 version=${version##*#}
-STAGE="$stage/pkg" VERSION="$version" node --input-type=module -e '
+STAGE="$stage/pkg" VERSION="$version" REPOSITORY="$REPOSITORY" node --input-type=module -e '
 import { readdirSync, writeFileSync } from "node:fs";
 const dir = process.env.STAGE;
 const files = readdirSync(dir).sort();
@@ -58,11 +64,17 @@ const pkg = {
   version: process.env.VERSION,
   description: "Validate, inspect, verify, build and sign .expert LLM adapter packages in Node and browsers (expert-core in WebAssembly).",
   license: "MIT OR Apache-2.0",
+  repository: { type: "git", url: `git+${process.env.REPOSITORY}.git`, directory: "wasm" },
+  homepage: `${process.env.REPOSITORY}/blob/main/docs/JS-API.md`,
+  bugs: { url: `${process.env.REPOSITORY}/issues` },
   type: "module",
   main: "./index.js",
   types: "./index.d.ts",
   exports: {
-    ".": { types: "./index.d.ts", default: "./index.js" },
+    // ES module only; require() gets a file that says so.
+    // node.js reads the .wasm from disk and uses worker threads; index.js
+    // (browsers, browser builds of bundlers, Deno) reaches no node: module.
+    ".": { types: "./index.d.ts", require: "./require.cjs", node: "./node.js", browser: "./index.js", default: "./index.js" },
     "./package.json": "./package.json",
   },
   files,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test on a fresh machine: installs what it needs, then checks
 # formatting, lints, the Rust workspace, the wasm32 build of the core, the
-# npm package under Node, and a small benchmark smoke run.
+# npm package under Node, the web page and the bundler examples in Chromium,
+# and a small benchmark smoke run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,6 +61,11 @@ fi
 if [ -x scripts/test-web.sh ]; then
   step "web page in headless Chromium"
   scripts/test-web.sh
+fi
+
+if [ -x scripts/test-examples.sh ]; then
+  step "bundler examples (Vite, esbuild) in headless Chromium"
+  scripts/test-examples.sh
 fi
 
 step "README quick start (main job)"

@@ -19,8 +19,10 @@ const SRC = join(WEB, 'src');
 const PKG = join(ROOT, 'wasm', 'pkg');
 const EXAMPLE = join(ROOT, 'examples', 'multi-model-expert', 'manifest.json');
 
-/** Files of the npm package the page needs at run time. */
-const PKG_FILES = ['index.js', 'verify-in-worker.js', 'inflate-worker.js', 'expert_wasm.js', 'expert_wasm_bg.wasm', 'package.json'];
+/** Files of the npm package the page needs at run time: its ES modules, the .wasm and package.json. */
+const PKG_REQUIRED = ['index.js', 'expert_wasm.js', 'expert_wasm_bg.wasm', 'package.json'];
+// Not the Node entry and its modules (node.js, *-node.js): the page never loads them.
+const pkgFiles = () => readdirSync(PKG).filter((f) => (f.endsWith('.js') && !/(^|-)node\.js$/.test(f)) || PKG_REQUIRED.includes(f)).sort();
 
 function listFiles(dir) {
   const out = [];
@@ -36,7 +38,7 @@ function listFiles(dir) {
 }
 
 export function build(out = join(WEB, 'dist')) {
-  for (const f of PKG_FILES) {
+  for (const f of PKG_REQUIRED) {
     if (!existsSync(join(PKG, f))) {
       throw new Error(`wasm/pkg/${f} is missing: run scripts/build-npm.sh (or scripts/serve-web.sh, which runs it)`);
     }
@@ -52,7 +54,7 @@ export function build(out = join(WEB, 'dist')) {
     if (relative(SRC, f) === 'sw.js') continue; // stamped below
     copy(f, join(out, relative(SRC, f)));
   }
-  for (const f of PKG_FILES) copy(join(PKG, f), join(out, 'pkg', f));
+  for (const f of pkgFiles()) copy(join(PKG, f), join(out, 'pkg', f));
   copy(EXAMPLE, join(out, 'examples', 'manifest.json'));
 
   // The service worker precaches every asset; its cache name is a hash of

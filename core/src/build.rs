@@ -80,6 +80,45 @@ pub struct Built {
     pub files: Vec<SignedFile>,
 }
 
+/// Whether `build_package` hashes `f` before writing: every file when it
+/// signs, else only the weights (their hash goes into the manifest).
+fn hashed_first(opts: &BuildOptions<'_>, f: &PlannedFile, weight_archive_path: &str) -> bool {
+    opts.signer.is_some() || f.archive_path == weight_archive_path
+}
+
+/// The bytes `build_package` reports to `progress` in all: each file read
+/// once to write it, and the files it hashes first read once more.
+pub fn progress_total(
+    src: &dyn ExpertFiles,
+    manifest: &Manifest,
+    model_index: usize,
+    opts: &BuildOptions<'_>,
+) -> Result<u64, BuildError> {
+    let plan = plan(src, manifest, model_index, &opts.plan)?;
+    Ok(plan
+        .files
+        .iter()
+        .map(|f| {
+            let twice = hashed_first(opts, f, &plan.weight_archive_path);
+            f.size * if twice { 2 } else { 1 }
+        })
+        .sum())
+}
+
+/// A reader that reports the bytes read through it.
+struct Counted<'a, R> {
+    inner: R,
+    progress: &'a mut dyn FnMut(u64),
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.progress)(n as u64);
+        Ok(n)
+    }
+}
+
 /// Lists what `build_package` would put in, without reading contents.
 pub fn dry_run(
     src: &dyn ExpertFiles,
@@ -138,7 +177,7 @@ pub fn build_package_with(
         .expect("weights are planned");
     let mut hashes: Vec<Option<[u8; 32]>> = vec![None; plan.files.len()];
     for (i, f) in plan.files.iter().enumerate() {
-        if opts.signer.is_some() || f.archive_path == weight.archive_path {
+        if hashed_first(opts, f, &weight.archive_path) {
             hashes[i] = Some(hash(src, f, progress)?);
         }
     }
@@ -175,7 +214,10 @@ pub fn build_package_with(
                 .map_err(io)?;
             sig_pending = None;
         }
-        let mut r = src.open(&f.source).map_err(io)?;
+        let mut r = Counted {
+            inner: src.open(&f.source).map_err(io)?,
+            progress: &mut *progress,
+        };
         let got = w.append(&f.archive_path, f.size, &mut r).map_err(io)?;
         if hashes[i].is_some_and(|h| h != got) {
             return Err(BuildError {
@@ -187,9 +229,6 @@ pub fn build_package_with(
             });
         }
         files[i].sha256 = got;
-        if hashes[i].is_none() {
-            progress(f.size);
-        }
     }
     if let Some(sig) = sig_pending {
         w.append_bytes("signature.sig", sig.as_bytes())

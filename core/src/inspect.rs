@@ -11,11 +11,28 @@ use serde::Serialize;
 pub struct AdapterSummary {
     #[serde(rename = "type")]
     pub kind: Option<String>,
+    #[serde(serialize_with = "js_number")]
     pub r: Option<f64>,
+    #[serde(serialize_with = "js_number")]
     pub alpha: Option<f64>,
     pub path: Option<String>,
     pub size_bytes: Option<u64>,
     pub sha256: Option<String>,
+}
+
+/// A number as JavaScript's `JSON.stringify` writes it (`4`, not `4.0`;
+/// `0.000001`, not `1e-6`), so `inspect --json` and the npm package's
+/// `inspectPackage` give the same text.
+fn js_number<S: serde::Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match *value {
+        Some(x) if x.is_finite() => {
+            let text = ryu_js::Buffer::new().format_finite(x).to_string();
+            serde_json::value::RawValue::from_string(text)
+                .map_err(serde::ser::Error::custom)?
+                .serialize(s)
+        }
+        _ => s.serialize_none(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -107,4 +124,33 @@ pub fn inspect(
             })
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn adapter(r: Option<f64>, alpha: Option<f64>) -> String {
+        let a = AdapterSummary {
+            kind: None,
+            r,
+            alpha,
+            path: None,
+            size_bytes: None,
+            sha256: None,
+        };
+        serde_json::to_string(&a).unwrap()
+    }
+
+    #[test]
+    fn numbers_are_written_as_javascript_writes_them() {
+        assert!(adapter(Some(4.0), Some(8.0)).contains(r#""r":4,"alpha":8,"#));
+        assert!(adapter(Some(-0.0), Some(0.5)).contains(r#""r":0,"alpha":0.5,"#));
+        assert!(adapter(None, Some(16.25)).contains(r#""r":null,"alpha":16.25,"#));
+        // JavaScript's switches between digits and exponents.
+        assert!(
+            adapter(Some(1e20), Some(1e21)).contains(r#""r":100000000000000000000,"alpha":1e+21,"#)
+        );
+        assert!(adapter(Some(1e-7), Some(0.000001)).contains(r#""r":1e-7,"alpha":0.000001,"#));
+    }
 }

@@ -409,3 +409,46 @@ fn names_that_are_one_file_on_macos_or_windows_are_refused() {
         );
     }
 }
+
+#[test]
+fn progress_counts_every_byte_read_and_sums_to_progress_total() {
+    use expert_core::build::{progress_total, Signer};
+    use expert_core::sign::SecretKey;
+    let files = expert(MANIFEST);
+    let m = manifest(MANIFEST);
+    let key = SecretKey::from_seed(&[7; 32]);
+    for signed in [false, true] {
+        let opts = BuildOptions {
+            plan: PlanOptions::default(),
+            mtime: 1_764_028_800,
+            signer: signed.then(|| Signer {
+                key: &key,
+                publisher: "p".into(),
+                created_at: "2025-11-25T00:00:00Z".into(),
+            }),
+            fingerprint: None,
+        };
+        let mut steps = Vec::new();
+        build_package(&files, &m, 0, &opts, &mut Vec::new(), &mut |n| {
+            steps.push(n)
+        })
+        .unwrap();
+        let total = progress_total(&files, &m, 0, &opts).unwrap();
+        let sizes: u64 = plan(&files, &m, 0, &PlanOptions::default())
+            .unwrap()
+            .files
+            .iter()
+            .map(|f| f.size)
+            .sum();
+        assert_eq!(steps.iter().sum::<u64>(), total, "signed: {signed}");
+        // Written once; hashed first: all files when signing, else the weights.
+        assert!(
+            total > sizes && (total == 2 * sizes) == signed,
+            "signed: {signed}: {total} of {sizes}"
+        );
+        assert!(
+            steps.len() > 2,
+            "progress comes in steps while files are read"
+        );
+    }
+}

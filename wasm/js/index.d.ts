@@ -6,6 +6,12 @@ export interface ExpertError extends Error {
   code: string;
   /** Set when `code` is `E_MANIFEST_INVALID`: the validation findings. */
   diagnostics?: Diagnostic[];
+  /**
+   * Set for `E_KEY_FORMAT` from the core: why the key was refused, without
+   * the argument's name (`message` is `trustedKeys[0]: ` or `signingKey: `
+   * and this). Never contains the key.
+   */
+  reason?: string;
 }
 
 // ---- validation --------------------------------------------------------
@@ -119,6 +125,17 @@ export interface VerifyOptions {
    * verdict is the same either way.
    */
   worker?: boolean;
+  /**
+   * Aborting rejects the call with an error whose `name` is `AbortError`
+   * (its `cause` is the signal's reason), stops reading the source
+   * (cancels a ReadableStream, destroys a Node stream) and ends the worker.
+   */
+  signal?: AbortSignal;
+}
+
+export interface InspectOptions {
+  /** As in VerifyOptions: aborting rejects with an `AbortError` and stops reading. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -185,22 +202,49 @@ export interface BuildOptions {
    * instead of the bytes.
    */
   output?: 'bytes' | 'blob' | ((chunk: Uint8Array) => void);
+  /**
+   * Aborting rejects with an `AbortError`. Packaging itself runs without
+   * yielding, so the signal is looked at before it starts, after each file
+   * read as a whole, and at each piece read or written (an output function
+   * may abort); an abort from elsewhere during packaging rejects once it
+   * ends. In a browser, run it in a worker and end the worker to stop at once.
+   */
+  signal?: AbortSignal;
+  /**
+   * Called as packaging reads the files: `done` of `total` bytes, about
+   * once per MiB and at the end (`done === total`). `total` counts each
+   * file once, and once more for the files hashed before writing (all of
+   * them when signing). What it throws rejects the call once packaging ends.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
-export interface BuiltPackage {
+interface BuiltPackageInfo {
   /** `{name}-{model-slug}.v{version}.expert` (v2) or `{name}.v{version}.expert` (v1). */
   fileName: string;
   /** Full name of the base model packaged. */
   model: string;
-  /** The package, unless `output: "blob"`. */
-  bytes?: Uint8Array;
-  /** The package, with `output: "blob"`. */
-  blob?: Blob;
-  /** The package's size in bytes, with an output function. */
-  size?: number;
   /** Lowercase hex SHA-256 of the package. */
   sha256: string;
 }
+
+/** buildPackage's result with `output: "bytes"` (the default). */
+export interface BuiltPackageBytes extends BuiltPackageInfo {
+  bytes: Uint8Array;
+}
+
+/** buildPackage's result with `output: "blob"`. */
+export interface BuiltPackageBlob extends BuiltPackageInfo {
+  blob: Blob;
+}
+
+/** buildPackage's result with an output function, which got the bytes. */
+export interface BuiltPackageWritten extends BuiltPackageInfo {
+  /** The package's size in bytes. */
+  size: number;
+}
+
+export type BuiltPackage = BuiltPackageBytes | BuiltPackageBlob | BuiltPackageWritten;
 
 export interface KeyPair {
   /** PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), readable by `openssl pkey`. */
@@ -224,14 +268,15 @@ export interface SelectedModel {
 export function validateManifest(text: string | Uint8Array): ValidationReport;
 
 /** Reads a package's manifest summary and file list. Throws an ExpertError for a malformed package. */
-export function inspectPackage(source: PackageSource): Promise<Inspection>;
+export function inspectPackage(source: PackageSource, options?: InspectOptions): Promise<Inspection>;
 
 /**
  * Verifies a package. Never rejects for a bad package (status "invalid");
  * rejects only on misuse (`E_KEY_FORMAT` for a malformed trusted key,
  * `E_BAD_SOURCE` for a source of the wrong type, `E_BAD_ARGUMENT` for other
  * bad options), when the source itself fails to read (that error is passed
- * on), or with `E_WORKER` if the inflate worker dies part-way.
+ * on, whenever it happens), when `signal` aborts (`AbortError`), or with
+ * `E_WORKER` if the inflate worker dies part-way.
  */
 export function verifyPackage(source: PackageSource, options?: VerifyOptions): Promise<Verdict>;
 
@@ -255,7 +300,13 @@ export function verifyAndInspect(source: PackageSource, options?: VerifyOptions)
 /** A verifier to feed chunks by hand. Throws `E_KEY_FORMAT` for a malformed trusted key. */
 export function createVerifier(options?: VerifyOptions): PackageVerifierHandle;
 
-/** Builds a package byte-identical to `expert-cli package`'s. */
+/** Builds a package byte-identical to `expert-cli package`'s, as one Uint8Array. */
+export function buildPackage(options: BuildOptions & { output?: 'bytes' }): Promise<BuiltPackageBytes>;
+/** Builds a package byte-identical to `expert-cli package`'s, as a Blob. */
+export function buildPackage(options: BuildOptions & { output: 'blob' }): Promise<BuiltPackageBlob>;
+/** Builds a package byte-identical to `expert-cli package`'s, handing each chunk to `output`. */
+export function buildPackage(options: BuildOptions & { output: (chunk: Uint8Array) => void }): Promise<BuiltPackageWritten>;
+/** Builds a package; which field holds it depends on `output`. */
 export function buildPackage(options: BuildOptions): Promise<BuiltPackage>;
 
 /** A new Ed25519 key pair, seeded from `crypto.getRandomValues`. */

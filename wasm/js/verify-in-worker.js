@@ -5,60 +5,15 @@
 // because each error keeps its stream position.
 
 import * as core from './expert_wasm.js';
+import { fail, throwIfAborted } from './errors.js';
+import { made, recover, release } from './instance.js';
+import { platform } from './platform.js';
 
 /** Compressed chunks that may wait in the worker, unread. */
 const IN_WINDOW = 2;
 /** Compressed bytes per message to the worker. */
 const BATCH = 1 << 20;
 const NOT_STARTED = Symbol('the worker did not start');
-
-function fail(code, message) {
-  const e = new Error(message);
-  e.code = code;
-  return e;
-}
-
-function isNode() {
-  return typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
-}
-
-/**
- * Starts inflate-worker.js: `{post(msg, transfer), listen(onMessage,
- * onError), close()}` over Node's worker_threads or the Web Worker API.
- */
-async function spawn() {
-  if (isNode()) {
-    const { Worker } = await import(/* webpackIgnore: true */ /* @vite-ignore */ 'node:worker_threads');
-    // No inherited Node flags: some (--input-type, as under `node -e`) make
-    // a worker fail to start, and this one needs none.
-    const w = new Worker(new URL('./inflate-worker.js', import.meta.url), { execArgv: [] });
-    return {
-      post: (msg, transfer) => w.postMessage(msg, transfer),
-      listen(onMessage, onError) {
-        w.on('message', onMessage);
-        w.on('error', onError);
-        w.on('exit', () => onError(new Error('it exited early')));
-      },
-      close() {
-        w.removeAllListeners('exit');
-        w.terminate();
-      },
-    };
-  }
-  const w = new Worker(new URL('./inflate-worker.js', import.meta.url), { type: 'module' });
-  return {
-    post: (msg, transfer) => w.postMessage(msg, transfer),
-    listen(onMessage, onError) {
-      w.onmessage = (event) => onMessage(event.data);
-      w.onerror = (event) => {
-        event.preventDefault?.();
-        onError(new Error(event.message || 'it could not load'));
-      };
-      w.onmessageerror = () => onError(new Error('a message could not be read'));
-    },
-    close: () => w.terminate(),
-  };
-}
 
 /** Regroups chunks into ~1 MiB buffers taken from `pool` (or new). */
 async function* batches(chunks, pool) {
@@ -85,22 +40,28 @@ async function* batches(chunks, pool) {
  * `{verdict, inspection, inspectError}` for a package read from `chunks`
  * (an async iterable of Uint8Array, not yet started), trusting
  * `trustedKeys`; `module` is the compiled wasm. Resolves to null, having
- * read nothing, if the worker cannot start.
+ * read nothing, if the worker cannot start. An abort of `signal` ends the
+ * worker at once and rejects with an AbortError.
  */
-export async function verifyInWorker(chunks, trustedKeys, module) {
+export async function verifyInWorker(chunks, trustedKeys, module, signal) {
+  // First, so that a bad key throws before there is a worker to end.
+  const tar = made(new core.TarVerifier(trustedKeys));
   let worker;
   try {
-    worker = await spawn();
+    // The platform's: a Node worker thread or a module Web Worker.
+    worker = await platform.spawnInflater();
   } catch {
+    release(tar);
+    throwIfAborted(signal);
     return null;
   }
-  const tar = new core.TarVerifier(trustedKeys);
   let ready = false;
   let credits = IN_WINDOW;
   const pool = [];
   let ended = false;
   let upstream;
   let broken = null;
+  let failure = null;
   let closed = false;
   let wake = () => {};
   worker.listen(
@@ -110,7 +71,14 @@ export async function verifyInWorker(chunks, trustedKeys, module) {
       if (msg.hello) worker.post({ module });
       if (msg.ready) ready = true;
       if (msg.out) {
-        tar.push(msg.out.subarray(0, msg.length));
+        try {
+          tar.push(msg.out.subarray(0, msg.length));
+        } catch (e) {
+          // A panic here must not escape from an event handler.
+          failure = recover(e);
+          wake();
+          return;
+        }
         worker.post({ ack: msg.out }, [msg.out.buffer]);
       }
       if (msg.consumed) {
@@ -128,9 +96,13 @@ export async function verifyInWorker(chunks, trustedKeys, module) {
       wake();
     },
   );
-  const stopped = () => ended || tar.failed || broken !== null;
+  const onAbort = () => wake();
+  signal?.addEventListener('abort', onAbort);
+  const stopped = () => failure !== null || ended || tar.failed || broken !== null || signal?.aborted === true;
   const until = async (done) => {
     while (!done() && !stopped()) await new Promise((resolve) => (wake = resolve));
+    if (failure) throw failure;
+    throwIfAborted(signal);
   };
   try {
     await until(() => ready);
@@ -146,11 +118,13 @@ export async function verifyInWorker(chunks, trustedKeys, module) {
     await until(() => false);
     if (broken && !tar.failed && !ended) throw fail('E_WORKER', `the inflate worker failed: ${broken.message ?? broken}`);
   } catch (e) {
-    tar.free();
-    if (e === NOT_STARTED) return null;
-    throw e;
+    const err = e === NOT_STARTED ? e : recover(e);
+    release(tar);
+    if (err === NOT_STARTED) return null;
+    throw err;
   } finally {
     closed = true;
+    signal?.removeEventListener('abort', onAbort);
     worker.close();
   }
   return tar.finish(upstream?.code, upstream?.message);

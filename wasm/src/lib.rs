@@ -10,7 +10,7 @@
 //! Errors reach JS as `Error` objects with a stable string `code`.
 
 use expert_core::archive::{ArchiveError, ArchiveReader, EntryRecord, DEFAULT_MTIME};
-use expert_core::build::{build_package as core_build, BuildOptions, Signer};
+use expert_core::build::{build_package as core_build, progress_total, BuildOptions, Signer};
 use expert_core::inspect::{inspect, Inspection};
 use expert_core::manifest::{
     self, package_file_name as core_file_name, select_model as core_select, Manifest, SchemaVersion,
@@ -27,6 +27,7 @@ use std::io::Write;
 use wasm_bindgen::prelude::*;
 
 mod file_set;
+mod panic;
 mod pipeline;
 pub use file_set::FileSet;
 pub use pipeline::{Inflater, TarVerifier};
@@ -36,6 +37,14 @@ fn error(code: &str, message: &str) -> JsValue {
     let e = js_sys::Error::new(message);
     let _ = js_sys::Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code));
     e.into()
+}
+
+/// `error` with `reason`: the core's message alone, without the name of
+/// the argument it is about (for pages that show it to people).
+fn error_with_reason(code: &str, argument: &str, reason: &str) -> JsValue {
+    let e = error(code, &format!("{argument}: {reason}"));
+    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("reason"), &JsValue::from_str(reason));
+    e
 }
 
 /// The value as the plain JS object that `JSON.parse` gives for the CLI's
@@ -254,8 +263,9 @@ fn trusted_keys(keys: &[String]) -> Result<Vec<PublicKey>, JsValue> {
     keys.iter()
         .enumerate()
         .map(|(i, k)| {
-            PublicKey::parse(k)
-                .map_err(|e| error("E_KEY_FORMAT", &format!("trustedKeys[{i}]: {e}")))
+            PublicKey::parse(k).map_err(|e| {
+                error_with_reason("E_KEY_FORMAT", &format!("trustedKeys[{i}]"), &e.to_string())
+            })
         })
         .collect()
 }
@@ -303,6 +313,8 @@ struct JsSink<'a> {
 }
 
 const SINK_CHUNK: usize = 1 << 20;
+/// Progress is reported to JS about once per this many bytes.
+const PROGRESS_STEP: u64 = 1 << 20;
 
 impl JsSink<'_> {
     fn flush_to_js(&mut self) -> std::io::Result<()> {
@@ -377,14 +389,15 @@ fn signing_key_of(bytes: &[u8], passphrase: Option<&str>) -> Result<SecretKey, J
             e.code,
             "signingKey is encrypted; pass its passphrase as signingKeyPassphrase",
         ),
-        _ => error(e.code, &format!("signingKey: {e}")),
+        _ => error_with_reason(e.code, "signingKey", &e.to_string()),
     })
 }
 
 /// `package`: the CLI's rules. `publisher` is `--publisher`; `created_at`
 /// plays `SOURCE_DATE_EPOCH` and, when absent, the signature time comes from
 /// the JS clock. The package bytes go to `on_chunk` (Uint8Array copies of
-/// about 1 MiB each).
+/// about 1 MiB each); `on_progress`, if given, gets `(done, total)` bytes
+/// of the core's progress every MiB or so and at the end.
 #[wasm_bindgen(js_name = buildPackage)]
 // One argument per field of the JS options object; index.js builds the call.
 #[allow(clippy::too_many_arguments)]
@@ -396,6 +409,7 @@ pub fn build_package(
     publisher: Option<String>,
     created_at: Option<f64>,
     on_chunk: &js_sys::Function,
+    on_progress: Option<js_sys::Function>,
     signing_key_passphrase: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let m = parse_manifest(manifest)?;
@@ -434,7 +448,28 @@ pub fn build_package(
         hasher: Sha256::new(),
         len: 0,
     };
-    let built = core_build(&files, &m, index, &opts, &mut sink, &mut |_| {})
+    let total = match &on_progress {
+        Some(_) => {
+            progress_total(&files, &m, index, &opts).map_err(|e| error(e.code, &e.message))?
+        }
+        None => 0,
+    };
+    let mut done = 0u64;
+    let mut shown = 0u64;
+    let mut report = |n: u64| {
+        done += n;
+        if let Some(f) = &on_progress {
+            if done > shown && (done - shown >= PROGRESS_STEP || done == total) {
+                shown = done;
+                let _ = f.call2(
+                    &JsValue::NULL,
+                    &(done as f64).into(),
+                    &(total as f64).into(),
+                );
+            }
+        }
+    };
+    let built = core_build(&files, &m, index, &opts, &mut sink, &mut report)
         .map_err(|e| error(e.code, &e.message))?;
     sink.flush_to_js()
         .map_err(|e| error("E_IO", &e.to_string()))?;

@@ -251,3 +251,23 @@ test('no npm error contains private key material', async () => {
   const pkg = (await ef.buildPackage({ manifest: singleManifest, files: single, signingKey: pem })).bytes;
   await assert.rejects(ef.verifyPackage(pkg, { trustedKeys: [pem] }), (e) => e.code === 'E_KEY_FORMAT' && !secret(e.message) && /private key/.test(e.message));
 });
+
+test('onProgress counts up to the total the core reports, signed or not', async () => {
+  const files = readTree(MULTI);
+  files['weights/qwen3-06b/final/adapter_model.safetensors'] = new Uint8Array(5 << 20).map((_, i) => (i * 7) & 255);
+  const manifest = new TextDecoder().decode(files['manifest.json']);
+  const { privateKeyPem } = ef.generateKeyPair();
+  for (const signingKey of [undefined, privateKeyPem]) {
+    const calls = [];
+    await ef.buildPackage({ manifest, files, model: 'qwen3-0.6b', signingKey, onProgress: (done, total) => calls.push([done, total]) });
+    const total = calls[0][1];
+    assert.ok(calls.length >= 5, `${calls.length} calls`);
+    assert.ok(calls.every(([d, t], i) => t === total && d <= t && (i === 0 || d > calls[i - 1][0])));
+    assert.deepEqual(calls.at(-1), [total, total]);
+    // Each file once, plus the weights (unsigned) or everything (signed) hashed first.
+    assert.ok(total > 10 << 20, `total ${total}`);
+  }
+  await assert.rejects(ef.buildPackage({ manifest, files, model: 'qwen3-0.6b', onProgress: 5 }), (e) => e.code === 'E_BAD_ARGUMENT');
+  const boom = new Error('from onProgress');
+  await assert.rejects(ef.buildPackage({ manifest, files, model: 'qwen3-0.6b', onProgress: () => { throw boom; } }), (e) => e === boom);
+});

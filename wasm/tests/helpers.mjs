@@ -20,8 +20,8 @@ if (!existsSync(join(PKG_DIR, 'package.json'))) {
   throw new Error(`${PKG_DIR} is not built; run scripts/build-npm.sh (or scripts/test-npm.sh)`);
 }
 
-/** The built package, imported the way users import it. */
-export const ef = await import(pathToFileURL(join(PKG_DIR, 'index.js')).href);
+/** The built package's Node entry (what `import 'expert-format'` gives in Node). */
+export const ef = await import(pathToFileURL(join(PKG_DIR, 'node.js')).href);
 
 export function tempDir(t, prefix = 'expert-npm-') {
   const dir = mkdtempSync(join(tmpdir(), prefix));

@@ -3,7 +3,7 @@
 // tampered copies. Every source type gives the same verdict.
 
 import assert from 'node:assert/strict';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -133,6 +133,17 @@ test('inspectPackage equals `inspect --json`', async () => {
     const want = run(['inspect', p(`${name}.expert`), '--json']);
     assert.deepEqual(await ef.inspectPackage(readFileSync(p(`${name}.expert`))), want, name);
     assert.deepEqual(await ef.inspectPackage(new Blob([readFileSync(p(`${name}.expert`))])), want, `${name} Blob`);
+  }
+  // The same text, byte for byte: numbers as JavaScript writes them.
+  const odd = p('odd-numbers');
+  cpSync(SINGLE, odd, { recursive: true });
+  const manifest = readFileSync(join(odd, 'manifest.json'), 'utf8');
+  writeFileSync(join(odd, 'manifest.json'), manifest.replace('"alpha": 8', '"alpha": 0.000001').replace('"r": 4', '"r": 4.0'));
+  run(['package', odd, '-o', p('odd-numbers.expert'), '--json']);
+  for (const name of [...valid, 'odd-numbers']) {
+    const text = cli(['inspect', p(`${name}.expert`), '--json'], { home }).stdout.trim();
+    assert.equal(JSON.stringify(await ef.inspectPackage(readFileSync(p(`${name}.expert`)))), text, name);
+    if (name === 'odd-numbers') assert.match(text, /"r":4,"alpha":0\.000001,/);
   }
   const info = await ef.inspectPackage(readFileSync(p('signed.expert')));
   assert.equal(info.signed, true);

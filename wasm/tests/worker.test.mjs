@@ -1,5 +1,5 @@
 // verifyPackage with inflate on a worker thread (verify-in-worker.js and
-// inflate-worker.js): it stops early, passes read errors on, leaves no
+// inflate-worker-node.js): it stops early, passes read errors on, leaves no
 // thread behind, and its gzip half keeps memory bounded for a bomb.
 
 import { test } from 'node:test';
@@ -12,7 +12,7 @@ import { gzipSync } from 'node:zlib';
 import { spawnSync } from 'node:child_process';
 import { cliJson, ef, PKG_DIR, SINGLE } from './helpers.mjs';
 
-// The same module instance that index.js initialised.
+// The same module instance that node.js initialised.
 const glue = await import(pathToFileURL(join(PKG_DIR, 'expert_wasm.js')).href);
 const MIB = 1 << 20;
 
@@ -96,7 +96,7 @@ test('no worker thread outlives verifyPackage, even under node -e', () => {
   // A leaked worker would keep the process alive until the timeout; under
   // `node --input-type=module -e`, an inherited flag once stopped the worker.
   const script = `
-    const ef = await import(${JSON.stringify(pathToFileURL(join(PKG_DIR, 'index.js')).href)});
+    const ef = await import(${JSON.stringify(pathToFileURL(join(PKG_DIR, 'node.js')).href)});
     const junk = new Uint8Array(1 << 16).fill(7);
     for (let i = 0; i < 5; i++) await ef.verifyPackage(junk, { worker: true });
     const good = await ef.verifyPackage(new Uint8Array(await (await import('node:fs')).promises.readFile(process.argv[1])), { worker: true });
@@ -106,19 +106,19 @@ test('no worker thread outlives verifyPackage, even under node -e', () => {
   assert.equal(r.status, 0, `exit ${r.status}, signal ${r.signal}`);
 });
 
-/** A copy of the built package whose inflate-worker.js is `worker` (or none). */
+/** A copy of the built package whose Node inflate worker is `worker` (or none). */
 function packageCopy(name, worker) {
   const copy = join(dir, name);
   cpSync(PKG_DIR, copy, { recursive: true });
-  rmSync(join(copy, 'inflate-worker.js'));
-  if (worker) writeFileSync(join(copy, 'inflate-worker.js'), worker);
+  rmSync(join(copy, 'inflate-worker-node.js'));
+  if (worker) writeFileSync(join(copy, 'inflate-worker-node.js'), worker);
   return copy;
 }
 
 /** Verifies PKG with the package at `lib`, with and without the worker; prints code or status. */
 function verifyWith(lib) {
   const script = `
-    const ef = await import(${JSON.stringify(pathToFileURL(join(lib, 'index.js')).href)});
+    const ef = await import(${JSON.stringify(pathToFileURL(join(lib, 'node.js')).href)});
     const bytes = new Uint8Array(await (await import('node:fs')).promises.readFile(process.argv[1]));
     for (const worker of [true, false]) {
       try { console.log((await ef.verifyPackage(bytes, { worker })).status); }
@@ -130,7 +130,7 @@ function verifyWith(lib) {
 }
 
 test('a worker that cannot start costs nothing: the package is verified on this thread', () => {
-  // A bundler or a partial copy that leaves inflate-worker.js behind.
+  // A bundler or a partial copy that leaves the worker file behind.
   assert.deepEqual(verifyWith(packageCopy('no-worker-file', null)), ['unsigned', 'unsigned']);
 });
 
@@ -143,4 +143,14 @@ test('a worker that dies mid-way rejects with E_WORKER instead of hanging', () =
     });
     parentPort.postMessage({ hello: true });`;
   assert.deepEqual(verifyWith(packageCopy('dying-worker', dies)), ['E_WORKER', 'unsigned']);
+});
+
+test('a malformed trusted key rejects before a worker starts: none is left running', () => {
+  const script = `
+    const ef = await import(${JSON.stringify(pathToFileURL(join(PKG_DIR, 'node.js')).href)});
+    try { await ef.verifyPackage(new Blob([new Uint8Array(100)]), { worker: true, trustedKeys: ['ed25519:00'] }); }
+    catch (e) { console.log(e.code); }`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 15_000 });
+  assert.equal(r.stdout.trim(), 'E_KEY_FORMAT', r.stderr);
+  assert.equal(r.status, 0, `exit ${r.status}, signal ${r.signal}`);
 });

@@ -4,6 +4,7 @@
 // shows it.
 
 import { $, h, formatBytes, exactBytes, dropTarget, debounce, saveBlob } from './util.js';
+import { invalidWords, keyErrorWords } from './words.js';
 
 const body = document.body;
 
@@ -94,7 +95,9 @@ async function addKey(text, name) {
     if (!added) keyError(`That key is already trusted (ID ${entry.keyId}).`);
     return entry;
   } catch (e) {
-    keyError(`${e.message}${e.code ? ` (${e.code})` : ''}`);
+    // A private key pasted here must not stay on screen.
+    if (/PRIVATE KEY/.test(text)) $('#key-input').value = '';
+    keyError(`${keyErrorWords(e, 'Not added')}${e.code ? ` (${e.code})` : ''}`);
     return null;
   }
 }
@@ -144,6 +147,7 @@ const STATUS = {
   invalid: {
     title: 'Invalid package',
     icon: 'i-invalid',
+    // Replaced by words.js's plain headline; the problem's own message is below.
     sub: (v) => (v.problems[0] ? v.problems[0].message : 'The package failed verification.'),
     means:
       'The package was changed after it was signed, is damaged (for example a cut-off download), or is built to trick the tools that unpack it. The problems below name the file, hash or rule that failed.',
@@ -181,7 +185,37 @@ let job = 0;
 let currentFile = null;
 let verifyWorker;
 let verifyReady;
+/** A check is under way in verifyWorker. */
+let checking = false;
 let progressStarted = 0;
+
+/** A new verification worker, loading while nothing runs. */
+function startVerifyWorker() {
+  const v = startWorker('./verify-worker.js', onVerifyMessage);
+  verifyWorker = v.worker;
+  verifyReady = v.ready;
+  verifyWorker.addEventListener('error', (e) => showLoadError(`The verification worker failed: ${e.message}`));
+}
+
+/** Ends the check under way at once: its worker goes, a fresh one starts. */
+function endCheck() {
+  if (!checking) return;
+  checking = false;
+  verifyWorker.terminate();
+  startVerifyWorker();
+}
+
+function cancelCheck() {
+  if (!checking) return;
+  job += 1;
+  endCheck();
+  clearResults();
+  setVerdictState('cancelled');
+  $('#verdict').dataset.job = String(job);
+  $('#verdict-title').textContent = 'Check cancelled';
+  $('#verdict-sub').textContent = 'Choose or drop a .expert file to check it.';
+  $('#verify-progress').hidden = true;
+}
 
 function setVerdictState(state, status) {
   const el = $('#verdict');
@@ -197,6 +231,9 @@ function clearResults() {
 }
 
 async function verifyFile(file) {
+  // A newer file wins at once: the old check's worker is ended, not waited for.
+  endCheck();
+  checking = true;
   currentFile = file;
   const id = ++job;
   const el = $('#verdict');
@@ -207,6 +244,7 @@ async function verifyFile(file) {
   $('#verdict-title').textContent = 'Checking…';
   $('#verdict-sub').textContent = `${file.name} (${formatBytes(file.size)}) is being read and checked in a background worker.`;
   $('#verify-progress').hidden = false;
+  $('#verify-cancel').hidden = false;
   $('#verify-file-name').textContent = file.name;
   showProgress(0, file.size);
   progressStarted = performance.now();
@@ -226,22 +264,39 @@ function showProgress(read, total) {
 
 function onVerifyMessage(msg) {
   if (msg.id !== job) return;
+  if (msg.type === 'result' || msg.type === 'error') {
+    checking = false;
+    $('#verify-cancel').hidden = true;
+  }
   if (msg.type === 'progress') showProgress(msg.read, msg.total);
-  else if (msg.type === 'result') renderVerdict(msg);
+  else if (msg.type === 'result') showVerdict(msg);
   else if (msg.type === 'error') {
     setVerdictState('error');
     $('#verdict-title').textContent = 'Could not check this file';
-    $('#verdict-sub').textContent = `${msg.message} (${msg.code})`;
+    $('#verdict-sub').textContent = msg.code === 'E_KEY_FORMAT' ? keyErrorWords(msg, 'One of your trusted keys is not a public key; remove it under Trusted keys') : `${msg.message} (${msg.code})`;
   }
 }
 
-function renderVerdict({ verdict: v, inspection, inspectError, read, ms, wasmMemory }) {
+/** Renders a result; an invalid one first looks at the file's first bytes for its headline. */
+async function showVerdict(msg) {
+  const id = msg.id;
+  let words = null;
+  if (msg.verdict.status === 'invalid') {
+    const head = currentFile && msg.verdict.problems[0]?.code === 'E_GZIP_HEADER' ? await currentFile.slice(0, 64).text().catch(() => '') : '';
+    if (id !== job) return;
+    words = invalidWords(msg.verdict, { size: currentFile?.size, head });
+  }
+  renderVerdict(msg, words);
+}
+
+function renderVerdict({ verdict: v, inspection, inspectError, read, ms, wasmMemory }, words) {
   const info = STATUS[v.status];
   const el = $('#verdict');
   setVerdictState('done', v.status);
   if (v.problems[0]) el.dataset.problem = v.problems[0].code;
-  $('#verdict-title').textContent = info.title;
-  $('#verdict-sub').textContent = info.sub(v);
+  $('#verdict-title').textContent = words?.title ?? info.title;
+  $('#verdict-sub').textContent = words?.headline ?? info.sub(v);
+  $('#verdict-sub').classList.toggle('headline', !!words);
   $('#verdict-code').textContent = `status: ${v.status}`;
   $('#verdict-code').hidden = false;
   $('#verify-progress-text').textContent = `${formatBytes(read)} checked in ${(ms / 1000).toFixed(2)} s`;
@@ -365,12 +420,6 @@ function renderFiles(v) {
   $('#files-box').hidden = false;
 }
 
-$('#package-input').addEventListener('change', (e) => {
-  const file = e.target.files[0];
-  // Cleared, so that choosing the same file again checks it again.
-  e.target.value = '';
-  if (file) verifyFile(file);
-});
 dropTarget($('#package-drop'), (e) => {
   const file = e.dataTransfer.files[0];
   if (file) verifyFile(file);
@@ -493,10 +542,11 @@ const builder = buildMod.initBuild({
 // ---------------------------------------------------------------------------
 // Start-up
 
-const verify = startWorker('./verify-worker.js', onVerifyMessage);
-verifyWorker = verify.worker;
-verifyReady = verify.ready;
-verifyWorker.addEventListener('error', (e) => showLoadError(`The verification worker failed: ${e.message}`));
+startVerifyWorker();
+$('#verify-cancel').addEventListener('click', cancelCheck);
+// early.js hears #package-input from the start and queues what was chosen
+// before now; from here on each choice goes straight to verifyFile.
+window.expertPackageInput.listen((file) => verifyFile(file));
 
 const offline = $('#offline-status');
 if ('serviceWorker' in navigator && window.isSecureContext) {

@@ -3,10 +3,13 @@
 // page replaces this worker after each build, which frees its memory.
 //
 // In:  {type: 'build', id, manifest, files: [{path, file}], model, signingKey, publisher}
-// Out: {type: 'ready'}  {type: 'built', id, fileName, model, sha256, blob, ms, wasmMemory}
+// Out: {type: 'ready'}  {type: 'progress', id, done, total}
+//      {type: 'built', id, fileName, model, sha256, blob, ms, wasmMemory}
 //      {type: 'error', id, code, message, diagnostics}
 
 import { buildPackage, wasmMemoryBytes } from './pkg/index.js';
+
+const PROGRESS_EVERY_MS = 80;
 
 self.onmessage = async (event) => {
   const msg = event.data;
@@ -17,14 +20,21 @@ self.onmessage = async (event) => {
   try {
     const map = new Map(files.map((f) => [f.path, f.file]));
     const started = performance.now();
+    let lastPost = 0;
+    const onProgress = (done, total) => {
+      const now = performance.now();
+      if (done < total && now - lastPost < PROGRESS_EVERY_MS) return;
+      lastPost = now;
+      postMessage({ type: 'progress', id, done, total });
+    };
     // Files are read a piece at a time (FileReaderSync) and the package
     // gathers in a Blob: neither has to fit in memory whole.
-    const out = await buildPackage({ manifest, files: map, model: model || undefined, signingKey: signingKey || undefined, publisher: publisher || undefined, output: 'blob' });
+    const out = await buildPackage({ manifest, files: map, model: model || undefined, signingKey: signingKey || undefined, publisher: publisher || undefined, output: 'blob', onProgress });
     signingKey = null;
     postMessage({ type: 'built', id, fileName: out.fileName, model: out.model, sha256: out.sha256, blob: out.blob, ms: Math.round(performance.now() - started), wasmMemory: wasmMemoryBytes() });
   } catch (e) {
     signingKey = null;
-    postMessage({ type: 'error', id, code: (e && e.code) || 'E_INTERNAL', message: (e && e.message) || String(e), diagnostics: (e && e.diagnostics) || null });
+    postMessage({ type: 'error', id, code: (e && e.code) || 'E_INTERNAL', message: (e && e.message) || String(e), reason: e?.reason, diagnostics: (e && e.diagnostics) || null });
   }
 };
 

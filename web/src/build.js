@@ -5,6 +5,7 @@
 // is never stored or sent.
 
 import { $, h, formatBytes, exactBytes, dropTarget, saveBlob } from './util.js';
+import { keyErrorWords } from './words.js';
 
 /** Files of a dropped directory, recursively, as [{path, file}]. */
 async function filesFromEntries(entries) {
@@ -71,7 +72,31 @@ export function initBuild({ ef, trust, editor, diagnosticItem, startWorker, veri
     const el = $('#build-status');
     el.dataset.state = state;
     el.textContent = text;
+    if (state !== 'building') $('#build-progress').hidden = true;
   };
+
+  /** The progress bar: bytes read of the total the core will read. */
+  function showProgress(done, total) {
+    const pct = total ? Math.min(100, Math.floor((done / total) * 100)) : 0;
+    const text = `${formatBytes(done)} of ${formatBytes(total)} read (${pct}%)`;
+    const bar = $('#build-progressbar');
+    bar.setAttribute('aria-valuenow', String(pct));
+    bar.setAttribute('aria-valuetext', text);
+    $('#build-progress-fill').style.width = `${pct}%`;
+    $('#build-progress-text').textContent = text;
+    $('#build-progress').dataset.done = String(done);
+    $('#build-progress').dataset.total = String(total);
+  }
+
+  /** Stops the build under way at once: its worker goes, a fresh one starts. */
+  function cancel() {
+    if ($('#build-status').dataset.state !== 'building') return;
+    buildId += 1;
+    worker.terminate();
+    spawn();
+    $('#build-button').disabled = false;
+    status('cancelled', 'Build cancelled. Nothing was saved.');
+  }
 
   function spawn() {
     const w = startWorker('./build-worker.js', onMessage);
@@ -166,18 +191,25 @@ export function initBuild({ ef, trust, editor, diagnosticItem, startWorker, veri
     $('#build-button').disabled = true;
     const size = expert.files.reduce((n, f) => n + f.file.size, 0);
     status('building', `Building ${signingKey ? 'and signing ' : ''}from ${expert.files.length} files (${formatBytes(size)})…`);
+    $('#build-progress').hidden = false;
+    showProgress(0, 0);
+    $('#build-progress-text').textContent = 'Starting…';
     const w = await workerReady;
+    if (id !== buildId) return;
     w.postMessage({ type: 'build', id, manifest: manifestText(), files: expert.files, model, signingKey, publisher });
   }
 
   function onMessage(msg) {
     if (msg.id !== buildId) return;
+    if (msg.type === 'progress') return showProgress(msg.done, msg.total);
     // A fresh worker for the next build gives this one's memory back.
     worker.terminate();
     spawn();
     $('#build-button').disabled = false;
     if (msg.type === 'error') {
-      status('error', `Build failed: ${msg.message} (${msg.code})`);
+      // Key errors in words, without the API's argument names.
+      const why = msg.code === 'E_KEY_FORMAT' ? keyErrorWords(msg, 'the signing key was refused') : msg.message;
+      status('error', `Build failed: ${why} (${msg.code})`);
       if (msg.diagnostics?.length) {
         $('#build-diagnostics').replaceChildren(...msg.diagnostics.filter((d) => d.severity === 'error').map((d) => diagnosticItem(d, null)));
         $('#build-diagnostics').hidden = false;
@@ -227,6 +259,7 @@ export function initBuild({ ef, trust, editor, diagnosticItem, startWorker, veri
     if ($('#build-use-editor').checked) refresh();
   });
   $('#build-button').addEventListener('click', build);
+  $('#build-cancel').addEventListener('click', cancel);
   $('#build-verify').addEventListener('click', () => {
     if (built) verifyFile(new File([built.blob], built.fileName, { type: 'application/gzip' }));
   });

@@ -7,7 +7,7 @@ use crate::atomic::AtomicFile;
 use crate::error::{CliError, Exit, Result};
 use crate::fs_source::DirSource;
 use crate::term::{human_size, Progress, Style};
-use expert_core::build::{build_package_with, dry_run, BuildOptions, Signer};
+use expert_core::build::{build_package_with, dry_run, progress_total, BuildOptions, Signer};
 use expert_core::display::escape;
 use expert_core::manifest::{package_file_name, select_model, Manifest, SchemaVersion};
 use expert_core::package::PlanOptions;
@@ -215,15 +215,9 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
     };
     for &i in &indices {
         let path = target(i);
-        let total: u64 = dry_run(&src, &manifest, i, &opts)
-            .map_err(|e| build_err(&e, e.code))?
-            .iter()
-            .map(|f| f.size)
-            .sum();
-        let mut progress = Progress::new(
-            &format!("packaging {}", names[i]),
-            total * if key.is_some() { 2 } else { 1 },
-        );
+        let total =
+            progress_total(&src, &manifest, i, &build).map_err(|e| build_err(&e, e.code))?;
+        let mut progress = Progress::new(&format!("packaging {}", names[i]), total);
         let mut file = AtomicFile::create(&path)?;
         let mut w = HashingWriter::new(file.writer());
         let built = build_package_with(

@@ -1,0 +1,14 @@
+// The public API, re-exported by both entry points (index.js, node.js).
+export {
+  buildPackage,
+  createVerifier,
+  generateKeyPair,
+  inspectPackage,
+  packageFileName,
+  selectModel,
+  validateManifest,
+  verifyAndInspect,
+  verifyPackage,
+  wasmMemoryBytes,
+  __testing,
+} from './api.js';

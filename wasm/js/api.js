@@ -1,0 +1,370 @@
+// expert-format's API, the same for every platform: it turns Blobs and
+// streams into bounded chunks and gives the Rust bindings their randomness
+// and clock. Every format decision is made in Rust, by the same code as
+// expert-cli. The entry points (index.js for browsers, node.js for Node)
+// choose the platform and load the module before anything here runs.
+
+import initWasm, * as core from './expert_wasm.js';
+import { verifyInWorker } from './verify-in-worker.js';
+import { asChunk, isBlob, openSource, split } from './source.js';
+import { checkSignal, fail, throwIfAborted } from './errors.js';
+import { guard, made, recover, release } from './instance.js';
+import { platform } from './platform.js';
+
+const WASM_URL = new URL('./expert_wasm_bg.wasm', import.meta.url);
+
+/** The compiled module, which verifyPackage hands to its inflate worker. */
+let compiled = null;
+
+/** Compiles and starts the module (the entry points call it once, with top-level await). */
+let loading = null;
+export function load() {
+  loading ??= (async () => {
+    compiled = await platform.compileWasm(WASM_URL);
+    await initWasm({ module_or_path: compiled });
+  })();
+  return loading;
+}
+
+/** Smaller in-memory packages are verified on this thread: a worker costs more to start. */
+const WORKER_MIN_BYTES = 8 << 20;
+
+const encoder = new TextEncoder();
+
+/** Manifest text or bytes as bytes. */
+function manifestBytes(manifest, what = 'manifest') {
+  if (typeof manifest === 'string') return encoder.encode(manifest);
+  if (manifest instanceof Uint8Array) return manifest;
+  if (manifest instanceof ArrayBuffer) return new Uint8Array(manifest);
+  throw fail('E_BAD_ARGUMENT', `${what} must be a string or a Uint8Array`);
+}
+
+function trustedKeyList(options) {
+  if (options === undefined || options === null) return [];
+  if (typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'options must be an object');
+  const keys = options.trustedKeys ?? [];
+  if (!Array.isArray(keys)) throw fail('E_BAD_ARGUMENT', 'trustedKeys must be an array of "ed25519:<hex>" strings');
+  keys.forEach((k, i) => {
+    if (typeof k !== 'string') throw fail('E_KEY_FORMAT', `trustedKeys[${i}] must be a string of the form ed25519:<64 hex digits>`);
+  });
+  return keys;
+}
+
+/** `expert-cli validate --json` for manifest text. */
+export function validateManifest(text) {
+  return guard(() => core.validateManifest(manifestBytes(text, 'text')));
+}
+
+/** Streams a package through the verifier; the result is `verify --json`. */
+export function createVerifier(options) {
+  let inner = guard(() => made(new core.Verifier(trustedKeyList(options))));
+  const live = () => {
+    if (inner === null) throw fail('E_VERIFIER_FINISHED', 'this verifier has already finished');
+    return inner;
+  };
+  return {
+    update(chunk) {
+      const v = live();
+      guard(() => {
+        for (const part of split(asChunk(chunk))) v.update(part);
+      });
+    },
+    finish() {
+      const v = live();
+      inner = null;
+      return guard(() => v.finish().verdict);
+    },
+  };
+}
+
+/**
+ * Pushes every chunk into a wasm reader; frees it if reading fails or
+ * `signal` aborts before the end.
+ */
+async function feed(reader, chunks, signal) {
+  try {
+    for await (const chunk of chunks) reader.update(chunk);
+    throwIfAborted(signal);
+  } catch (e) {
+    const err = recover(e);
+    release(reader);
+    throw err;
+  }
+  return guard(() => reader.finish());
+}
+
+/** Whether a worker thread (Node) or a Web Worker can be started here. */
+function workersAvailable() {
+  return platform.workersAvailable();
+}
+
+/**
+ * Whether to inflate on a worker: for streams and packages of 8 MiB or
+ * more, unless `worker` says otherwise.
+ */
+function useWorker(source, options) {
+  const choice = options?.worker;
+  if (choice !== undefined && typeof choice !== 'boolean') throw fail('E_BAD_ARGUMENT', 'worker must be true, false or absent');
+  if (!workersAvailable() || choice === false) return false;
+  if (choice === true) return true;
+  const size = source instanceof Uint8Array || source instanceof ArrayBuffer ? source.byteLength : isBlob(source) ? source.size : Infinity;
+  return size >= WORKER_MIN_BYTES;
+}
+
+/**
+ * One pass over a package: `{verdict, inspection, inspectError}`, where
+ * `verdict` is `verify --json` and `inspection` is `inspect --json` (or
+ * null, with `inspectError` `{code, message}`, for a malformed package).
+ * Never throws for a bad package.
+ */
+export async function verifyAndInspect(source, options) {
+  try {
+    return await verifyAndInspectOnce(source, options);
+  } catch (e) {
+    throw recover(e);
+  }
+}
+
+async function verifyAndInspectOnce(source, options) {
+  const keys = trustedKeyList(options);
+  const signal = checkSignal(options?.signal);
+  const worker = useWorker(source, options);
+  throwIfAborted(signal);
+  // Opened before the worker starts: the source's errors are heard at once.
+  const src = openSource(source, signal);
+  try {
+    if (worker) {
+      // null: the worker could not start; nothing was read yet.
+      const report = await verifyInWorker(src.chunks, keys, compiled, signal);
+      if (report !== null) return report;
+    }
+    return await feed(made(new core.Verifier(keys)), src.chunks, signal);
+  } finally {
+    src.close();
+  }
+}
+
+/** Never throws for a bad package: its verdict has status "invalid". */
+export async function verifyPackage(source, options) {
+  return (await verifyAndInspect(source, options)).verdict;
+}
+
+/** `expert-cli inspect --json`; throws an Error with `code` for a malformed package. */
+export async function inspectPackage(source, options) {
+  if (options !== undefined && options !== null && typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'options must be an object');
+  const signal = checkSignal(options?.signal);
+  throwIfAborted(signal);
+  const src = openSource(source, signal);
+  try {
+    return await feed(guard(() => made(new core.Inspector())), src.chunks, signal);
+  } finally {
+    src.close();
+  }
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+
+/** Seconds since the epoch of an RFC 3339 timestamp (fractions dropped). */
+function epochSeconds(createdAt) {
+  if (createdAt instanceof Date) {
+    const ms = createdAt.getTime();
+    if (!Number.isFinite(ms)) throw fail('E_CREATED_AT', 'createdAt is an invalid Date');
+    return Math.floor(ms / 1000);
+  }
+  const m = typeof createdAt === 'string' ? RFC3339.exec(createdAt) : null;
+  if (!m) throw fail('E_CREATED_AT', `createdAt ${JSON.stringify(createdAt)} is not an RFC 3339 timestamp such as 2025-11-25T00:00:00Z`);
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
+  if (y < 1970) throw fail('E_CREATED_AT', `createdAt ${JSON.stringify(createdAt)} is before 1970`);
+  const offset = m[8] ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (mo < 1 || mo > 12 || day.getUTCDate() !== d || day.getUTCMonth() !== mo - 1 || h > 23 || mi > 59 || s > 60 || Number(m[10] ?? 0) > 23 || Number(m[11] ?? 0) > 59) {
+    throw fail('E_CREATED_AT', `createdAt ${JSON.stringify(createdAt)} is not a valid date and time`);
+  }
+  return Date.UTC(y, mo - 1, d, h, mi, s) / 1000 - offset * 60;
+}
+
+async function fileBytes(path, data) {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (isBlob(data)) return new Uint8Array(await data.arrayBuffer());
+  throw fail('E_BAD_ARGUMENT', `files[${JSON.stringify(path)}] must be a Uint8Array, ArrayBuffer, Blob or (in Node) FileHandle`);
+}
+
+function signingKeyBytes(key) {
+  if (key === undefined || key === null) return undefined;
+  if (typeof key === 'string') return encoder.encode(key);
+  if (key instanceof Uint8Array) return key;
+  if (key instanceof ArrayBuffer) return new Uint8Array(key);
+  throw fail('E_KEY_FORMAT', 'signingKey must be PKCS#8 PEM text (plain or encrypted) or the raw 32-byte Ed25519 key');
+}
+
+/**
+ * How buildPackage reads `data` a piece at a time, or null if it must read
+ * it whole: a Node FileHandle with fs.readSync, or a Blob with
+ * FileReaderSync (Web Workers only). The reader returns what it read; the
+ * core refuses a short read (the file changed).
+ */
+function sliceReader(data) {
+  const nodeFs = platform.fs;
+  if (nodeFs && isFileHandle(data)) {
+    return {
+      size: nodeFs.fstatSync(data.fd).size,
+      read(offset, length) {
+        const buf = new Uint8Array(length);
+        const n = nodeFs.readSync(data.fd, buf, 0, length, offset);
+        return buf.subarray(0, n);
+      },
+    };
+  }
+  if (isBlob(data) && typeof FileReaderSync === 'function') {
+    const reader = new FileReaderSync();
+    return { size: data.size, read: (offset, length) => new Uint8Array(reader.readAsArrayBuffer(data.slice(offset, offset + length))) };
+  }
+  return null;
+}
+
+/** A Node `fs.promises.FileHandle`. */
+function isFileHandle(x) {
+  return x !== null && typeof x === 'object' && typeof x.fd === 'number' && typeof x.stat === 'function' && typeof x.read === 'function';
+}
+
+/** Output chunks gathered into a Blob every so often, so they can leave the JS heap. */
+const BLOB_FOLD_BYTES = 64 << 20;
+
+/**
+ * Builds a package exactly as `expert-cli package` does: createdAt plays
+ * SOURCE_DATE_EPOCH (it sets the entry times and the signature time).
+ */
+export async function buildPackage(options) {
+  try {
+    return await buildPackageOnce(options);
+  } catch (e) {
+    throw recover(e);
+  }
+}
+
+async function buildPackageOnce(options) {
+  if (options === null || typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'buildPackage needs an options object');
+  const { manifest, files, model, signingKey, signingKeyPassphrase, publisher, createdAt, output = 'bytes', onProgress } = options;
+  const signal = checkSignal(options.signal);
+  throwIfAborted(signal);
+  const manifestData = manifestBytes(manifest);
+  if (model !== undefined && model !== null && typeof model !== 'string') throw fail('E_BAD_ARGUMENT', 'model must be a string');
+  if (publisher !== undefined && publisher !== null && typeof publisher !== 'string') throw fail('E_BAD_ARGUMENT', 'publisher must be a string');
+  if (output !== 'bytes' && output !== 'blob' && typeof output !== 'function') throw fail('E_BAD_ARGUMENT', 'output must be "bytes", "blob" or a function taking each chunk');
+  if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') throw fail('E_BAD_ARGUMENT', 'onProgress must be a function (done, total)');
+  const key = signingKeyBytes(signingKey);
+  const created = createdAt === undefined || createdAt === null ? undefined : epochSeconds(createdAt);
+  if (files === null || typeof files !== 'object') throw fail('E_BAD_ARGUMENT', 'files must map relative paths to Uint8Array contents');
+  const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
+  const set = made(new core.FileSet());
+  const readers = new Map();
+  try {
+    for (const [path, data] of entries) {
+      if (typeof path !== 'string') throw fail('E_BAD_ARGUMENT', 'file paths must be strings');
+      const reader = sliceReader(data);
+      if (reader) {
+        readers.set(path, reader);
+        set.addLazy(path, reader.size);
+      } else {
+        set.add(path, await fileBytes(path, data));
+        throwIfAborted(signal);
+      }
+    }
+    set.setReader((path, offset, length) => {
+      throwIfAborted(signal);
+      return readers.get(path).read(offset, length);
+    });
+  } catch (e) {
+    const err = recover(e);
+    release(set);
+    throw err;
+  }
+  let parts = [];
+  let held = 0;
+  let folded = output === 'blob' ? new Blob([]) : null;
+  const onChunk = (chunk) => {
+    parts.push(chunk);
+    held += chunk.length;
+    if (folded && held >= BLOB_FOLD_BYTES) {
+      folded = new Blob([folded, ...parts]);
+      parts = [];
+      held = 0;
+    }
+  };
+  const sink = typeof output === 'function' ? output : onChunk;
+  // Packaging runs here without yielding: an abort is seen at each piece
+  // read or written (from an output function that aborts, say), else after.
+  const write = (chunk) => {
+    throwIfAborted(signal);
+    sink(chunk);
+  };
+  // The core ignores what the callback throws; it is passed on afterwards.
+  let progressError = null;
+  const progress = onProgress
+    ? (done, total) => {
+        try {
+          onProgress(done, total);
+        } catch (e) {
+          progressError ??= e;
+        }
+      }
+    : undefined;
+  let out;
+  try {
+    out = core.buildPackage(manifestData, set, model ?? undefined, key, publisher ?? undefined, created, write, progress, signingKeyPassphrase ?? undefined);
+  } catch (e) {
+    throwIfAborted(signal);
+    throw e;
+  }
+  throwIfAborted(signal);
+  if (progressError) throw progressError;
+  const result = { fileName: out.fileName, model: out.model, sha256: out.sha256 };
+  if (typeof output === 'function') return { ...result, size: out.size };
+  if (folded) return { ...result, blob: new Blob([folded, ...parts], { type: 'application/gzip' }) };
+  const bytes = new Uint8Array(out.size);
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.length;
+  }
+  return { ...result, bytes };
+}
+
+/** A new Ed25519 key pair from crypto.getRandomValues. */
+export function generateKeyPair() {
+  const seed = crypto.getRandomValues(new Uint8Array(32));
+  try {
+    return guard(() => core.keyPairFromSeed(seed));
+  } finally {
+    seed.fill(0);
+  }
+}
+
+/** The base model that `query` names, as `package --model` chooses it. */
+export function selectModel(manifestText, query) {
+  if (typeof query !== 'string') throw fail('E_BAD_ARGUMENT', 'query must be a string');
+  return guard(() => core.selectModel(manifestBytes(manifestText, 'manifestText'), query));
+}
+
+/** The file name `expert-cli package` gives the package for `model`. */
+export function packageFileName(manifestText, model) {
+  if (model !== undefined && model !== null && typeof model !== 'string') throw fail('E_BAD_ARGUMENT', 'model must be a string');
+  return guard(() => core.packageFileName(manifestBytes(manifestText, 'manifestText'), model ?? undefined));
+}
+
+/** Current size of the WebAssembly memory in bytes (it only grows). */
+export function wasmMemoryBytes() {
+  // The current instance's: initSync returns it once the module runs.
+  return core.initSync({ module: compiled }).memory.buffer.byteLength;
+}
+
+/**
+ * Not API: deliberate failures of the module, for its own tests (a panic
+ * with a message, a trap, and how many this instance has seen).
+ */
+export const __testing = {
+  panic: (message) => guard(() => core.__testPanic(message)),
+  trap: () => guard(() => core.__testTrap()),
+  failures: () => guard(() => core.__testFailures()),
+};

@@ -1,0 +1,29 @@
+// Errors of expert-format: an Error with a stable `code`, and the
+// AbortError that an aborted `signal` gives.
+
+export function fail(code, message, options) {
+  const e = new Error(message, options);
+  e.code = code;
+  return e;
+}
+
+/** The error an aborted call rejects with: name "AbortError", the signal's reason as `cause`. */
+export function abortError(signal) {
+  const e = new Error('the operation was aborted', { cause: signal?.reason });
+  e.name = 'AbortError';
+  e.code = 'ABORT_ERR';
+  return e;
+}
+
+/** `signal` if it is an AbortSignal or absent; E_BAD_ARGUMENT otherwise. */
+export function checkSignal(signal) {
+  if (signal === undefined || signal === null) return undefined;
+  if (typeof signal !== 'object' || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
+    throw fail('E_BAD_ARGUMENT', 'signal must be an AbortSignal');
+  }
+  return signal;
+}
+
+export function throwIfAborted(signal) {
+  if (signal?.aborted) throw abortError(signal);
+}
