@@ -6,7 +6,7 @@
 //! types, the loader and its invariants are the core's
 //! (`expert_core::registry`); this module does the file, lock and clock.
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Result};
 use expert_core::registry::{load_registry, Finding};
 use serde_json::Map;
 use std::fs::File;
@@ -40,8 +40,7 @@ pub fn broken(p: &Path, found: &[Finding]) -> CliError {
         .find(|f| !f.is_empty())
         .unwrap_or("fix it by hand");
     CliError::new(
-        Exit::General,
-        "E_REGISTRY",
+        Code::Registry,
         format!(
             "{} breaks the registry's rules; nothing was changed:\n{}",
             p.display(),
@@ -107,7 +106,7 @@ impl RegistryFile for Registry {
 pub fn save(reg: &mut Registry) -> Result<()> {
     reg.last_updated = now();
     let json = serde_json::to_string_pretty(reg)
-        .map_err(|e| CliError::new(Exit::General, "E_REGISTRY", e.to_string()))?
+        .map_err(|e| CliError::new(Code::Registry, e.to_string()))?
         + "\n";
     crate::fault::point("registry-write");
     crate::atomic::write(&path(), json.as_bytes())
