@@ -44,7 +44,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 step "wasm-bindgen --target web"
 wasm-bindgen --target web --out-dir "$stage/pkg" "$TARGET_DIR/$TARGET/release/expert_wasm.wasm"
-cp wasm/js/index.js wasm/js/verify-in-worker.js wasm/js/inflate-worker.js wasm/js/index.d.ts wasm/js/README.md "$stage/pkg/"
+cp wasm/js/index.js wasm/js/codes.js wasm/js/verify-in-worker.js wasm/js/inflate-worker.js wasm/js/index.d.ts wasm/js/README.md "$stage/pkg/"
 
 version=$(cargo pkgid -p expert-wasm --offline 2>/dev/null || cargo pkgid -p expert-wasm)
 version=${version##*@}

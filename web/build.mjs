@@ -20,7 +20,7 @@ const PKG = join(ROOT, 'wasm', 'pkg');
 const EXAMPLE = join(ROOT, 'examples', 'multi-model-expert', 'manifest.json');
 
 /** Files of the npm package the page needs at run time. */
-const PKG_FILES = ['index.js', 'verify-in-worker.js', 'inflate-worker.js', 'expert_wasm.js', 'expert_wasm_bg.wasm', 'package.json'];
+const PKG_FILES = ['index.js', 'codes.js', 'verify-in-worker.js', 'inflate-worker.js', 'expert_wasm.js', 'expert_wasm_bg.wasm', 'package.json'];
 
 function listFiles(dir) {
   const out = [];

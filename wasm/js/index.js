@@ -7,6 +7,9 @@
 import initWasm, * as core from './expert_wasm.js';
 import { verifyInWorker } from './verify-in-worker.js';
 
+/** Every stable code, its default expert-cli exit status and its meaning (generated; docs/CODES.md). */
+export { codes } from './codes.js';
+
 const WASM_URL = new URL('./expert_wasm_bg.wasm', import.meta.url);
 /** Largest chunk handed to wasm at once, so its memory stays small. */
 const MAX_CHUNK = 1 << 20;

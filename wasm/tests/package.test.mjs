@@ -15,6 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'expert-npm-package-'));
 // Also on a crash during setup.
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const pkg = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8'));
+/** Exported values other than functions. */
+const VALUES = ['codes'];
 const API = ['buildPackage', 'createVerifier', 'generateKeyPair', 'inspectPackage', 'packageFileName', 'selectModel', 'validateManifest', 'verifyAndInspect', 'verifyPackage', 'wasmMemoryBytes'];
 
 test('package.json describes an ES module with types', () => {
@@ -28,10 +30,12 @@ test('package.json describes an ES module with types', () => {
 });
 
 test('the module exports exactly the documented API, and the declarations match', () => {
-  assert.deepEqual(Object.keys(ef).sort(), API);
+  assert.deepEqual(Object.keys(ef).sort(), [...API, ...VALUES].sort());
   const dts = readFileSync(join(PKG_DIR, 'index.d.ts'), 'utf8');
   const declared = [...dts.matchAll(/^export function (\w+)/gm)].map((m) => m[1]).sort();
   assert.deepEqual(declared, API);
+  const values = [...dts.matchAll(/^export declare const (\w+)/gm)].map((m) => m[1]).sort();
+  assert.deepEqual(values, VALUES);
   const code = dts.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
   assert.doesNotMatch(code, /\bany\b/, 'no `any` in the declarations');
   assert.doesNotMatch(code, /\bunknown\b/, 'no `unknown` results either');
@@ -88,7 +92,7 @@ test('over http the wrapper fetches the .wasm next to index.js', { skip: !networ
   const r = await run(process.execPath, ['--experimental-network-imports', '--no-warnings', '--input-type=module', '-e', script]);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).valid, false);
-  assert.deepEqual(served, ['/lib/index.js', '/lib/expert_wasm.js', '/lib/verify-in-worker.js', '/lib/expert_wasm_bg.wasm']);
+  assert.deepEqual(served, ['/lib/index.js', '/lib/expert_wasm.js', '/lib/verify-in-worker.js', '/lib/codes.js', '/lib/expert_wasm_bg.wasm']);
 });
 
 /** Runs a process without blocking this one's event loop (the server lives here). */
