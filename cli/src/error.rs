@@ -1,7 +1,10 @@
-//! CLI errors: a documented exit code, a stable problem code, a message
-//! that says what to do. Users never see a Rust Debug dump.
+//! CLI errors: a stable problem code, a message that says what to do, and
+//! the exit status that the code gives where it happened. Users never see a
+//! Rust Debug dump.
 
 use std::fmt;
+
+pub use expert_core::{Code, ExitClass};
 
 /// Exit codes (SPEC §9, docs/CLI.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,31 +20,98 @@ pub enum Exit {
     Packaging = 12,
 }
 
+impl From<ExitClass> for Exit {
+    fn from(c: ExitClass) -> Exit {
+        match c {
+            ExitClass::General => Exit::General,
+            ExitClass::Usage => Exit::Usage,
+            ExitClass::MissingDependency => Exit::MissingDependency,
+            ExitClass::Compatibility => Exit::Compatibility,
+            ExitClass::Integrity => Exit::Integrity,
+            ExitClass::Untrusted => Exit::Untrusted,
+            ExitClass::Validation => Exit::Validation,
+            ExitClass::Packaging => Exit::Packaging,
+        }
+    }
+}
+
+/// Where a failure happened, for the codes whose exit status depends on
+/// it (docs/CLI.md, Exit codes). Most errors are [`Context::Default`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Context {
+    /// The code's own class ([`Code::exit_class`]).
+    #[default]
+    Default,
+    /// The user's own files, keys or environment, not a hostile input: 1
+    /// (a source path that does not exist, an LFS pointer in a source
+    /// directory, a private key file that cannot be read).
+    Local,
+    /// A program the command needs (git) cannot be run: 3.
+    ToolMissing,
+    /// A package or source that someone else made is malformed, tampered
+    /// with or hostile: 5, whatever the defect (a manifest error in a
+    /// package is 5, not 11).
+    Received,
+    /// A pin or trust decision refuses it: 6.
+    Trust,
+    /// `sign` rewriting a package in place: 1 when reading or writing
+    /// failed or the file changed meanwhile, else 5 (the package is not
+    /// one that can be signed).
+    Signing,
+    /// Building a package (`package`, or `install` of a source without
+    /// one): 12, whatever the defect.
+    Packaging,
+}
+
+/// The exit status of `code` in `context`: the one place the CLI maps
+/// codes to exit statuses.
+pub fn exit_for(code: Code, context: Context) -> Exit {
+    match context {
+        Context::Default => code.exit_class().into(),
+        Context::Local => Exit::General,
+        Context::ToolMissing => Exit::MissingDependency,
+        Context::Received => Exit::Integrity,
+        Context::Trust => Exit::Untrusted,
+        Context::Signing => match code {
+            Code::Io | Code::FileChanged => Exit::General,
+            _ => Exit::Integrity,
+        },
+        Context::Packaging => Exit::Packaging,
+    }
+}
+
 #[derive(Debug)]
 pub struct CliError {
-    pub exit: Exit,
-    pub code: std::borrow::Cow<'static, str>,
+    pub code: Code,
+    pub context: Context,
     pub message: String,
     pub hint: Option<String>,
 }
 
 impl CliError {
-    pub fn new(
-        exit: Exit,
-        code: impl Into<std::borrow::Cow<'static, str>>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         CliError {
-            exit,
-            code: code.into(),
+            code,
+            context: Context::Default,
             message: message.into(),
             hint: None,
         }
     }
 
+    /// Says where the failure happened, when that changes the exit status.
+    pub fn within(mut self, context: Context) -> Self {
+        self.context = context;
+        self
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
+    }
+
+    /// The process exit status.
+    pub fn exit(&self) -> Exit {
+        exit_for(self.code, self.context)
     }
 
     /// An I/O failure on `path`.
@@ -51,7 +121,7 @@ impl CliError {
             std::io::ErrorKind::PermissionDenied => Some("check the file permissions"),
             _ => None,
         };
-        let err = CliError::new(Exit::General, "E_IO", format!("{}: {e}", path.display()));
+        let err = CliError::new(Code::Io, format!("{}: {e}", path.display()));
         match hint {
             Some(h) => err.hint(h),
             None => err,
@@ -66,3 +136,19 @@ impl fmt::Display for CliError {
 }
 
 pub type Result<T> = std::result::Result<T, CliError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_classes_are_the_spec_statuses() {
+        for c in Code::ALL {
+            assert_eq!(
+                exit_for(*c, Context::Default) as u8,
+                c.exit_class().status(),
+                "{c}"
+            );
+        }
+    }
+}

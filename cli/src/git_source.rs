@@ -9,7 +9,7 @@
 //! variables (GIT_DIR, GIT_CONFIG_*, …), and runs with filters, LFS
 //! smudging and hooks off.
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Context, Result};
 use expert_core::Limits;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -73,12 +73,9 @@ fn command(args: &[&str], dir: Option<&Path>) -> Command {
 }
 
 fn no_git(e: std::io::Error) -> CliError {
-    CliError::new(
-        Exit::MissingDependency,
-        "E_GIT",
-        format!("cannot run git: {e}"),
-    )
-    .hint("install git")
+    CliError::new(Code::Git, format!("cannot run git: {e}"))
+        .within(Context::ToolMissing)
+        .hint("install git")
 }
 
 /// Runs git and returns its trimmed stdout.
@@ -91,8 +88,7 @@ pub fn git(args: &[&str], dir: Option<&Path>) -> Result<String> {
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
         return Err(CliError::new(
-            Exit::General,
-            "E_GIT",
+            Code::Git,
             format!("git {} failed: {err}", args.first().unwrap_or(&"")),
         ));
     }
@@ -156,8 +152,7 @@ pub fn fetch_tree(url: &str, reference: Option<&str>, scratch: &Path) -> Result<
     )
     .map_err(|_| {
         CliError::new(
-            Exit::General,
-            "E_GIT_REF",
+            Code::GitRef,
             format!(
                 "{url} has no tag, branch or commit {:?}",
                 reference.unwrap_or("HEAD")
@@ -179,14 +174,13 @@ struct Entry {
 }
 
 fn parse_ls_tree(out: &[u8]) -> Result<Vec<Entry>> {
-    let bad = || CliError::new(Exit::General, "E_GIT", "unexpected git ls-tree output");
+    let bad = || CliError::new(Code::Git, "unexpected git ls-tree output");
     out.split(|&b| b == 0)
         .filter(|r| !r.is_empty())
         .map(|r| {
             let r = std::str::from_utf8(r).map_err(|_| {
                 CliError::new(
-                    Exit::Integrity,
-                    "E_SOURCE_PATH",
+                    Code::SourcePath,
                     "the repository has a file name that is not UTF-8",
                 )
             })?;
@@ -204,7 +198,7 @@ fn parse_ls_tree(out: &[u8]) -> Result<Vec<Entry>> {
 }
 
 fn too_big(what: String) -> CliError {
-    CliError::new(Exit::Integrity, "E_SOURCE_TOO_LARGE", what)
+    CliError::new(Code::SourceTooLarge, what)
 }
 
 /// Writes every regular file of `commit` under `dest`; symlinks become
@@ -218,8 +212,7 @@ fn materialize(bare: &Path, commit: &str, dest: &Path, limits: &Limits) -> Resul
     .map_err(no_git)?;
     if !out.status.success() {
         return Err(CliError::new(
-            Exit::General,
-            "E_GIT",
+            Code::Git,
             format!(
                 "git ls-tree failed: {}",
                 String::from_utf8_lossy(&out.stderr).trim()
@@ -237,8 +230,7 @@ fn materialize(bare: &Path, commit: &str, dest: &Path, limits: &Limits) -> Resul
     for e in entries {
         expert_core::path::check_relative_path(&e.path).map_err(|p| {
             CliError::new(
-                Exit::Integrity,
-                "E_SOURCE_PATH",
+                Code::SourcePath,
                 format!("{:?} in the repository: {}", e.path, p.describe()),
             )
         })?;
@@ -284,8 +276,7 @@ fn write_blob(bare: &Path, object: &str, path: &Path) -> Result<()> {
         .map_err(no_git)?;
     if !status.success() {
         return Err(CliError::new(
-            Exit::General,
-            "E_GIT",
+            Code::Git,
             format!("git could not read {} from the clone", path.display()),
         ));
     }

@@ -4,7 +4,7 @@
 //! at any point leaves either the old state or the new one; the next run
 //! sweeps what a crash left behind.
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Context, Result};
 use crate::fault;
 use crate::models::{fingerprint_dir, matching, LocalModel};
 use crate::package_read::read_package;
@@ -117,7 +117,7 @@ pub fn prepare(
         };
         let same: Vec<&Candidate> = all.iter().filter(|c| c.version == version).collect();
         if same.is_empty() {
-            return Err(CliError::new(Exit::General, "E_NO_PACKAGE", format!("{source_text}: the manifest says version {version}, but no package of that version is there (found: {})", all.iter().map(|c| format!("{} {}", c.name, c.version)).collect::<Vec<_>>().join(", "))));
+            return Err(CliError::new(Code::NoPackage, format!("{source_text}: the manifest says version {version}, but no package of that version is there (found: {})", all.iter().map(|c| format!("{} {}", c.name, c.version)).collect::<Vec<_>>().join(", "))));
         }
         let names: Vec<&str> = same.iter().map(|c| c.base_model.as_str()).collect();
         let i = source::choose_variant(&names, base_model, local)?;
@@ -132,8 +132,7 @@ pub fn prepare(
     }
     let Some(bytes) = root_manifest else {
         return Err(CliError::new(
-            Exit::General,
-            "E_NO_PACKAGE",
+            Code::NoPackage,
             format!("{source_text} holds neither .expert packages nor a manifest.json"),
         ));
     };
@@ -141,8 +140,7 @@ pub fn prepare(
     let manifest =
         expert_core::manifest::Manifest::parse(&bytes, &Limits::default()).map_err(|_| {
             CliError::new(
-                Exit::Validation,
-                "E_MANIFEST_INVALID",
+                Code::ManifestInvalid,
                 format!(
                     "{} is not valid; run `expert-cli validate {}`",
                     manifest_path.display(),
@@ -170,11 +168,8 @@ pub fn prepare(
         &mut |_| {},
     )
     .map_err(|e| {
-        CliError::new(
-            Exit::Packaging,
-            e.code,
-            format!("packaging {source_text} locally: {e}"),
-        )
+        CliError::new(e.code, format!("packaging {source_text} locally: {e}"))
+            .within(Context::Packaging)
     })?;
     f.sync_all().map_err(|e| CliError::io(&out, e))?;
     warnings.push(format!(
@@ -190,8 +185,8 @@ pub fn prepare(
     })
 }
 
-fn refuse(exit: Exit, code: &'static str, msg: String, hint: &str) -> CliError {
-    CliError::new(exit, code, msg).hint(hint.to_string())
+fn refuse(code: Code, msg: String, hint: &str) -> CliError {
+    CliError::new(code, msg).hint(hint.to_string())
 }
 
 /// Installs one prepared package. `batch` names experts being installed by
@@ -226,10 +221,9 @@ pub fn install(
     fault::point("before-read");
     let read = read_package(&p.package, &mut sink, "installing")?;
     if let Err(e) = &read.records {
-        if e.code == "E_IO" {
+        if e.code == Code::Io {
             return Err(CliError::new(
-                Exit::General,
-                "E_IO",
+                Code::Io,
                 format!("writing {} into staging: {e}", p.package.display()),
             ));
         }
@@ -248,13 +242,13 @@ pub fn install(
     match verdict.status {
         Status::Invalid => {
             let first = verdict.problems.first();
-            let code = first.map(|pr| pr.code.clone()).unwrap_or_else(|| "E_INVALID".into());
-            return Err(CliError::new(Exit::Integrity, code, format!("{}: {}", p.package.display(), first.map(|pr| pr.message.as_str()).unwrap_or("invalid package"))).hint("the package is damaged or tampered with; nothing was installed"));
+            let code = first.map(|pr| pr.code).unwrap_or(Code::Internal);
+            return Err(CliError::new(code, format!("{}: {}", p.package.display(), first.map(|pr| pr.message.as_str()).unwrap_or("invalid package"))).within(Context::Received).hint("the package is damaged or tampered with; nothing was installed"));
         }
-        Status::Unsigned if !policy.allow_unsigned => return Err(refuse(Exit::Untrusted, "E_UNSIGNED", format!("{} is unsigned: nothing proves who made it", refused_as("")), "ask the publisher for a signed package, or pass --allow-unsigned")),
-        Status::Legacy if !policy.allow_legacy => return Err(refuse(Exit::Untrusted, "E_LEGACY", format!("{} uses upstream's legacy signature, which does not cover its manifest", refused_as("")), "ask the publisher to re-sign with `expert-cli sign`, or pass --allow-legacy")),
+        Status::Unsigned if !policy.allow_unsigned => return Err(refuse(Code::Unsigned, format!("{} is unsigned: nothing proves who made it", refused_as("")), "ask the publisher for a signed package, or pass --allow-unsigned")),
+        Status::Legacy if !policy.allow_legacy => return Err(refuse(Code::Legacy, format!("{} uses upstream's legacy signature, which does not cover its manifest", refused_as("")), "ask the publisher to re-sign with `expert-cli sign`, or pass --allow-legacy")),
         Status::ValidUntrusted if !policy.allow_untrusted => {
-            return Err(refuse(Exit::Untrusted, "E_UNTRUSTED", format!("{} is signed by key {}, which you have not trusted", refused_as(""), verdict.key_id.clone().unwrap_or_default()), "trust the publisher with `expert-cli trust add KEY.pub`, or pass --allow-untrusted to pin this key to this expert"))
+            return Err(refuse(Code::Untrusted, format!("{} is signed by key {}, which you have not trusted", refused_as(""), verdict.key_id.clone().unwrap_or_default()), "trust the publisher with `expert-cli trust add KEY.pub`, or pass --allow-untrusted to pin this key to this expert"))
         }
         _ => {}
     }
@@ -363,11 +357,13 @@ fn pin_key(name: &str, key: Option<&PublicKey>, repin: bool) -> Result<()> {
 /// A refused name as a CLI error: another installed spelling is a
 /// conflict with what is installed (4); a pin is a trust refusal (6).
 fn name_refused(r: NameRefusal) -> CliError {
-    let exit = match r {
-        NameRefusal::SpellingInstalled { .. } => Exit::Compatibility,
-        _ => Exit::Untrusted,
+    let context = match r {
+        NameRefusal::SpellingInstalled { .. } => Context::Default,
+        _ => Context::Trust,
     };
-    CliError::new(exit, r.code(), r.message()).hint(r.hint())
+    CliError::new(r.code(), r.message())
+        .within(context)
+        .hint(r.hint())
 }
 
 fn check_compatibility(
@@ -389,8 +385,7 @@ fn check_registry_rules(reg: &Registry, c: &Candidate, policy: &Policy) -> Resul
         if let Some(newest) = rec.versions.first() {
             if semver_cmp(&newest.version, &c.version).is_gt() && !policy.allow_downgrade {
                 return Err(refuse(
-                    Exit::Compatibility,
-                    "E_DOWNGRADE",
+                    Code::Downgrade,
                     format!(
                         "{} {} is installed; {} is older",
                         c.name, newest.version, c.version
@@ -416,8 +411,7 @@ fn check_registry_rules(reg: &Registry, c: &Candidate, policy: &Policy) -> Resul
                 .any(|r| r.accepts(&c.name, &c.version))
         {
             return Err(refuse(
-                Exit::Compatibility,
-                "E_INCOMPATIBLE",
+                Code::Incompatible,
                 format!(
                     "{} {} and the installed {} {} are incompatible",
                     c.name, c.version, rec.name, v.version
@@ -427,8 +421,7 @@ fn check_registry_rules(reg: &Registry, c: &Candidate, policy: &Policy) -> Resul
         }
     }
     for req in &c.requires {
-        let r = parse_requirement(req)
-            .map_err(|e| CliError::new(Exit::Validation, "E_DEPENDENCY_SPEC", e))?;
+        let r = parse_requirement(req).map_err(|e| CliError::new(Code::DependencySpec, e))?;
         let ok = reg.find(&r.name).is_some_and(|rec| {
             rec.versions
                 .iter()
@@ -436,8 +429,7 @@ fn check_registry_rules(reg: &Registry, c: &Candidate, policy: &Policy) -> Resul
         });
         if !ok {
             return Err(refuse(
-                Exit::MissingDependency,
-                "E_MISSING_DEPENDENCY",
+                Code::MissingDependency,
                 format!("{} requires {req}, which is not installed", c.name),
                 &format!(
                     "install {} first (or name both sources in one install command)",
@@ -478,8 +470,7 @@ fn check_base_model(
         );
         if !policy.force {
             return Err(refuse(
-                Exit::Compatibility,
-                "E_FINGERPRINT_MISMATCH",
+                Code::FingerprintMismatch,
                 msg,
                 "use the matching base model, or pass --force",
             ));
@@ -517,8 +508,7 @@ impl EntrySink for Unpack<'_> {
 fn verified_candidate(p: &Prepared, manifest: Option<&[u8]>) -> Result<Candidate> {
     let changed = || {
         CliError::new(
-            Exit::Integrity,
-            "E_FILE_CHANGED",
+            Code::FileChanged,
             format!(
                 "{} changed after it was chosen; nothing was installed",
                 p.package.display()
@@ -549,7 +539,7 @@ impl EntrySink for Extractor<'_> {
     fn start(&mut self, path: &str, _size: u64) -> std::result::Result<(), ArchiveError> {
         // The reader has already refused unsafe paths; join is safe.
         let p = self.root.join(path);
-        let io = |e: std::io::Error| ArchiveError::new("E_IO", format!("{}: {e}", p.display()));
+        let io = |e: std::io::Error| ArchiveError::new(Code::Io, format!("{}: {e}", p.display()));
         if let Some(parent) = p.parent() {
             std::fs::create_dir_all(parent).map_err(io)?;
         }
@@ -572,12 +562,12 @@ impl EntrySink for Extractor<'_> {
             .as_mut()
             .expect("open")
             .write_all(chunk)
-            .map_err(|e| ArchiveError::new("E_IO", e.to_string()))
+            .map_err(|e| ArchiveError::new(Code::Io, e.to_string()))
     }
 
     fn end(&mut self, _: &[u8; 32]) -> std::result::Result<(), ArchiveError> {
         let f = self.file.take().expect("open");
         f.sync_all()
-            .map_err(|e| ArchiveError::new("E_IO", e.to_string()))
+            .map_err(|e| ArchiveError::new(Code::Io, e.to_string()))
     }
 }

@@ -4,7 +4,7 @@
 //! variable) and a note when a raw seed is used. Decoding and decryption
 //! are the core's; no message here contains key bytes.
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Context, Result};
 use expert_core::sign::{key_form, read_key_file, KeyError, KeyForm, SecretKey};
 use std::io::{IsTerminal, Read};
 use std::path::Path;
@@ -16,7 +16,7 @@ const MAX_KEY_FILE: u64 = 64 << 10;
 
 fn key_error(path: &Path, e: KeyError) -> CliError {
     let hint = match e.code {
-        "E_KEY_DECRYPT" => {
+        Code::KeyDecrypt => {
             format!("check the passphrase in {PASSPHRASE_VAR} (or typed at the prompt)")
         }
         _ => {
@@ -24,7 +24,9 @@ fn key_error(path: &Path, e: KeyError) -> CliError {
                 .into()
         }
     };
-    CliError::new(Exit::General, e.code, format!("{}: {e}", path.display())).hint(hint)
+    CliError::new(e.code, format!("{}: {e}", path.display()))
+        .within(Context::Local)
+        .hint(hint)
 }
 
 /// Reads at most `MAX_KEY_FILE` bytes; pipes (`--key <(…)`) work too.
@@ -36,14 +38,14 @@ fn read_capped(path: &Path) -> Result<Vec<u8>> {
         .map_err(|e| CliError::io(path, e))?;
     if bytes.len() as u64 > MAX_KEY_FILE {
         return Err(CliError::new(
-            Exit::General,
-            "E_KEY_FORMAT",
+            Code::KeyFormat,
             format!(
                 "{}: larger than {} KiB, so not a key file",
                 path.display(),
                 MAX_KEY_FILE >> 10
             ),
         )
+        .within(Context::Local)
         .hint("give the private key file that keygen wrote (a .pem)"));
     }
     Ok(bytes)
@@ -73,8 +75,7 @@ pub fn load_signing_key(path: &Path) -> Result<SecretKey> {
 
 fn no_passphrase(why: &str) -> CliError {
     CliError::new(
-        Exit::Usage,
-        "E_KEY_PASSPHRASE",
+        Code::KeyPassphrase,
         format!("{why}, but {PASSPHRASE_VAR} is not set and there is no terminal to ask on"),
     )
     .hint(format!("set {PASSPHRASE_VAR} to the passphrase"))
@@ -104,15 +105,13 @@ pub fn new_passphrase() -> Result<String> {
     let first = ask("new passphrase: ")?;
     if first.is_empty() {
         return Err(CliError::new(
-            Exit::Usage,
-            "E_KEY_PASSPHRASE",
+            Code::KeyPassphrase,
             "an empty passphrase would not protect the key",
         ));
     }
     if ask("repeat it: ")? != first {
         return Err(CliError::new(
-            Exit::Usage,
-            "E_KEY_PASSPHRASE",
+            Code::KeyPassphrase,
             "the two passphrases differ; nothing was written",
         ));
     }

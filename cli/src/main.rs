@@ -86,13 +86,13 @@ fn main() {
             let esc = expert_core::display::escape_lines;
             eprintln!(
                 "{}: {}",
-                s.red(&format!("error[{}]", esc(&e.code))),
+                s.red(&format!("error[{}]", esc(e.code.as_str()))),
                 esc(&e.message)
             );
             if let Some(h) = &e.hint {
                 eprintln!("  {} {}", s.bold("hint:"), esc(h));
             }
-            e.exit
+            e.exit()
         }
     };
     std::process::exit(exit as i32);

@@ -4,7 +4,7 @@
 //! `refs/main` names. Matching uses the normalized model key, never
 //! substrings.
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Result};
 use expert_core::fingerprint::{fingerprint, header_len};
 use expert_core::manifest::normalized_model_key;
 use serde::Serialize;
@@ -161,13 +161,7 @@ pub fn fingerprint_dir(dir: &Path) -> Result<String> {
     files.sort();
     let mut headers = Vec::new();
     for f in files {
-        let bad = |m: String| {
-            CliError::new(
-                Exit::General,
-                "E_SAFETENSORS",
-                format!("{}: {m}", f.display()),
-            )
-        };
+        let bad = |m: String| CliError::new(Code::Safetensors, format!("{}: {m}", f.display()));
         let mut file = std::fs::File::open(&f).map_err(|e| CliError::io(&f, e))?;
         let mut prefix = [0u8; 8];
         file.read_exact(&mut prefix)
@@ -184,11 +178,6 @@ pub fn fingerprint_dir(dir: &Path) -> Result<String> {
             header,
         ));
     }
-    fingerprint(&config, &headers).map_err(|e| {
-        CliError::new(
-            Exit::General,
-            "E_FINGERPRINT",
-            format!("{}: {e}", dir.display()),
-        )
-    })
+    fingerprint(&config, &headers)
+        .map_err(|e| CliError::new(Code::Fingerprint, format!("{}: {e}", dir.display())))
 }

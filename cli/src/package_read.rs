@@ -4,7 +4,7 @@
 //! `install` also the writer into staging). Errors keep their stream order,
 //! so the outcome equals the core's one-thread reader.
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Result};
 use crate::term::Progress;
 use expert_core::archive::{ArchiveError, EntryRecord, EntrySink, GzipDecoder, TarReader};
 use expert_core::Limits;
@@ -33,7 +33,7 @@ pub fn read_package(path: &Path, sink: &mut dyn EntrySink, label: &str) -> Resul
         let mut whole = Sha256::new();
         let mut send = |data: &[u8]| {
             tx.send(Ok(data.to_vec()))
-                .map_err(|_| ArchiveError::new("E_STOPPED", "the reader stopped"))
+                .map_err(|_| ArchiveError::new(Code::Stopped, "the reader stopped"))
         };
         let mut failed = None;
         crate::atomic::read_chunks(
@@ -70,7 +70,7 @@ pub fn read_package(path: &Path, sink: &mut dyn EntrySink, label: &str) -> Resul
     drop(rx);
     let sha256 = inflater
         .join()
-        .map_err(|_| CliError::new(Exit::General, "E_INTERNAL", "the reader thread failed"))??;
+        .map_err(|_| CliError::new(Code::Internal, "the reader thread failed"))??;
     let records = match failed {
         Some(e) => Err(e),
         None => tar.finish(),

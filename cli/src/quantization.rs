@@ -3,7 +3,7 @@
 //! local models that matched it. The decision is the core's
 //! (`expert_core::quantization`); this reads the files and words it.
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Result};
 use crate::models::{config_of, matching, LocalModel};
 use crate::source::Candidate;
 use expert_core::quantization::{compare, of_config, Agreement};
@@ -54,10 +54,8 @@ pub fn check(
         differs.join("; ")
     );
     if !force {
-        return Err(
-            CliError::new(Exit::Compatibility, "E_QUANTIZATION_MISMATCH", msg)
-                .hint("use a base model of the declared quantization, or pass --force"),
-        );
+        return Err(CliError::new(Code::QuantizationMismatch, msg)
+            .hint("use a base model of the declared quantization, or pass --force"));
     }
     warnings.push(format!("{msg} (installed anyway: --force)"));
     Ok(())

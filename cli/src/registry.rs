@@ -6,7 +6,7 @@
 //! types, the loader and its invariants are the core's
 //! (`expert_core::registry`); this module does the file, lock and clock.
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Result};
 use expert_core::registry::{load_registry, Finding};
 use serde_json::Map;
 use std::fs::File;
@@ -33,12 +33,12 @@ fn now() -> String {
 /// Turns loader findings into one `E_REGISTRY` error that names each
 /// entry and says how to fix it.
 pub fn broken(p: &Path, found: &[Finding]) -> CliError {
-    broken_file(p, found, "E_REGISTRY", "the registry")
+    broken_file(p, found, Code::Registry, "the registry")
 }
 
 /// One error for a registry or trust store that breaks its rules: every
 /// finding, the first fix, and that nothing was changed.
-pub fn broken_file(p: &Path, found: &[Finding], code: &'static str, what: &str) -> CliError {
+pub fn broken_file(p: &Path, found: &[Finding], code: Code, what: &str) -> CliError {
     let lines: Vec<String> = found.iter().map(|f| format!("  {f}")).collect();
     let fix = found
         .iter()
@@ -46,7 +46,6 @@ pub fn broken_file(p: &Path, found: &[Finding], code: &'static str, what: &str) 
         .find(|f| !f.is_empty())
         .unwrap_or("fix it by hand");
     CliError::new(
-        Exit::General,
         code,
         format!(
             "{} breaks {what}'s rules; nothing was changed:\n{}",
@@ -108,7 +107,7 @@ impl RegistryFile for Registry {
 pub fn save(reg: &mut Registry) -> Result<()> {
     reg.last_updated = now();
     let json = serde_json::to_string_pretty(reg)
-        .map_err(|e| CliError::new(Exit::General, "E_REGISTRY", e.to_string()))?
+        .map_err(|e| CliError::new(Code::Registry, e.to_string()))?
         + "\n";
     crate::fault::point("registry-write");
     crate::atomic::write(&path(), json.as_bytes())

@@ -6,7 +6,7 @@
 //! operation, and a link as the last component is removed itself, never
 //! its target. EXPERT_HOME itself is the user's choice and may be a link.
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Result};
 use std::path::{Path, PathBuf};
 
 /// What `remove` took away.
@@ -21,8 +21,7 @@ pub enum Removed {
 
 fn linked(p: &Path) -> CliError {
     CliError::new(
-        Exit::General,
-        "E_HOME_SYMLINK",
+        Code::HomeSymlink,
         format!(
             "{} is a symbolic link; expert-cli never deletes or moves anything through a link",
             p.display()
@@ -38,8 +37,7 @@ pub fn resolve(home: &Path, rel: &[&str]) -> Result<PathBuf> {
     for (i, part) in rel.iter().enumerate() {
         if !expert_core::path::is_safe_component(part) {
             return Err(CliError::new(
-                Exit::General,
-                "E_HOME_PATH",
+                Code::HomePath,
                 format!("{part:?} cannot be a file name under {}", home.display()),
             ));
         }
@@ -112,7 +110,7 @@ mod tests {
         std::fs::write(outside.join("1.0.0/w"), b"x").unwrap();
         std::os::unix::fs::symlink(&outside, home.join("experts/a")).unwrap();
         let e = remove(&home, &["experts", "a", "1.0.0"]).unwrap_err();
-        assert_eq!(e.code, "E_HOME_SYMLINK");
+        assert_eq!(e.code, Code::HomeSymlink);
         assert_eq!(remove(&home, &["experts", "a"]).unwrap(), Removed::Link);
         assert!(outside.join("1.0.0/w").exists());
         assert!(remove(&home, &["experts", ".."]).is_err());

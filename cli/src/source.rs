@@ -2,7 +2,7 @@
 //! option position), `file://…`, a directory, or a `.expert` file; and the
 //! choice of version and variant among the packages a source holds.
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Context, Result};
 use crate::staging::ScratchDir;
 use expert_core::archive::{read_all, ArchiveError, EntrySink, ReadAllError};
 use expert_core::manifest::{select_model, Manifest};
@@ -31,12 +31,10 @@ pub fn parse(s: &str) -> Result<Source> {
                 .as_deref()
                 .is_some_and(|r| r.is_empty() || r.starts_with('-'))
         {
-            return Err(CliError::new(
-                Exit::Usage,
-                "E_SOURCE",
-                format!("{s:?} is not a usable git source"),
-            )
-            .hint("use git+https://host/repo.git#v1.2.0 or git+file:///path/repo#tag"));
+            return Err(
+                CliError::new(Code::Source, format!("{s:?} is not a usable git source"))
+                    .hint("use git+https://host/repo.git#v1.2.0 or git+file:///path/repo#tag"),
+            );
         }
         return Ok(Source::Git { url, reference });
     }
@@ -58,11 +56,10 @@ pub fn fetch(src: &Source) -> Result<Fetched> {
     match src {
         Source::Path(p) => {
             if !p.exists() {
-                return Err(CliError::new(
-                    Exit::General,
-                    "E_SOURCE",
-                    format!("{} does not exist", p.display()),
-                ));
+                return Err(
+                    CliError::new(Code::Source, format!("{} does not exist", p.display()))
+                        .within(Context::Local),
+                );
             }
             Ok(Fetched {
                 root: p.clone(),
@@ -141,11 +138,8 @@ fn strings(m: &Manifest, key: &str) -> Vec<String> {
 /// refuses a package that no longer says this (`E_FILE_CHANGED`).
 pub fn read_candidate(path: &Path) -> Result<Candidate> {
     let bad = |m: String| {
-        CliError::new(
-            Exit::Integrity,
-            "E_PACKAGE",
-            format!("{}: {m}", path.display()),
-        )
+        CliError::new(Code::ManifestMissing, format!("{}: {m}", path.display()))
+            .within(Context::Received)
     };
     let f = std::fs::File::open(path).map_err(|e| CliError::io(path, e))?;
     let mut head = ManifestOnly::default();
@@ -158,11 +152,9 @@ pub fn read_candidate(path: &Path) -> Result<Candidate> {
         Err(ReadAllError::Archive(e)) if e.code == MANIFEST_READ => {}
         Err(ReadAllError::Io(e)) => return Err(CliError::io(path, e)),
         Err(ReadAllError::Archive(e)) => {
-            return Err(CliError::new(
-                Exit::Integrity,
-                e.code,
-                format!("{}: {e}", path.display()),
-            ))
+            return Err(
+                CliError::new(e.code, format!("{}: {e}", path.display())).within(Context::Received)
+            )
         }
     }
     let bytes = head
@@ -173,14 +165,14 @@ pub fn read_candidate(path: &Path) -> Result<Candidate> {
         let d = r.errors().next().cloned();
         let (code, msg) = d
             .map(|d| (d.code, format!("manifest.json: {}: {}", d.path, d.message)))
-            .unwrap_or(("E_MANIFEST_INVALID", "invalid manifest".into()));
-        CliError::new(Exit::Integrity, code, format!("{}: {msg}", path.display()))
+            .unwrap_or((Code::ManifestInvalid, "invalid manifest".into()));
+        CliError::new(code, format!("{}: {msg}", path.display())).within(Context::Received)
     })?;
     Ok(candidate_of(&m, path))
 }
 
 /// Not an error: the reader is stopped once `manifest.json` is complete.
-const MANIFEST_READ: &str = "E_STOPPED";
+const MANIFEST_READ: Code = Code::Stopped;
 
 /// Keeps `manifest.json` and stops the read at its end.
 #[derive(Default)]
@@ -261,8 +253,7 @@ pub fn choose_variant(
     local: &[crate::models::LocalModel],
 ) -> Result<usize> {
     if let Some(q) = wanted {
-        return select_model(names, q)
-            .map_err(|e| CliError::new(Exit::Usage, e.code(), e.to_string()));
+        return select_model(names, q).map_err(|e| CliError::new(e.code(), e.to_string()));
     }
     let with_local: Vec<usize> = (0..names.len())
         .filter(|&i| !crate::models::matching(local, names[i]).is_empty())
@@ -271,8 +262,7 @@ pub fn choose_variant(
         ([one], _) => Ok(*one),
         (_, 1) => Ok(0),
         _ => Err(CliError::new(
-            Exit::Usage,
-            "E_VARIANT",
+            Code::Variant,
             format!("choose a base model; variants: {}", names.join(", ")),
         )
         .hint("pass --base-model NAME")),

@@ -3,19 +3,20 @@
 //! package reader's size caps. A link where the install reads (the root
 //! `manifest.json`, `versions/`, a `.expert`) refuses the source by name.
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Context, Result};
 use expert_core::Limits;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-fn refused(code: &'static str, msg: String) -> CliError {
-    CliError::new(Exit::Integrity, code, msg)
+fn refused(code: Code, msg: String) -> CliError {
+    CliError::new(code, msg)
+        .within(Context::Received)
         .hint("a source holds regular files only; replace the link with the file itself")
 }
 
 fn link(root: &Path, rel: &str) -> CliError {
     refused(
-        "E_SOURCE_SYMLINK",
+        Code::SourceSymlink,
         format!(
             "{rel} in {} is a symbolic link; sources are read as regular files only, never through links",
             root.display()
@@ -41,7 +42,7 @@ pub fn regular_file(root: &Path, rel: &str) -> Result<Option<PathBuf>> {
         let last = i + 1 == parts.len();
         if last && !m.is_file() {
             return Err(refused(
-                "E_SOURCE_NOT_FILE",
+                Code::SourceNotFile,
                 format!("{rel} in {} is not a regular file", root.display()),
             ));
         }
@@ -62,7 +63,7 @@ pub fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>> {
         .map_err(|e| CliError::io(path, e))?;
     if bytes.len() as u64 > cap {
         return Err(refused(
-            "E_MANIFEST_TOO_LARGE",
+            Code::ManifestTooLarge,
             format!("{} is larger than {cap} bytes", path.display()),
         ));
     }
@@ -128,10 +129,10 @@ pub fn refuse_lfs_pointer(path: &Path) -> Result<()> {
     let head = read_capped(path, expert_core::lfs::MAX_POINTER_SIZE)?;
     if expert_core::lfs::is_pointer(size, &head) {
         return Err(CliError::new(
-            Exit::General,
-            "E_LFS_POINTER",
+            Code::LfsPointer,
             expert_core::lfs::pointer_message(&path.display().to_string()),
         )
+        .within(Context::Local)
         .hint(
             "for a git source, clone it yourself, run `git lfs pull`, and install the directory",
         ));
@@ -153,14 +154,14 @@ pub fn refuse_lfs_entries(
         let head = read_capped(&p, expert_core::lfs::MAX_POINTER_SIZE)?;
         if expert_core::lfs::is_pointer(r.size, &head) {
             return Err(CliError::new(
-                Exit::Integrity,
-                "E_LFS_POINTER",
+                Code::LfsPointer,
                 format!(
                     "the package holds {}: {}",
                     r.path,
                     expert_core::lfs::pointer_message(&r.path)
                 ),
             )
+            .within(Context::Received)
             .hint(
                 "ask the publisher to run `git lfs pull` and package again; nothing was installed",
             ));

@@ -5,7 +5,7 @@
 //! made under an exclusive lock; an unreadable store is an error, never
 //! silently replaced.
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Result};
 use expert_core::registry::{load_trust_store, Finding};
 use expert_core::sign::PublicKey;
 use std::path::PathBuf;
@@ -18,7 +18,7 @@ pub fn path() -> PathBuf {
 
 /// Turns loader findings into one `E_TRUST_STORE` error.
 fn broken(p: &std::path::Path, found: &[Finding]) -> CliError {
-    crate::registry::broken_file(p, found, "E_TRUST_STORE", "the trust store")
+    crate::registry::broken_file(p, found, Code::TrustStore, "the trust store")
 }
 
 /// The trust store file's bytes; `None` when there is none.
@@ -62,7 +62,7 @@ impl TrustStoreFile for TrustStore {
         store.upgrade_pins();
         store.version = 1;
         let json = serde_json::to_string_pretty(&store)
-            .map_err(|e| CliError::new(Exit::General, "E_TRUST_STORE", e.to_string()))?
+            .map_err(|e| CliError::new(Code::TrustStore, e.to_string()))?
             + "\n";
         crate::atomic::write(&p, json.as_bytes())?;
         Ok(out)
@@ -72,13 +72,12 @@ impl TrustStoreFile for TrustStore {
 /// A key given as `ed25519:<hex>` or as a path to a `.pub` file.
 pub fn parse_key_arg(s: &str) -> Result<PublicKey> {
     if s.trim_start().starts_with("ed25519:") {
-        return PublicKey::parse(s)
-            .map_err(|e| CliError::new(Exit::Usage, "E_KEY_FORMAT", e.to_string()));
+        return PublicKey::parse(s).map_err(|e| CliError::new(Code::KeyFormat, e.to_string()));
     }
     if looks_like_key_material(s) && !std::path::Path::new(s).exists() {
         // Key text pasted as an argument: say what it is, never repeat it.
         return PublicKey::parse(s).map_err(|e| {
-            CliError::new(Exit::Usage, "E_KEY_FORMAT", e.to_string())
+            CliError::new(Code::KeyFormat, e.to_string())
                 .hint("give a .pub file or an ed25519:<hex> key")
         });
     }
@@ -90,7 +89,7 @@ pub fn parse_key_arg(s: &str) -> Result<PublicKey> {
         .map_err(|e| CliError::io(p, e).hint("give a .pub file or an ed25519:<hex> key"))?;
     let text = String::from_utf8_lossy(&bytes);
     PublicKey::parse(&text)
-        .map_err(|e| CliError::new(Exit::Usage, "E_KEY_FORMAT", format!("{}: {e}", p.display())))
+        .map_err(|e| CliError::new(Code::KeyFormat, format!("{}: {e}", p.display())))
 }
 
 /// Text that is key material rather than a file name: PEM armour, several

@@ -9,6 +9,7 @@ use crate::json::{to_pretty, Style};
 use crate::manifest::{package_file_name, Manifest, SchemaVersion};
 use crate::package::{packaged_manifest, plan, PlanError, PlanOptions, PlannedFile};
 use crate::sign::{integrity_node, manifest_digest, Claims, SecretKey, SignedFile, SmallFiles};
+use crate::Code;
 use crate::Limits;
 use std::io::{Read, Write};
 
@@ -36,7 +37,7 @@ pub struct BuildOptions<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
@@ -66,7 +67,7 @@ impl From<ArchiveError> for BuildError {
 
 fn io(e: impl std::fmt::Display) -> BuildError {
     BuildError {
-        code: "E_IO",
+        code: Code::Io,
         message: e.to_string(),
     }
 }
@@ -221,7 +222,7 @@ pub fn build_package_with(
         let got = w.append(&f.archive_path, f.size, &mut r).map_err(io)?;
         if hashes[i].is_some_and(|h| h != got) {
             return Err(BuildError {
-                code: "E_FILE_CHANGED",
+                code: Code::FileChanged,
                 message: format!(
                     "{} changed while it was being packaged; try again",
                     f.source
@@ -261,7 +262,7 @@ fn refuse_lfs_pointers(src: &dyn ExpertSource, files: &[PlannedFile]) -> Result<
             .map_err(|e| io(format!("{}: {e}", f.source)))?;
         if crate::lfs::is_pointer(f.size, &head) {
             return Err(BuildError {
-                code: "E_LFS_POINTER",
+                code: Code::LfsPointer,
                 message: crate::lfs::pointer_message(&f.source),
             });
         }
@@ -321,7 +322,7 @@ pub fn resign_with(
     let mut small = SmallFiles::default();
     let records = crate::archive::read_all(first, *limits, &mut small).map_err(read_err)?;
     let manifest_bytes = small.manifest.ok_or(BuildError {
-        code: "E_MANIFEST_MISSING",
+        code: Code::ManifestMissing,
         message: "the package has no manifest.json".into(),
     })?;
     let manifest = Manifest::parse(&manifest_bytes, limits).map_err(|r| {
@@ -331,7 +332,7 @@ pub fn resign_with(
             .map(|d| format!("{}: {}", d.code, d.message))
             .unwrap_or_default();
         BuildError {
-            code: "E_MANIFEST_INVALID",
+            code: Code::ManifestInvalid,
             message: format!("the package's manifest.json is invalid: {first}"),
         }
     })?;
@@ -394,7 +395,7 @@ fn read_err(e: crate::archive::ReadAllError) -> BuildError {
 
 fn changed() -> BuildError {
     BuildError {
-        code: "E_FILE_CHANGED",
+        code: Code::FileChanged,
         message: "the package changed while it was being signed; try again".into(),
     }
 }
@@ -410,7 +411,7 @@ struct Copier<'a, W: Write> {
 
 impl<W: Write> EntrySink for Copier<'_, W> {
     fn start(&mut self, path: &str, size: u64) -> Result<(), ArchiveError> {
-        let e = |err: std::io::Error| ArchiveError::new("E_IO", err.to_string());
+        let e = |err: std::io::Error| ArchiveError::new(Code::Io, err.to_string());
         self.skip = path == "manifest.json" || path == "signature.sig";
         if self.skip {
             return Ok(());
@@ -431,7 +432,7 @@ impl<W: Write> EntrySink for Copier<'_, W> {
         }
         self.w
             .data(chunk)
-            .map_err(|err| ArchiveError::new("E_IO", err.to_string()))
+            .map_err(|err| ArchiveError::new(Code::Io, err.to_string()))
     }
 
     fn end(&mut self, sha256: &[u8; 32]) -> Result<(), ArchiveError> {
@@ -440,14 +441,14 @@ impl<W: Write> EntrySink for Copier<'_, W> {
         }
         let expected = self.expected.get(self.next).ok_or_else(|| {
             ArchiveError::new(
-                "E_FILE_CHANGED",
+                Code::FileChanged,
                 "the package changed while it was being signed",
             )
         })?;
         let size = expected.size;
         if &expected.sha256 != sha256 {
             return Err(ArchiveError::new(
-                "E_FILE_CHANGED",
+                Code::FileChanged,
                 "the package changed while it was being signed",
             ));
         }
@@ -455,7 +456,7 @@ impl<W: Write> EntrySink for Copier<'_, W> {
         self.w
             .end(size)
             .map(|_| ())
-            .map_err(|err| ArchiveError::new("E_IO", err.to_string()))
+            .map_err(|err| ArchiveError::new(Code::Io, err.to_string()))
     }
 }
 

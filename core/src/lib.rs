@@ -6,6 +6,7 @@
 
 pub mod archive;
 pub mod build;
+pub mod code;
 pub mod deps;
 pub mod display;
 pub mod files;
@@ -24,4 +25,5 @@ pub mod sign;
 pub mod update;
 pub mod util;
 
+pub use code::{Code, ExitClass};
 pub use limits::Limits;

@@ -1,6 +1,8 @@
 //! Safety rules for relative paths (archive entries, declared files) and for
 //! names that become path components (expert names).
 
+use crate::Code;
+
 /// Why a path is unsafe. Each kind has its own stable code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -18,18 +20,18 @@ pub enum PathProblem {
 }
 
 impl PathProblem {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> Code {
         match self {
-            PathProblem::Empty => "E_PATH_EMPTY",
-            PathProblem::Absolute => "E_PATH_ABSOLUTE",
-            PathProblem::Drive => "E_PATH_DRIVE",
-            PathProblem::Backslash => "E_PATH_BACKSLASH",
-            PathProblem::Traversal => "E_PATH_TRAVERSAL",
-            PathProblem::DotSegment => "E_PATH_DOT_SEGMENT",
-            PathProblem::EmptySegment => "E_PATH_EMPTY_SEGMENT",
-            PathProblem::Control => "E_PATH_CONTROL",
-            PathProblem::ReservedName => "E_PATH_RESERVED_NAME",
-            PathProblem::ReservedChar => "E_PATH_RESERVED_CHAR",
+            PathProblem::Empty => Code::PathEmpty,
+            PathProblem::Absolute => Code::PathAbsolute,
+            PathProblem::Drive => Code::PathDrive,
+            PathProblem::Backslash => Code::PathBackslash,
+            PathProblem::Traversal => Code::PathTraversal,
+            PathProblem::DotSegment => Code::PathDotSegment,
+            PathProblem::EmptySegment => Code::PathEmptySegment,
+            PathProblem::Control => Code::PathControl,
+            PathProblem::ReservedName => Code::PathReservedName,
+            PathProblem::ReservedChar => Code::PathReservedChar,
         }
     }
 

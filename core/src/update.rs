@@ -4,6 +4,7 @@
 //! when asked for (`--pre`), as cargo and pip treat them.
 
 use crate::name::same_name;
+use crate::Code;
 use semver::Version;
 
 /// The version a tag or version string names: `v1.2.0` or `1.2.0`.
@@ -40,8 +41,8 @@ pub enum UpdateRefusal {
 }
 
 impl UpdateRefusal {
-    pub fn code(&self) -> &'static str {
-        "E_UPDATE_OTHER_EXPERT"
+    pub fn code(&self) -> Code {
+        Code::UpdateOtherExpert
     }
 
     pub fn message(&self) -> String {

@@ -46,7 +46,7 @@ fn verify(bytes: &[u8], chunk: usize, trusted: &[PublicKey]) -> Result<Outcome, 
         let verdict = v.finish(trusted);
         Outcome {
             status: verdict.status.as_str().to_string(),
-            problem_code: verdict.problems.first().map(|p| p.code.clone()),
+            problem_code: verdict.problems.first().map(|p| p.code.to_string()),
         }
     }))
     .map_err(|panic| {

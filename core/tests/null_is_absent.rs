@@ -101,6 +101,6 @@ fn null_licence_warns_and_null_integrity_is_no_integrity() {
     );
     let report = validate(text.as_bytes(), &Limits::default());
     assert!(report.valid, "{:#?}", report.diagnostics);
-    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert!(codes.contains(&"W_NO_LICENSE"), "{codes:?}");
 }

@@ -375,7 +375,7 @@ fn validating_a_directory_checks_declared_files_sizes_and_hashes() {
 
     let sized = MANIFEST.replace(r#""size_bytes": 0, "sha256": """#, r#""size_bytes": 3, "sha256": "0000000000000000000000000000000000000000000000000000000000000000""#);
     let r = validate_with_files(sized.as_bytes(), &limits, &expert(&sized));
-    let codes: Vec<_> = r.diagnostics.iter().map(|d| d.code).collect();
+    let codes: Vec<_> = r.diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert!(
         codes.contains(&"E_FILE_SIZE_MISMATCH") && codes.contains(&"E_FILE_HASH_MISMATCH"),
         "{codes:?}"

@@ -14,7 +14,7 @@ fn upstream_findings(text: &str) -> Vec<(String, String)> {
     validate(text.as_bytes(), &Limits::default())
         .diagnostics
         .into_iter()
-        .filter(|d| d.code.starts_with("W_UPSTREAM_"))
+        .filter(|d| d.code.as_str().starts_with("W_UPSTREAM_"))
         .map(|d| (d.code.to_string(), d.path))
         .collect()
 }

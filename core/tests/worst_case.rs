@@ -27,7 +27,7 @@ fn every_worst_case_gets_its_expected_verdict() {
         let verdict = v.finish(&trusted);
         let got = Outcome {
             status: verdict.status.as_str().to_string(),
-            problem_code: verdict.problems.first().map(|p| p.code.clone()),
+            problem_code: verdict.problems.first().map(|p| p.code.to_string()),
         };
         if got != want {
             failures.push(format!("{}: expected {want}, got {got}", case_name(&dir)));

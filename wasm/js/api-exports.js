@@ -12,3 +12,5 @@ export {
   wasmMemoryBytes,
   __testing,
 } from './api.js';
+/** Every stable code, its default expert-cli exit status and its meaning (generated; docs/CODES.md). */
+export { codes } from './codes.js';

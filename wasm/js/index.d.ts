@@ -1,9 +1,209 @@
 // Types of the npm package `expert-format`. The result objects are exactly
 // what `expert-cli validate|inspect|verify --json` print.
 
+// codes:begin (generated from expert-core's Code enum by `UPDATE_CODES=1 cargo test -p expert-core --test codes`; do not edit)
+/** A stable error or warning code (docs/CODES.md). */
+export type Code =
+  | "E_JSON_SYNTAX"
+  | "E_JSON_UTF8"
+  | "E_JSON_BOM"
+  | "E_JSON_DEPTH"
+  | "E_MANIFEST_TOO_LARGE"
+  | "E_DUPLICATE_KEY"
+  | "E_NUMBER_RANGE"
+  | "E_TYPE"
+  | "E_SCHEMA_VERSION_UNKNOWN"
+  | "E_MISSING_FIELD"
+  | "E_EMPTY"
+  | "E_UNSAFE_NAME"
+  | "E_VERSION_SEMVER"
+  | "E_BOTH_BASE_MODEL_FIELDS"
+  | "E_SCHEMA_FIELD_MISMATCH"
+  | "E_NO_BASE_MODELS"
+  | "E_NO_ADAPTERS"
+  | "E_DUPLICATE_MODEL"
+  | "E_ADAPTER_RANK_MISSING"
+  | "E_ADAPTER_ALPHA_MISSING"
+  | "E_RANK"
+  | "E_ALPHA"
+  | "E_EPOCHS"
+  | "E_LEARNING_RATE"
+  | "E_DUPLICATE_WEIGHT_PATH"
+  | "E_PATH_EMPTY"
+  | "E_PATH_CONTROL"
+  | "E_PATH_ABSOLUTE"
+  | "E_PATH_BACKSLASH"
+  | "E_PATH_DRIVE"
+  | "E_PATH_EMPTY_SEGMENT"
+  | "E_PATH_DOT_SEGMENT"
+  | "E_PATH_TRAVERSAL"
+  | "E_PATH_RESERVED_CHAR"
+  | "E_PATH_RESERVED_NAME"
+  | "E_DEPENDENCY_SPEC"
+  | "E_FILE_UNREADABLE"
+  | "E_LFS_POINTER"
+  | "E_MANIFEST_INVALID"
+  | "W_DUPLICATE_COMMENT_KEY"
+  | "W_CONTROL_CHARACTER"
+  | "W_SHA256_FORMAT"
+  | "W_ADAPTER_TYPE_UNKNOWN"
+  | "W_ROOT_ADAPTERS_IGNORED"
+  | "W_NO_LICENSE"
+  | "W_WEIGHTS_NOT_FOUND"
+  | "W_FINDINGS_TRUNCATED"
+  | "W_UPSTREAM_MISSING"
+  | "W_UPSTREAM_TYPE"
+  | "W_UPSTREAM_RULE"
+  | "E_GZIP_HEADER"
+  | "E_DEFLATE"
+  | "E_GZIP_CRC"
+  | "E_GZIP_SIZE"
+  | "E_GZIP_TRUNCATED"
+  | "E_GZIP_MULTIPLE_MEMBERS"
+  | "E_GZIP_TRAILING_DATA"
+  | "E_TAR_TRUNCATED"
+  | "E_TAR_CHECKSUM"
+  | "E_TAR_FORMAT"
+  | "E_TAR_HEADER"
+  | "E_TAR_PAX_HEADER"
+  | "E_TAR_GNU_LONGNAME"
+  | "E_TAR_SYMLINK"
+  | "E_TAR_HARDLINK"
+  | "E_TAR_DEVICE"
+  | "E_TAR_FIFO"
+  | "E_TAR_DIRECTORY"
+  | "E_TAR_ENTRY_TYPE"
+  | "E_TAR_PADDING"
+  | "E_TAR_TRAILING_DATA"
+  | "E_PATH_ENCODING"
+  | "E_PATH_TOO_LONG"
+  | "E_DUPLICATE_ENTRY"
+  | "E_DUPLICATE_MANIFEST"
+  | "E_CASE_COLLISION"
+  | "E_UNICODE_COLLISION"
+  | "E_PATH_CONFLICT"
+  | "E_LIMIT_ENTRIES"
+  | "E_LIMIT_ENTRY_SIZE"
+  | "E_LIMIT_TOTAL_SIZE"
+  | "E_LIMIT_RATIO"
+  | "E_SIGNATURE_TOO_LARGE"
+  | "E_MANIFEST_MISSING"
+  | "E_SIGNATURE_FILE_MISSING"
+  | "E_INTEGRITY_MISSING"
+  | "E_INTEGRITY_FIELD"
+  | "E_INTEGRITY_SCHEME"
+  | "E_INTEGRITY_ALGORITHM"
+  | "E_INTEGRITY_PUBKEY"
+  | "E_KEY_ID_MISMATCH"
+  | "E_SIGNATURE_FILE_MISMATCH"
+  | "E_MANIFEST_DIGEST_MISMATCH"
+  | "E_FILE_SIZE_MISMATCH"
+  | "E_FILE_HASH_MISMATCH"
+  | "E_FILE_RENAMED"
+  | "E_FILE_UNLISTED"
+  | "E_FILE_MISSING"
+  | "E_SIGNATURE_INVALID"
+  | "E_FILE_CHANGED"
+  | "E_SOURCE_SYMLINK"
+  | "E_SOURCE_NOT_FILE"
+  | "E_SOURCE_PATH"
+  | "E_SOURCE_TOO_LARGE"
+  | "W_REPEATED_ENTRY"
+  | "W_LEGACY_SCHEME"
+  | "E_UNSIGNED"
+  | "E_LEGACY"
+  | "E_UNTRUSTED"
+  | "E_KEY_CHANGED"
+  | "E_NAME_CONFLICT"
+  | "E_DOWNGRADE"
+  | "E_INCOMPATIBLE"
+  | "E_FINGERPRINT_MISMATCH"
+  | "E_QUANTIZATION_MISMATCH"
+  | "E_UPDATE_OTHER_EXPERT"
+  | "E_MISSING_DEPENDENCY"
+  | "E_DEPENDENCY_CYCLE"
+  | "E_REQUIRED_BY"
+  | "E_USAGE"
+  | "E_CONFIRM"
+  | "E_MODEL_REQUIRED"
+  | "E_MODEL_NOT_FOUND"
+  | "E_MODEL_AMBIGUOUS"
+  | "E_VARIANT"
+  | "E_KEY_FORMAT"
+  | "E_KEY_PASSPHRASE"
+  | "E_SOURCE"
+  | "E_SOURCE_DATE_EPOCH"
+  | "E_CREATED_AT"
+  | "E_BAD_ARGUMENT"
+  | "E_BAD_SOURCE"
+  | "E_VERIFIER_FINISHED"
+  | "E_WEIGHTS_NOT_FOUND"
+  | "E_RESERVED_PATH"
+  | "E_UNSUPPORTED"
+  | "E_IO"
+  | "E_EXISTS"
+  | "E_RANDOM"
+  | "E_KEY_ALGORITHM"
+  | "E_KEY_DECRYPT"
+  | "E_KEY_ENCRYPT"
+  | "E_KEY_NOT_FOUND"
+  | "E_KEY_ID_COLLISION"
+  | "E_HOME_SYMLINK"
+  | "E_HOME_PATH"
+  | "E_REGISTRY"
+  | "E_TRUST_STORE"
+  | "E_NOT_INSTALLED"
+  | "E_GIT"
+  | "E_GIT_REF"
+  | "E_NO_PACKAGE"
+  | "E_MIGRATE"
+  | "E_FINGERPRINT"
+  | "E_SAFETENSORS"
+  | "E_WORKER"
+  | "E_INTERNAL"
+  | "E_PANIC"
+  | "E_STOPPED"
+  | "E_REGISTRY_JSON"
+  | "E_REGISTRY_SHAPE"
+  | "E_REGISTRY_BAD_NAME"
+  | "E_REGISTRY_BAD_VERSION"
+  | "E_REGISTRY_DUPLICATE_NAME"
+  | "E_REGISTRY_DUPLICATE_VERSION"
+  | "E_REGISTRY_EMPTY_VERSIONS"
+  | "E_REGISTRY_PATH_OUTSIDE_HOME"
+  | "E_REGISTRY_MISSING_DIR"
+  | "E_REGISTRY_UNLISTED"
+  | "E_REGISTRY_MANIFEST"
+  | "E_REGISTRY_MANIFEST_MISMATCH"
+  | "E_REGISTRY_HASH_MISMATCH"
+  | "E_REGISTRY_KEY_MISMATCH"
+  | "E_REGISTRY_PIN_MISMATCH"
+  | "W_REGISTRY_NAME_SPELLINGS"
+  | "W_REGISTRY_RECORD"
+  | "W_REGISTRY_UNPINNED"
+  | "E_TRUST_STORE_JSON"
+  | "E_TRUST_STORE_SHAPE"
+  | "E_TRUST_STORE_VERSION"
+  | "E_TRUST_STORE_KEY"
+  | "E_TRUST_STORE_DUPLICATE_KEY"
+  | "E_TRUST_STORE_PIN";
+
+/** One entry of `codes`. */
+export interface CodeInfo {
+  readonly code: Code;
+  /** The expert-cli exit status the code gives by default. */
+  readonly exit: 1 | 2 | 3 | 4 | 5 | 6 | 11 | 12;
+  /** What the code means, in one line. */
+  readonly meaning: string;
+}
+
+/** Every code, its default expert-cli exit status and its meaning. */
+export declare const codes: readonly CodeInfo[];
+// codes:end
+
 /** An `Error` thrown by this package; `code` is stable (e.g. `E_KEY_FORMAT`). */
 export interface ExpertError extends Error {
-  code: string;
+  code: Code;
   /** Set when `code` is `E_MANIFEST_INVALID`: the validation findings. */
   diagnostics?: Diagnostic[];
   /**
@@ -21,7 +221,7 @@ export type Severity = "error" | "warning";
 export interface Diagnostic {
   severity: Severity;
   /** Stable code such as `E_BOTH_BASE_MODEL_FIELDS`. */
-  code: string;
+  code: Code;
   /** JSON path such as `base_models[1].adapters[0].r`; `""` is the root. */
   path: string;
   message: string;
@@ -93,7 +293,7 @@ export interface VerifiedFile {
 
 export interface Problem {
   /** Stable code such as `E_FILE_HASH_MISMATCH`. */
-  code: string;
+  code: Code;
   message: string;
 }
 

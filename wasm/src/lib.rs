@@ -20,7 +20,7 @@ use expert_core::sign::{
     read_key_file, unreadable, verify_package, Problem, PublicKey, SecretKey, SmallFiles, Verdict,
 };
 use expert_core::util::{hex, rfc3339_utc};
-use expert_core::Limits;
+use expert_core::{Code, Limits};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -32,16 +32,20 @@ mod pipeline;
 pub use file_set::FileSet;
 pub use pipeline::{Inflater, TarVerifier};
 
-/// A JS `Error` with a stable `code` property.
-fn error(code: &str, message: &str) -> JsValue {
+/// A JS `Error` with a stable `code` property (`Code::as_str`).
+fn error(code: Code, message: &str) -> JsValue {
     let e = js_sys::Error::new(message);
-    let _ = js_sys::Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(code));
+    let _ = js_sys::Reflect::set(
+        &e,
+        &JsValue::from_str("code"),
+        &JsValue::from_str(code.as_str()),
+    );
     e.into()
 }
 
 /// `error` with `reason`: the core's message alone, without the name of
 /// the argument it is about (for pages that show it to people).
-fn error_with_reason(code: &str, argument: &str, reason: &str) -> JsValue {
+fn error_with_reason(code: Code, argument: &str, reason: &str) -> JsValue {
     let e = error(code, &format!("{argument}: {reason}"));
     let _ = js_sys::Reflect::set(&e, &JsValue::from_str("reason"), &JsValue::from_str(reason));
     e
@@ -50,7 +54,7 @@ fn error_with_reason(code: &str, argument: &str, reason: &str) -> JsValue {
 /// The value as the plain JS object that `JSON.parse` gives for the CLI's
 /// `--json` output.
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value).map_err(|e| error("E_INTERNAL", &e.to_string()))?;
+    let text = serde_json::to_string(value).map_err(|e| error(Code::Internal, &e.to_string()))?;
     js_sys::JSON::parse(&text)
 }
 
@@ -63,7 +67,7 @@ fn parse_manifest(bytes: &[u8]) -> Result<Manifest, JsValue> {
             .map(|d| format!("{}: {}", d.code, d.message))
             .unwrap_or_default();
         let e = error(
-            "E_MANIFEST_INVALID",
+            Code::ManifestInvalid,
             &format!("the manifest is invalid: {first}"),
         );
         if let Ok(diagnostics) = to_js(&report.diagnostics) {
@@ -80,7 +84,7 @@ fn choose_model(m: &Manifest, query: Option<&str>) -> Result<usize, JsValue> {
         Some(q) => core_select(&names, q).map_err(|e| error(e.code(), &e.to_string())),
         None if names.len() == 1 => Ok(0),
         None => Err(error(
-            "E_MODEL_REQUIRED",
+            Code::ModelRequired,
             &format!(
                 "the manifest has {} base models: {}; pass model",
                 names.len(),
@@ -136,7 +140,7 @@ struct KeyPair {
 pub fn key_pair_from_seed(seed: &mut [u8]) -> Result<JsValue, JsValue> {
     let mut bytes = [0u8; 32];
     if seed.len() != bytes.len() {
-        return Err(error("E_SEED", "the seed must be 32 bytes"));
+        return Err(error(Code::BadArgument, "the seed must be 32 bytes"));
     }
     bytes.copy_from_slice(seed);
     seed.fill(0);
@@ -183,7 +187,7 @@ impl Inspector {
     pub fn finish(self) -> Result<JsValue, JsValue> {
         let records = self.reader.finish().map_err(ReadError::from);
         let info = inspection_of(records.as_deref(), self.small.manifest.as_deref())
-            .map_err(|e| error(&e.code, &e.message))?;
+            .map_err(|e| error(e.code, &e.message))?;
         to_js(&info)
     }
 }
@@ -192,14 +196,14 @@ impl Inspector {
 /// two-thread read.
 #[derive(Clone)]
 pub(crate) struct ReadError {
-    pub code: String,
+    pub code: Code,
     pub message: String,
 }
 
 impl From<ArchiveError> for ReadError {
     fn from(e: ArchiveError) -> Self {
         ReadError {
-            code: e.code.to_string(),
+            code: e.code,
             message: e.message,
         }
     }
@@ -212,11 +216,11 @@ fn inspection_of(
 ) -> Result<Inspection, ReadError> {
     let records = records.map_err(ReadError::clone)?;
     let manifest = manifest.ok_or_else(|| ReadError {
-        code: "E_MANIFEST_MISSING".into(),
+        code: Code::ManifestMissing,
         message: "the package has no manifest.json".into(),
     })?;
     inspect(records, manifest, &Limits::default()).map_err(|e| ReadError {
-        code: e.kind.code().into(),
+        code: e.kind.code(),
         message: format!("manifest.json: {}", e.message),
     })
 }
@@ -249,7 +253,7 @@ pub(crate) fn report(
         };
     let verdict = match records {
         Ok(r) => verify_package(Ok(r), small, trusted, &Limits::default()),
-        Err(e) => unreadable(&e.code, e.message),
+        Err(e) => unreadable(e.code, e.message),
     };
     to_js(&Report {
         verdict,
@@ -264,7 +268,11 @@ fn trusted_keys(keys: &[String]) -> Result<Vec<PublicKey>, JsValue> {
         .enumerate()
         .map(|(i, k)| {
             PublicKey::parse(k).map_err(|e| {
-                error_with_reason("E_KEY_FORMAT", &format!("trustedKeys[{i}]"), &e.to_string())
+                error_with_reason(
+                    Code::KeyFormat,
+                    &format!("trustedKeys[{i}]"),
+                    &e.to_string(),
+                )
             })
         })
         .collect()
@@ -370,7 +378,7 @@ fn epoch(seconds: f64, what: &str) -> Result<u64, JsValue> {
         Ok(seconds as u64)
     } else {
         Err(error(
-            "E_CREATED_AT",
+            Code::CreatedAt,
             &format!("{what} must be whole seconds since 1970-01-01T00:00:00Z"),
         ))
     }
@@ -385,7 +393,7 @@ fn signing_key_of(bytes: &[u8], passphrase: Option<&str>) -> Result<SecretKey, J
     )
     .map(|(k, _)| k)
     .map_err(|e| match e.code {
-        "E_KEY_PASSPHRASE" => error(
+        Code::KeyPassphrase => error(
             e.code,
             "signingKey is encrypted; pass its passphrase as signingKeyPassphrase",
         ),
@@ -472,7 +480,7 @@ pub fn build_package(
     let built = core_build(&files, &m, index, &opts, &mut sink, &mut report)
         .map_err(|e| error(e.code, &e.message))?;
     sink.flush_to_js()
-        .map_err(|e| error("E_IO", &e.to_string()))?;
+        .map_err(|e| error(Code::Io, &e.to_string()))?;
     to_js(&BuildOut {
         file_name: built.file_name,
         model: built.model_name,

@@ -3,6 +3,7 @@
 //! instance, which was left mid-call (`wasm/js/instance.js`).
 
 use crate::error;
+use expert_core::code::Code;
 use std::sync::atomic::{AtomicU32, Ordering};
 use wasm_bindgen::prelude::*;
 
@@ -22,7 +23,7 @@ fn start() {
         let message = format!("expert-format hit an internal error, a bug to report: {what}{at}");
         // Thrown from here, the error skips the trap that would follow and
         // keeps the message; the instance is abandoned either way.
-        wasm_bindgen::throw_val(error("E_PANIC", &message));
+        wasm_bindgen::throw_val(error(Code::Panic, &message));
     }));
 }
 

@@ -7,7 +7,7 @@
 use crate::{report, trusted_keys, ReadError};
 use expert_core::archive::{ArchiveError, GzipDecoder, TarReader};
 use expert_core::sign::{PublicKey, SmallFiles};
-use expert_core::Limits;
+use expert_core::{Code, Limits};
 use wasm_bindgen::prelude::*;
 
 /// Compressed bytes inflated per step: output per step is then at most
@@ -105,7 +105,7 @@ impl Inflater {
 
 fn relay(e: &ArchiveError) -> JsValue {
     let o = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&o, &"code".into(), &e.code.into());
+    let _ = js_sys::Reflect::set(&o, &"code".into(), &e.code.as_str().into());
     let _ = js_sys::Reflect::set(&o, &"message".into(), &e.message.as_str().into());
     o.into()
 }
@@ -156,7 +156,9 @@ impl TarVerifier {
         let records = match (self.failed, upstream_code) {
             (Some(e), _) => Err(ReadError::from(e)),
             (None, Some(code)) => Err(ReadError {
-                code,
+                // Codes come from our own gzip half (or the JS wrapper's
+                // worker); anything else would be a bug.
+                code: code.parse().unwrap_or(Code::Internal),
                 message: upstream_message.unwrap_or_default(),
             }),
             (None, None) => self.tar.finish().map_err(ReadError::from),

@@ -15,6 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'expert-npm-package-'));
 // Also on a crash during setup.
 process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const pkg = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8'));
+/** Exported values other than functions. */
+const VALUES = ['codes'];
 const API = ['buildPackage', 'createVerifier', 'generateKeyPair', 'inspectPackage', 'packageFileName', 'selectModel', 'validateManifest', 'verifyAndInspect', 'verifyPackage', 'wasmMemoryBytes'];
 
 test('package.json describes an ES module with types', () => {
@@ -29,10 +31,12 @@ test('package.json describes an ES module with types', () => {
 
 test('the module exports exactly the documented API, and the declarations match', () => {
   // `__testing` is the tests' hidden way to make the module fail on purpose.
-  assert.deepEqual(Object.keys(ef).filter((k) => k !== '__testing').sort(), API);
+  assert.deepEqual(Object.keys(ef).filter((k) => k !== '__testing').sort(), [...API, ...VALUES].sort());
   const dts = readFileSync(join(PKG_DIR, 'index.d.ts'), 'utf8');
   const declared = [...new Set([...dts.matchAll(/^export function (\w+)/gm)].map((m) => m[1]))].sort();
   assert.deepEqual(declared, API);
+  const values = [...dts.matchAll(/^export declare const (\w+)/gm)].map((m) => m[1]).sort();
+  assert.deepEqual(values, VALUES);
   const code = dts.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
   assert.doesNotMatch(code, /\bany\b/, 'no `any` in the declarations');
   assert.doesNotMatch(code, /\bunknown\b/, 'no `unknown` results either');
@@ -91,7 +95,7 @@ test('over http the wrapper fetches the .wasm next to index.js', { skip: !networ
   assert.equal(JSON.parse(r.stdout).valid, false);
   // Modules load in parallel; the .wasm comes last, once they are linked.
   // The browser entry: no node: module among them.
-  const modules = ['api-exports', 'api', 'errors', 'expert_wasm', 'index', 'instance', 'platform-browser', 'platform', 'source', 'verify-in-worker'];
+  const modules = ['api-exports', 'api', 'codes', 'errors', 'expert_wasm', 'index', 'instance', 'platform-browser', 'platform', 'source', 'verify-in-worker'];
   assert.deepEqual(served.slice(0, -1).sort(), modules.map((m) => `/lib/${m}.js`).sort());
   assert.equal(served.at(-1), '/lib/expert_wasm_bg.wasm');
 });

@@ -59,7 +59,7 @@ async function verify({ id, file, trustedKeys }) {
     // anything else is the browser failing to read the file.
     const ours = typeof e?.code === 'string' && e.code.startsWith('E_');
     const message = (e && e.message) || String(e);
-    postMessage({ type: 'error', id, code: ours ? e.code : 'E_READ', message: ours ? message : `could not read ${file.name}: ${message}`, reason: e?.reason });
+    postMessage({ type: 'error', id, code: ours ? e.code : 'E_IO', message: ours ? message : `could not read ${file.name}: ${message}`, reason: e?.reason });
     return;
   }
   if (current !== id) return;

@@ -1,7 +1,7 @@
 //! `inspect PKG`: the manifest summary and file list, no trust judgement.
 
 use crate::args::InspectArgs;
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Context, Exit, Result};
 use crate::term::{human_size, Style};
 use expert_core::archive::{read_all, ReadAllError};
 use expert_core::display::escape;
@@ -16,25 +16,17 @@ pub fn run(a: InspectArgs) -> Result<Exit> {
     let records =
         read_all(&mut std::io::BufReader::new(f), limits, &mut small).map_err(|e| match e {
             ReadAllError::Io(e) => CliError::io(&a.package, e),
-            ReadAllError::Archive(e) => CliError::new(
-                Exit::Integrity,
-                e.code,
-                format!("{}: {e}", a.package.display()),
-            ),
+            ReadAllError::Archive(e) => {
+                CliError::new(e.code, format!("{}: {e}", a.package.display()))
+                    .within(Context::Received)
+            }
         })?;
-    let manifest = small.manifest.ok_or_else(|| {
-        CliError::new(
-            Exit::Integrity,
-            "E_MANIFEST_MISSING",
-            "the package has no manifest.json",
-        )
-    })?;
+    let manifest = small
+        .manifest
+        .ok_or_else(|| CliError::new(Code::ManifestMissing, "the package has no manifest.json"))?;
     let info = inspect(&records, &manifest, &limits).map_err(|e| {
-        CliError::new(
-            Exit::Integrity,
-            e.kind.code(),
-            format!("manifest.json: {}", e.message),
-        )
+        CliError::new(e.kind.code(), format!("manifest.json: {}", e.message))
+            .within(Context::Received)
     })?;
     if a.json {
         super::print_json(&info);

@@ -1,7 +1,7 @@
 //! `install SOURCE...` and `update NAME`.
 
 use crate::args::{InstallArgs, PolicyArgs, UpdateArgs};
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Exit, Result};
 use crate::install::{install, prepare, Installed, Policy, Prepared};
 use crate::registry::{Registry, RegistryFile};
 use crate::source::{self, Source};
@@ -65,8 +65,7 @@ fn dependency_order(items: Vec<Prepared>) -> Result<Vec<Prepared>> {
                     .map(|&k| names[k].as_str())
                     .collect();
                 return Err(CliError::new(
-                    Exit::MissingDependency,
-                    "E_DEPENDENCY_CYCLE",
+                    Code::DependencyCycle,
                     format!("dependency cycle: {}", cycle.join(" → ")),
                 ));
             }
@@ -153,12 +152,8 @@ pub fn update(a: UpdateArgs) -> Result<Exit> {
     let reg = Registry::load()?;
     // NAME is matched by its folded key, like every other command.
     let rec = reg.find(&a.name).ok_or_else(|| {
-        CliError::new(
-            Exit::General,
-            "E_NOT_INSTALLED",
-            format!("{} is not installed", a.name),
-        )
-        .hint("see `expert-cli list`")
+        CliError::new(Code::NotInstalled, format!("{} is not installed", a.name))
+            .hint("see `expert-cli list`")
     })?;
     let name = rec.name.clone();
     // The loader refuses an expert without versions; this is belt and braces.
@@ -169,7 +164,7 @@ pub fn update(a: UpdateArgs) -> Result<Exit> {
             crate::registry::broken(
                 &crate::registry::path(),
                 &[expert_core::registry::Finding::error(
-                    "E_REGISTRY_EMPTY_VERSIONS",
+                    Code::RegistryEmptyVersions,
                     "",
                     format!("{name} lists no versions"),
                 )],
@@ -197,16 +192,15 @@ pub fn update(a: UpdateArgs) -> Result<Exit> {
         &mut warnings,
     )?;
     let c = &p.candidate;
-    let skipped = match decide(&name, &current.version, &c.name, &c.version, a.pre) {
-        Err(r) => return Err(
-            CliError::new(Exit::Compatibility, r.code(), r.message()).hint(
+    let skipped =
+        match decide(&name, &current.version, &c.name, &c.version, a.pre) {
+            Err(r) => return Err(CliError::new(r.code(), r.message()).hint(
                 "nothing was changed; if you want the other expert, install it by its own source",
-            ),
-        ),
-        Ok(UpdateDecision::Install) => None,
-        Ok(UpdateDecision::UpToDate) => Some(None),
-        Ok(UpdateDecision::PreReleaseSkipped { version }) => Some(Some(version)),
-    };
+            )),
+            Ok(UpdateDecision::Install) => None,
+            Ok(UpdateDecision::UpToDate) => Some(None),
+            Ok(UpdateDecision::PreReleaseSkipped { version }) => Some(Some(version)),
+        };
     if let Some(pre) = skipped {
         if a.json {
             super::print_json(

@@ -3,7 +3,7 @@
 //! `--encrypt` the PEM is encrypted PKCS#8 (scrypt + AES-256-CBC).
 
 use crate::args::KeygenArgs;
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Context, Exit, Result};
 use expert_core::sign::{to_encrypted_pkcs8_pem, SecretKey};
 use serde::Serialize;
 use std::io::Write;
@@ -22,8 +22,7 @@ fn random<const N: usize>() -> Result<[u8; N]> {
     let mut out = [0u8; N];
     getrandom::fill(&mut out).map_err(|e| {
         CliError::new(
-            Exit::General,
-            "E_RANDOM",
+            Code::Random,
             format!("the system random source failed: {e}"),
         )
     })?;
@@ -38,15 +37,14 @@ fn private_pem(key: &SecretKey, encrypt: bool) -> Result<String> {
     let pass = crate::key_input::new_passphrase()?;
     let (salt, iv) = (random::<16>()?, random::<16>()?);
     to_encrypted_pkcs8_pem(key, pass.as_bytes(), &salt, &iv)
-        .map_err(|e| CliError::new(Exit::General, e.code, e.message))
+        .map_err(|e| CliError::new(e.code, e.message).within(Context::Local))
 }
 
 fn create_new(path: &Path, data: &[u8], mode: u32) -> Result<()> {
     let mut f = crate::atomic::create_new(path, mode).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             CliError::new(
-                Exit::General,
-                "E_EXISTS",
+                Code::Exists,
                 format!(
                     "{} already exists; keygen never overwrites a key",
                     path.display()
@@ -69,8 +67,7 @@ pub fn run(a: KeygenArgs) -> Result<Exit> {
     let name = a.name.clone().unwrap_or_else(|| "signing".into());
     if !expert_core::path::is_safe_component(&name) {
         return Err(CliError::new(
-            Exit::Usage,
-            "E_USAGE",
+            Code::Usage,
             format!("--name {name:?} must be usable as a file name"),
         ));
     }
@@ -82,8 +79,7 @@ pub fn run(a: KeygenArgs) -> Result<Exit> {
     };
     if private.extension().is_some_and(|e| e == "pub") {
         return Err(CliError::new(
-            Exit::Usage,
-            "E_USAGE",
+            Code::Usage,
             format!(
                 "{} would be the private key, but .pub is the public key's extension",
                 private.display()
@@ -95,8 +91,7 @@ pub fn run(a: KeygenArgs) -> Result<Exit> {
     for p in [&private, &public] {
         if p.exists() {
             return Err(CliError::new(
-                Exit::General,
-                "E_EXISTS",
+                Code::Exists,
                 format!(
                     "{} already exists; keygen never overwrites a key",
                     p.display()

@@ -2,7 +2,7 @@
 
 use super::read;
 use crate::args::MigrateArgs;
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Exit, Result};
 use expert_core::json::{to_pretty, Style};
 use expert_core::manifest::{migrate_v1_to_v2, validate, Manifest};
 use expert_core::Limits;
@@ -13,27 +13,20 @@ pub fn run(a: MigrateArgs) -> Result<Exit> {
     let manifest = Manifest::parse(&bytes, &limits).map_err(|report| {
         super::validate::print_report(&a.manifest, &String::from_utf8_lossy(&bytes), &report, true);
         CliError::new(
-            Exit::Validation,
-            "E_MANIFEST_INVALID",
+            Code::ManifestInvalid,
             format!(
                 "{} is not valid; fix it before migrating",
                 a.manifest.display()
             ),
         )
     })?;
-    let migrated = migrate_v1_to_v2(&manifest.root).map_err(|e| {
-        CliError::new(
-            Exit::General,
-            "E_MIGRATE",
-            format!("{}: {e}", a.manifest.display()),
-        )
-    })?;
+    let migrated = migrate_v1_to_v2(&manifest.root)
+        .map_err(|e| CliError::new(Code::Migrate, format!("{}: {e}", a.manifest.display())))?;
     let text = to_pretty(&migrated, &Style::detect(&String::from_utf8_lossy(&bytes)));
     let report = validate(text.as_bytes(), &limits);
     if !report.valid {
         return Err(CliError::new(
-            Exit::General,
-            "E_MIGRATE",
+            Code::Migrate,
             "the migrated manifest does not validate; please report this as a bug",
         ));
     }

@@ -11,7 +11,7 @@ pub mod uninstall;
 pub mod validate;
 pub mod verify;
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Result};
 use std::path::Path;
 
 /// Reads a whole small file (manifests, keys) with a clear error.
@@ -29,8 +29,7 @@ pub fn source_date_epoch() -> Result<Option<u64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(s) if !s.trim().is_empty() => s.trim().parse().map(Some).map_err(|_| {
             CliError::new(
-                Exit::Usage,
-                "E_SOURCE_DATE_EPOCH",
+                Code::SourceDateEpoch,
                 format!("SOURCE_DATE_EPOCH={s:?} is not a number of seconds"),
             )
         }),

@@ -4,7 +4,7 @@
 use super::{entry_mtime, load_key, read, signing_time, write_sidecar, HashingWriter};
 use crate::args::PackageArgs;
 use crate::atomic::AtomicFile;
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Context, Exit, Result};
 use crate::fs_source::DirSource;
 use crate::term::{human_size, Progress, Style};
 use expert_core::build::{build_package_with, dry_run, progress_total, BuildOptions, Signer};
@@ -48,8 +48,8 @@ struct DryFile {
     size: u64,
 }
 
-fn build_err(e: impl std::fmt::Display, code: &'static str) -> CliError {
-    CliError::new(Exit::Packaging, code, e.to_string())
+fn build_err(e: impl std::fmt::Display, code: Code) -> CliError {
+    CliError::new(code, e.to_string()).within(Context::Packaging)
 }
 
 pub fn run(a: PackageArgs) -> Result<Exit> {
@@ -74,8 +74,7 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
             true,
         );
         CliError::new(
-            Exit::Validation,
-            "E_MANIFEST_INVALID",
+            Code::ManifestInvalid,
             format!(
                 "{} is not valid; fix the errors above",
                 manifest_path.display()
@@ -84,14 +83,14 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
     })?;
     let names = manifest.model_names();
     let indices: Vec<usize> = match (&a.model, a.all_models) {
-        (Some(q), _) => vec![select_model(&names, q)
-            .map_err(|e| CliError::new(Exit::Usage, e.code(), e.to_string()))?],
+        (Some(q), _) => {
+            vec![select_model(&names, q).map_err(|e| CliError::new(e.code(), e.to_string()))?]
+        }
         (None, true) => (0..names.len()).collect(),
         (None, false) if names.len() == 1 => vec![0],
         (None, false) => {
             return Err(CliError::new(
-                Exit::Usage,
-                "E_MODEL_REQUIRED",
+                Code::ModelRequired,
                 format!(
                     "{} has {} base models: {}",
                     manifest_path.display(),
@@ -104,8 +103,7 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
     };
     if a.output.is_some() && indices.len() > 1 {
         return Err(CliError::new(
-            Exit::Usage,
-            "E_USAGE",
+            Code::Usage,
             "--output names one file, but several packages would be written",
         )
         .hint("use --out-dir with --all-models"));
@@ -187,8 +185,7 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
     let fingerprint = match &a.base_model_dir {
         Some(_) if indices.len() > 1 => {
             return Err(CliError::new(
-                Exit::Usage,
-                "E_USAGE",
+                Code::Usage,
                 "--base-model-dir describes one base model; use it with --model",
             )
             .hint("package each model separately with its own --base-model-dir"))

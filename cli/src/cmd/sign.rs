@@ -4,7 +4,7 @@
 use super::{entry_mtime, load_key, signing_time, write_sidecar, HashingWriter};
 use crate::args::SignArgs;
 use crate::atomic::AtomicFile;
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Context, Exit, Result};
 use expert_core::build::{resign_with, Signer};
 use expert_core::display::escape;
 use expert_core::util::{hex, rfc3339_utc};
@@ -19,10 +19,7 @@ pub fn run(a: SignArgs) -> Result<Exit> {
     if verdict.status == expert_core::sign::Status::Invalid {
         let first = verdict.problems.first();
         return Err(CliError::new(
-            Exit::Integrity,
-            first
-                .map(|p| p.code.clone())
-                .unwrap_or_else(|| "E_INVALID".into()),
+            first.map(|p| p.code).unwrap_or(Code::Internal),
             format!(
                 "{}: {}",
                 pkg.display(),
@@ -31,6 +28,7 @@ pub fn run(a: SignArgs) -> Result<Exit> {
                     .unwrap_or("invalid package")
             ),
         )
+        .within(Context::Received)
         .hint("only an intact package can be signed; repackage it from the expert directory"));
     }
     let open = || {
@@ -60,12 +58,8 @@ pub fn run(a: SignArgs) -> Result<Exit> {
         Box::new(crate::parallel::Threaded::new()),
     )
     .map_err(|e| {
-        let exit = if e.code == "E_IO" || e.code == "E_FILE_CHANGED" {
-            Exit::General
-        } else {
-            Exit::Integrity
-        };
-        CliError::new(exit, e.code, format!("{}: {e}", pkg.display()))
+        CliError::new(e.code, format!("{}: {e}", pkg.display()))
+            .within(Context::Signing)
             .hint("only a well-formed package with a valid manifest can be signed")
     })?;
     let sha = hex::encode(&sha2::Digest::finalize(w.hasher));

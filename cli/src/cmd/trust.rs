@@ -1,7 +1,7 @@
 //! `trust add|list|remove`.
 
 use crate::args::TrustCommand;
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Exit, Result};
 use crate::trust_store::{parse_key_arg, TrustStore, TrustStoreFile, TrustedKey};
 use expert_core::display::escape;
 use serde::Serialize;
@@ -26,9 +26,7 @@ pub fn run(c: TrustCommand) -> Result<Exit> {
                     .iter()
                     .find(|k| k.key_id == entry.key_id && k.pubkey != entry.pubkey)
                 {
-                    return Err(CliError::new(
-                        Exit::General,
-                        "E_KEY_ID_COLLISION",
+                    return Err(CliError::new(Code::KeyIdCollision,
                         format!("another trusted key, {}, has the same key ID {}; keys are compared in full, but their IDs must differ to be told apart", k.pubkey, entry.key_id),
                     )
                     .hint("remove the other key first (`expert-cli trust remove KEY_ID`) if you mean to replace it"));
@@ -83,8 +81,7 @@ pub fn run(c: TrustCommand) -> Result<Exit> {
                 s.keys.retain(|k| k.key_id != key_id);
                 if s.keys.len() == before {
                     return Err(CliError::new(
-                        Exit::General,
-                        "E_KEY_NOT_FOUND",
+                        Code::KeyNotFound,
                         format!("no trusted key has ID {key_id}"),
                     )
                     .hint("see `expert-cli trust list`"));

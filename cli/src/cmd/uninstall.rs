@@ -3,7 +3,7 @@
 //! next run removes, never a registry entry pointing at nothing.
 
 use crate::args::UninstallArgs;
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Exit, Result};
 use crate::registry::{Registry, RegistryFile};
 use expert_core::display::escape;
 use expert_core::name::same_name;
@@ -12,8 +12,7 @@ use std::io::{BufRead, IsTerminal, Write};
 pub fn run(a: UninstallArgs) -> Result<Exit> {
     if a.cleanup && !a.yes && !std::io::stdin().is_terminal() {
         return Err(CliError::new(
-            Exit::Usage,
-            "E_CONFIRM",
+            Code::Confirm,
             "--cleanup removes base models and needs confirmation, but there is no terminal to ask",
         )
         .hint("add --yes"));
@@ -47,8 +46,7 @@ pub fn run(a: UninstallArgs) -> Result<Exit> {
                 .collect();
             if !dependents.is_empty() {
                 return Err(CliError::new(
-                    Exit::MissingDependency,
-                    "E_REQUIRED_BY",
+                    Code::RequiredBy,
                     format!("{name} is required by {}", dependents.join(", ")),
                 )
                 .hint("uninstall those first, or pass --force"));
@@ -105,9 +103,7 @@ fn install_dir_name(name: &str, v: &crate::registry::VersionEntry) -> Result<Str
             return Ok(dir);
         }
     }
-    Err(CliError::new(
-        Exit::General,
-        "E_REGISTRY",
+    Err(CliError::new(Code::Registry,
         format!(
             "the registry says {} {} is at {}, which is not where it would be installed; nothing was deleted",
             escape(name),
@@ -120,8 +116,7 @@ fn install_dir_name(name: &str, v: &crate::registry::VersionEntry) -> Result<Str
 
 fn not_installed(spec: &str) -> CliError {
     CliError::new(
-        Exit::General,
-        "E_NOT_INSTALLED",
+        Code::NotInstalled,
         format!("{} is not installed", escape(spec)),
     )
     .hint("see `expert-cli list`")
@@ -146,8 +141,7 @@ fn cleanup(yes: bool) -> Result<Vec<String>> {
     if !yes {
         if !std::io::stdin().is_terminal() {
             return Err(CliError::new(
-                Exit::Usage,
-                "E_CONFIRM",
+                Code::Confirm,
                 format!(
                     "--cleanup would remove {} base model(s); confirm with --yes",
                     unused.len()
@@ -167,7 +161,7 @@ fn cleanup(yes: bool) -> Result<Vec<String>> {
         std::io::stdin()
             .lock()
             .read_line(&mut line)
-            .map_err(|e| CliError::new(Exit::General, "E_IO", e.to_string()))?;
+            .map_err(|e| CliError::new(Code::Io, e.to_string()))?;
         if !matches!(line.trim(), "y" | "Y" | "yes") {
             return Ok(Vec::new());
         }
@@ -191,7 +185,7 @@ fn cleanup(yes: bool) -> Result<Vec<String>> {
                 removed.push(m.name)
             }
             Ok(_) => removed.push(m.name),
-            Err(e) if e.code == "E_HOME_SYMLINK" => {
+            Err(e) if e.code == Code::HomeSymlink => {
                 eprintln!("note: kept {}: {}", m.name, e.message)
             }
             Err(e) => return Err(e),

@@ -3,7 +3,7 @@
 
 use super::read;
 use crate::args::ValidateArgs;
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Exit, Result};
 use crate::fs_source::DirSource;
 use crate::term::Style;
 use expert_core::archive::{read_all, ReadAllError};
@@ -49,7 +49,7 @@ pub fn run(a: ValidateArgs) -> Result<Exit> {
                         valid: false,
                         schema_version: None,
                         diagnostics: vec![archive_diag(
-                            "E_MANIFEST_MISSING",
+                            Code::ManifestMissing,
                             "the package has no manifest.json",
                         )],
                     },
@@ -73,7 +73,7 @@ pub fn run(a: ValidateArgs) -> Result<Exit> {
     })
 }
 
-fn archive_diag(code: &'static str, message: &str) -> Diagnostic {
+fn archive_diag(code: Code, message: &str) -> Diagnostic {
     Diagnostic {
         severity: Severity::Error,
         code,
@@ -121,8 +121,8 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
     };
     let mut quoter = Quoter::new(text);
     let shown: PathBuf = file.to_path_buf();
-    let mut per_code: HashMap<&str, usize> = HashMap::new();
-    let mut codes: Vec<&str> = Vec::new();
+    let mut per_code: HashMap<Code, usize> = HashMap::new();
+    let mut codes: Vec<Code> = Vec::new();
     for d in &report.diagnostics {
         let n = per_code.entry(d.code).or_insert(0);
         *n += 1;
@@ -161,7 +161,7 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
         }
     }
     for code in codes {
-        let n = per_code[code].saturating_sub(FULL_PER_CODE);
+        let n = per_code[&code].saturating_sub(FULL_PER_CODE);
         if n == 0 {
             continue;
         }

@@ -1,15 +1,17 @@
 //! Archive errors: a stable code for each way a package can be malformed or
 //! hostile, and a message naming the entry.
 
+use crate::Code;
+
 /// A rejected archive. `code` is stable and documented in docs/FORMAT.md.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArchiveError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
 impl ArchiveError {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         ArchiveError {
             code,
             message: message.into(),

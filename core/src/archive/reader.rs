@@ -11,6 +11,7 @@ use super::tar_header::{self, BLOCK};
 use super::ArchiveError;
 use crate::limits::Limits;
 use crate::path::{check_relative_path, fold_name};
+use crate::Code;
 use flate2::{Decompress, FlushDecompress, Status};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
@@ -107,7 +108,7 @@ impl GzipDecoder {
             Ok(())
         } else {
             Err(ArchiveError::new(
-                "E_GZIP_TRUNCATED",
+                Code::GzipTruncated,
                 "the gzip stream ends early; the package is truncated",
             ))
         }
@@ -134,7 +135,7 @@ impl GzipDecoder {
                         }
                         None if buf.len() > MAX_GZIP_HEADER => {
                             return Err(ArchiveError::new(
-                                "E_GZIP_HEADER",
+                                Code::GzipHeader,
                                 "the gzip header is implausibly long",
                             ))
                         }
@@ -162,7 +163,7 @@ impl GzipDecoder {
                     }
                     let status = result.map_err(|e| {
                         ArchiveError::new(
-                            "E_DEFLATE",
+                            Code::Deflate,
                             format!("the compressed data is corrupt: {e}"),
                         )
                     })?;
@@ -174,7 +175,7 @@ impl GzipDecoder {
                             break;
                         }
                         return Err(ArchiveError::new(
-                            "E_DEFLATE",
+                            Code::Deflate,
                             "the compressed data makes no progress",
                         ));
                     }
@@ -188,13 +189,13 @@ impl GzipDecoder {
                         let size = u32::from_le_bytes(buf[4..].try_into().unwrap());
                         if crc != self.crc.clone().finalize() {
                             return Err(ArchiveError::new(
-                                "E_GZIP_CRC",
+                                Code::GzipCrc,
                                 "the gzip CRC does not match the data; the package is corrupt",
                             ));
                         }
                         if size != self.out_len as u32 {
                             return Err(ArchiveError::new(
-                                "E_GZIP_SIZE",
+                                Code::GzipSize,
                                 "the gzip length field does not match the data",
                             ));
                         }
@@ -204,12 +205,12 @@ impl GzipDecoder {
                 Gz::Done => {
                     return Err(if input.starts_with(&[0x1f]) {
                         ArchiveError::new(
-                            "E_GZIP_MULTIPLE_MEMBERS",
+                            Code::GzipMultipleMembers,
                             "a second gzip member follows the first; it could hide another archive",
                         )
                     } else {
                         ArchiveError::new(
-                            "E_GZIP_TRAILING_DATA",
+                            Code::GzipTrailingData,
                             "data follows the end of the gzip stream",
                         )
                     });
@@ -234,7 +235,7 @@ impl GzipDecoder {
                     .saturating_mul(self.header_len + self.inflater.total_in())
         {
             return Err(ArchiveError::new(
-                "E_LIMIT_RATIO",
+                Code::LimitRatio,
                 format!(
                     "the package inflates more than {}x past {} MiB: a compression bomb",
                     self.limits.max_ratio,
@@ -292,7 +293,7 @@ impl TarReader {
     pub fn finish(self) -> Result<Vec<EntryRecord>, ArchiveError> {
         if !matches!(self.state, Tar::Finished) {
             return Err(ArchiveError::new(
-                "E_TAR_TRUNCATED",
+                Code::TarTruncated,
                 "the tar stream has no end marker; the package is truncated",
             ));
         }
@@ -337,7 +338,7 @@ impl TarReader {
                     let take = data.len().min(*left);
                     if data[..take].iter().any(|&b| b != 0) {
                         return Err(ArchiveError::new(
-                            "E_TAR_PADDING",
+                            Code::TarPadding,
                             "non-zero bytes in tar padding could hide data",
                         ));
                     }
@@ -351,7 +352,7 @@ impl TarReader {
                     let take = data.len().min(BLOCK - *seen);
                     if data[..take].iter().any(|&b| b != 0) {
                         return Err(ArchiveError::new(
-                            "E_TAR_HEADER",
+                            Code::TarHeader,
                             "a lone zero block is followed by data; the end marker is malformed",
                         ));
                     }
@@ -364,7 +365,7 @@ impl TarReader {
                 Tar::Finished => {
                     if data.iter().any(|&b| b != 0) {
                         return Err(ArchiveError::new(
-                            "E_TAR_TRAILING_DATA",
+                            Code::TarTrailingData,
                             "data follows the tar end marker; it could hide entries",
                         ));
                     }
@@ -381,16 +382,16 @@ impl TarReader {
         let kind = match h.typeflag {
             b'0' | 0 => None,
             b'x' | b'g' => Some((
-                "E_TAR_PAX_HEADER",
+                Code::TarPaxHeader,
                 "a PAX extended header (it could override names and sizes)",
             )),
-            b'L' | b'K' => Some(("E_TAR_GNU_LONGNAME", "a GNU long-name header")),
-            b'1' => Some(("E_TAR_HARDLINK", "a hard link")),
-            b'2' => Some(("E_TAR_SYMLINK", "a symbolic link")),
-            b'3' | b'4' => Some(("E_TAR_DEVICE", "a device node")),
-            b'5' => Some(("E_TAR_DIRECTORY", "a directory entry")),
-            b'6' => Some(("E_TAR_FIFO", "a FIFO")),
-            _ => Some(("E_TAR_ENTRY_TYPE", "an unknown entry type")),
+            b'L' | b'K' => Some((Code::TarGnuLongname, "a GNU long-name header")),
+            b'1' => Some((Code::TarHardlink, "a hard link")),
+            b'2' => Some((Code::TarSymlink, "a symbolic link")),
+            b'3' | b'4' => Some((Code::TarDevice, "a device node")),
+            b'5' => Some((Code::TarDirectory, "a directory entry")),
+            b'6' => Some((Code::TarFifo, "a FIFO")),
+            _ => Some((Code::TarEntryType, "an unknown entry type")),
         };
         if let Some((code, what)) = kind {
             return Err(ArchiveError::new(
@@ -406,13 +407,13 @@ impl TarReader {
         }
         if self.entries >= self.limits.max_entries {
             return Err(ArchiveError::new(
-                "E_LIMIT_ENTRIES",
+                Code::LimitEntries,
                 format!("more than {} entries", self.limits.max_entries),
             ));
         }
         if h.size > self.limits.max_entry_size {
             return Err(ArchiveError::new(
-                "E_LIMIT_ENTRY_SIZE",
+                Code::LimitEntrySize,
                 format!(
                     "{path} is {} bytes; the limit is {}",
                     h.size, self.limits.max_entry_size
@@ -422,7 +423,7 @@ impl TarReader {
         self.total = self.total.saturating_add(h.size);
         if self.total > self.limits.max_total_size {
             return Err(ArchiveError::new(
-                "E_LIMIT_TOTAL_SIZE",
+                Code::LimitTotalSize,
                 format!(
                     "the entries add up to more than {} bytes",
                     self.limits.max_total_size
@@ -430,8 +431,8 @@ impl TarReader {
             ));
         }
         let small = match path.as_str() {
-            "manifest.json" => Some(("E_MANIFEST_TOO_LARGE", self.limits.max_manifest_size)),
-            "signature.sig" => Some(("E_SIGNATURE_TOO_LARGE", self.limits.max_signature_size)),
+            "manifest.json" => Some((Code::ManifestTooLarge, self.limits.max_manifest_size)),
+            "signature.sig" => Some((Code::SignatureTooLarge, self.limits.max_signature_size)),
             _ => None,
         };
         if let Some((code, max)) = small {
@@ -467,7 +468,7 @@ impl TarReader {
         };
         match path {
             "manifest.json" => Err(ArchiveError::new(
-                "E_DUPLICATE_MANIFEST",
+                Code::DuplicateManifest,
                 "manifest.json appears twice; readers would disagree on which one counts",
             )),
             "signature.sig" => Err(duplicate(path)),
@@ -480,9 +481,9 @@ impl TarReader {
         let folded = fold_name(path);
         if let Some(other) = self.folded_files.get(&folded) {
             return Err(if other.to_lowercase() == path.to_lowercase() {
-                ArchiveError::new("E_CASE_COLLISION", format!("{path} differs from {other} only in case; it would overwrite it on case-insensitive filesystems"))
+                ArchiveError::new(Code::CaseCollision, format!("{path} differs from {other} only in case; it would overwrite it on case-insensitive filesystems"))
             } else {
-                ArchiveError::new("E_UNICODE_COLLISION", format!("{path} and {other} are the same name in another Unicode normalization form; one would overwrite the other on macOS"))
+                ArchiveError::new(Code::UnicodeCollision, format!("{path} and {other} are the same name in another Unicode normalization form; one would overwrite the other on macOS"))
             });
         }
         let prefixes: Vec<&str> = folded
@@ -493,7 +494,7 @@ impl TarReader {
             || prefixes.iter().any(|p| self.folded_files.contains_key(*p))
         {
             return Err(ArchiveError::new(
-                "E_PATH_CONFLICT",
+                Code::PathConflict,
                 format!("{path} is both a file and a directory in this archive"),
             ));
         }
@@ -531,7 +532,7 @@ impl TarReader {
 
 fn duplicate(path: &str) -> ArchiveError {
     ArchiveError::new(
-        "E_DUPLICATE_ENTRY",
+        Code::DuplicateEntry,
         format!("{path} appears twice with different content; readers would disagree on which one counts"),
     )
 }
@@ -581,7 +582,7 @@ impl ArchiveReader {
 /// Length of a complete gzip header at the start of `b`, or None if more
 /// bytes are needed.
 fn gzip_header_len(b: &[u8]) -> Result<Option<usize>, ArchiveError> {
-    let bad = |m: &str| ArchiveError::new("E_GZIP_HEADER", m.to_string());
+    let bad = |m: &str| ArchiveError::new(Code::GzipHeader, m.to_string());
     if b.len() >= 2 && b[..2] != [0x1f, 0x8b] {
         return Err(bad("not a gzip file (a .expert package is a .tar.gz)"));
     }

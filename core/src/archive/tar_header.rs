@@ -2,6 +2,7 @@
 //! do not exist on wasm32, and we want to see every byte of hostile input).
 
 use super::ArchiveError;
+use crate::Code;
 
 pub const BLOCK: usize = 512;
 
@@ -56,7 +57,7 @@ fn parse_octal(field: &[u8], what: &str) -> Result<u64, ArchiveError> {
         let (high, low) = digits.split_at(digits.len().saturating_sub(8));
         if field[0] != 0x80 || high.iter().any(|&b| b != 0) {
             return Err(ArchiveError::new(
-                "E_TAR_HEADER",
+                Code::TarHeader,
                 format!("{what} uses an out-of-range base-256 value"),
             ));
         }
@@ -64,7 +65,7 @@ fn parse_octal(field: &[u8], what: &str) -> Result<u64, ArchiveError> {
     }
     // Octal: leading spaces, digits 0-7, then only NULs and spaces to the
     // end of the field (FORMAT.md §5). Nothing may hide after a terminator.
-    let bad = || ArchiveError::new("E_TAR_HEADER", format!("{what} is not an octal number"));
+    let bad = || ArchiveError::new(Code::TarHeader, format!("{what} is not an octal number"));
     let start = field.iter().position(|&b| b != b' ').unwrap_or(field.len());
     let digits = field[start..]
         .iter()
@@ -86,13 +87,13 @@ fn parse_octal(field: &[u8], what: &str) -> Result<u64, ArchiveError> {
 pub fn parse(h: &[u8; BLOCK]) -> Result<Header, ArchiveError> {
     if h[148] & 0x80 != 0 {
         return Err(ArchiveError::new(
-            "E_TAR_CHECKSUM",
+            Code::TarChecksum,
             "the header checksum is not an octal number",
         ));
     }
     let stored = parse_octal(&h[148..156], "the header checksum").map_err(|_| {
         ArchiveError::new(
-            "E_TAR_CHECKSUM",
+            Code::TarChecksum,
             "the header checksum is not an octal number",
         )
     })?;
@@ -120,7 +121,7 @@ pub fn parse(h: &[u8; BLOCK]) -> Result<Header, ArchiveError> {
         .sum();
     if stored != unsigned && stored as i64 != signed {
         return Err(ArchiveError::new(
-            "E_TAR_CHECKSUM",
+            Code::TarChecksum,
             "a tar header checksum does not match; the archive is corrupt or forged",
         ));
     }
@@ -129,7 +130,7 @@ pub fn parse(h: &[u8; BLOCK]) -> Result<Header, ArchiveError> {
     let gnu = magic == b"ustar  \0";
     if !ustar && !gnu {
         return Err(ArchiveError::new(
-            "E_TAR_FORMAT",
+            Code::TarFormat,
             "a tar header is neither ustar nor GNU format",
         ));
     }
@@ -145,20 +146,20 @@ pub fn parse(h: &[u8; BLOCK]) -> Result<Header, ArchiveError> {
         || h[extra_start..500].iter().any(|&b| b != 0)
     {
         return Err(ArchiveError::new(
-            "E_PATH_TOO_LONG",
+            Code::PathTooLong,
             "an entry uses the ustar prefix area; names are limited to the 100-byte name field",
         ));
     }
     let name_len = h[..100].iter().position(|&b| b == 0).unwrap_or(100);
     let path = std::str::from_utf8(&h[..name_len])
-        .map_err(|_| ArchiveError::new("E_PATH_ENCODING", "an entry name is not UTF-8"))?
+        .map_err(|_| ArchiveError::new(Code::PathEncoding, "an entry name is not UTF-8"))?
         .to_string();
     let size = parse_octal(&h[124..136], "an entry size")?;
     // Not used, but a reader that parses them must not disagree with us.
     // Base-256 is for sizes, ids and times, never for the mode.
     if h[100] & 0x80 != 0 {
         return Err(ArchiveError::new(
-            "E_TAR_HEADER",
+            Code::TarHeader,
             "an entry mode is not an octal number",
         ));
     }
@@ -200,7 +201,7 @@ mod tests {
         assert_eq!(parse_octal(&[0x80], "x").unwrap(), 0);
         let mut h = regular_file("a", 1, 0);
         h[148] = 0x80;
-        assert_eq!(parse(&h).unwrap_err().code, "E_TAR_CHECKSUM");
+        assert_eq!(parse(&h).unwrap_err().code, Code::TarChecksum);
     }
 
     fn with_checksum(mut h: [u8; BLOCK]) -> [u8; BLOCK] {
@@ -223,13 +224,13 @@ mod tests {
         gnu[345..357].copy_from_slice(b"../../../tmp");
         assert_eq!(
             parse(&with_checksum(gnu)).unwrap_err().code,
-            "E_PATH_TOO_LONG"
+            Code::PathTooLong
         );
         let mut ustar = regular_file("README.md", 1, 0);
         ustar[345..348].copy_from_slice(b"etc");
         assert_eq!(
             parse(&with_checksum(ustar)).unwrap_err().code,
-            "E_PATH_TOO_LONG"
+            Code::PathTooLong
         );
     }
 
@@ -237,6 +238,6 @@ mod tests {
     fn a_flipped_byte_breaks_the_checksum() {
         let mut h = regular_file("a", 1, 0);
         h[0] = b'b';
-        assert_eq!(parse(&h).unwrap_err().code, "E_TAR_CHECKSUM");
+        assert_eq!(parse(&h).unwrap_err().code, Code::TarChecksum);
     }
 }

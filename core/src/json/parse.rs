@@ -2,6 +2,7 @@
 //! and a record of duplicate keys (the tree keeps both members).
 
 use super::{index_path, key_path, JsonStr, Member, Node, Span, Value};
+use crate::Code;
 use std::collections::HashSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,12 +19,12 @@ pub enum ParseErrorKind {
 }
 
 impl ParseErrorKind {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> Code {
         match self {
-            ParseErrorKind::Bom => "E_JSON_BOM",
-            ParseErrorKind::Utf8 => "E_JSON_UTF8",
-            ParseErrorKind::Depth => "E_JSON_DEPTH",
-            ParseErrorKind::Syntax => "E_JSON_SYNTAX",
+            ParseErrorKind::Bom => Code::JsonBom,
+            ParseErrorKind::Utf8 => Code::JsonUtf8,
+            ParseErrorKind::Depth => Code::JsonDepth,
+            ParseErrorKind::Syntax => Code::JsonSyntax,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Validation findings: severity, stable code, JSON path, message, position.
 
+use crate::Code;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -13,7 +14,7 @@ pub enum Severity {
 pub struct Diagnostic {
     pub severity: Severity,
     /// Stable code such as `E_BOTH_BASE_MODEL_FIELDS`; never reworded.
-    pub code: &'static str,
+    pub code: Code,
     /// JSON path such as `base_models[1].adapters[0].r`; `""` is the root.
     pub path: String,
     pub message: String,

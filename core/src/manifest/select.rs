@@ -1,5 +1,7 @@
 //! Choosing a base model by what users type, and the names derived from it.
 
+use crate::Code;
+
 /// The last path segment of a model name: `F:/…/Qwen3-0.6B` → `Qwen3-0.6B`.
 fn basename(name: &str) -> &str {
     name.rsplit(['/', '\\']).next().unwrap_or(name)
@@ -76,10 +78,10 @@ impl std::fmt::Display for SelectError {
 }
 
 impl SelectError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            SelectError::NotFound { .. } => "E_MODEL_NOT_FOUND",
-            SelectError::Ambiguous { .. } => "E_MODEL_AMBIGUOUS",
+            SelectError::NotFound { .. } => Code::ModelNotFound,
+            SelectError::Ambiguous { .. } => Code::ModelAmbiguous,
         }
     }
 }
@@ -138,7 +140,7 @@ mod tests {
         assert!(matches!(err, SelectError::Ambiguous { ref matches, .. } if matches.len() == 2));
         let err = select_model(&[REAL], "llama").unwrap_err();
         assert!(err.to_string().contains(REAL));
-        assert_eq!(err.code(), "E_MODEL_NOT_FOUND");
+        assert_eq!(err.code(), Code::ModelNotFound);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! upstream (MIGRATION.md), and that is not the author's to fix.
 
 use crate::json::{index_path, key_path, Node, Value};
+use crate::Code;
 
 /// A value's type as upstream's serde structs want it.
 enum Shape {
@@ -284,7 +285,7 @@ const MANIFEST: Shape = Obj(&[
 pub struct Finding<'a> {
     pub path: String,
     pub node: &'a Node,
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
@@ -333,7 +334,7 @@ fn walk<'a>(node: &'a Node, shape: &Shape, path: String, out: &mut Vec<Finding<'
             ),
             path,
             node,
-            code: "W_UPSTREAM_TYPE",
+            code: Code::WarnUpstreamType,
         });
         return;
     }
@@ -370,7 +371,7 @@ fn fields_of<'a>(node: &'a Node, fields: &[Field], path: &str, out: &mut Vec<Fin
                 ),
                 path: at,
                 node,
-                code: "W_UPSTREAM_MISSING",
+                code: Code::WarnUpstreamMissing,
             }),
             None => {}
         }
@@ -396,7 +397,7 @@ fn rules<'a>(root: &'a Node, out: &mut Vec<Finding<'a>>) {
         out.push(Finding {
             path: "training.config.rank".to_string(),
             node: rank.unwrap_or(config),
-            code: "W_UPSTREAM_RULE",
+            code: Code::WarnUpstreamRule,
             message: format!("upstream expert-cli 0.3.0 cannot load this manifest: {p}"),
         });
     }
@@ -408,7 +409,7 @@ fn rules<'a>(root: &'a Node, out: &mut Vec<Finding<'a>>) {
         out.push(Finding {
             path: "training.config.target_modules".to_string(),
             node: config,
-            code: "W_UPSTREAM_RULE",
+            code: Code::WarnUpstreamRule,
             message: "upstream expert-cli 0.3.0 cannot load this manifest: `training.config.target_modules` must not be empty".to_string(),
         });
     }

@@ -14,6 +14,7 @@ use crate::limits::Limits;
 use crate::package::resolve_weights;
 use crate::path::{check_relative_path, is_safe_component};
 use crate::util::hex;
+use crate::Code;
 use std::collections::HashMap;
 
 /// Adapter types whose math needs a rank and an alpha.
@@ -44,7 +45,7 @@ fn run(bytes: &[u8], limits: &Limits, files: Option<&dyn ExpertFiles>) -> Report
     if bytes.len() as u64 > limits.max_manifest_size {
         v.push(
             Severity::Error,
-            "E_MANIFEST_TOO_LARGE",
+            Code::ManifestTooLarge,
             "",
             None,
             format!(
@@ -76,7 +77,7 @@ fn run(bytes: &[u8], limits: &Limits, files: Option<&dyn ExpertFiles>) -> Report
         if d.key.starts_with('_') && !in_integrity {
             v.push(
                 Severity::Warning,
-                "W_DUPLICATE_COMMENT_KEY",
+                Code::WarnDuplicateCommentKey,
                 &d.path,
                 Some(d.span.start),
                 format!(
@@ -87,7 +88,7 @@ fn run(bytes: &[u8], limits: &Limits, files: Option<&dyn ExpertFiles>) -> Report
         } else {
             v.push(
                 Severity::Error,
-                "E_DUPLICATE_KEY",
+                Code::DuplicateKey,
                 &d.path,
                 Some(d.span.start),
                 format!(
@@ -102,7 +103,7 @@ fn run(bytes: &[u8], limits: &Limits, files: Option<&dyn ExpertFiles>) -> Report
         v.at(
             root,
             "",
-            "E_TYPE",
+            Code::Type,
             format!("the manifest must be a JSON object, not {}", root.kind()),
         );
         return v.finish(None);
@@ -121,9 +122,9 @@ fn run(bytes: &[u8], limits: &Limits, files: Option<&dyn ExpertFiles>) -> Report
                 node,
                 "schema_version",
                 if found_is_string(node) {
-                    "E_SCHEMA_VERSION_UNKNOWN"
+                    Code::SchemaVersionUnknown
                 } else {
-                    "E_TYPE"
+                    Code::Type
                 },
                 msg,
             );
@@ -140,7 +141,7 @@ fn run(bytes: &[u8], limits: &Limits, files: Option<&dyn ExpertFiles>) -> Report
         v.warn(f.node, &f.path, f.code, f.message);
     }
     for f in displayed::unsafe_displayed(root) {
-        v.warn(f.node, &f.path, "W_CONTROL_CHARACTER", f.message);
+        v.warn(f.node, &f.path, Code::WarnControlCharacter, f.message);
     }
     if let (Some(files), Some(schema)) = (files, schema) {
         v.files(root, schema, files);
@@ -161,14 +162,14 @@ struct Checker<'a> {
     lines: &'a LineIndex<'a>,
     diags: Vec<Diagnostic>,
     /// Findings per code, listed or not, in the order codes first came.
-    counts: Vec<(&'static str, usize)>,
+    counts: Vec<(Code, usize)>,
 }
 
 impl Checker<'_> {
     fn push(
         &mut self,
         severity: Severity,
-        code: &'static str,
+        code: Code,
         path: &str,
         offset: Option<usize>,
         message: String,
@@ -202,11 +203,11 @@ impl Checker<'_> {
     }
 
     /// An error located at `node`.
-    fn at(&mut self, node: &Node, path: &str, code: &'static str, message: String) {
+    fn at(&mut self, node: &Node, path: &str, code: Code, message: String) {
         self.push(Severity::Error, code, path, Some(node.span.start), message);
     }
 
-    fn warn(&mut self, node: &Node, path: &str, code: &'static str, message: String) {
+    fn warn(&mut self, node: &Node, path: &str, code: Code, message: String) {
         self.push(
             Severity::Warning,
             code,
@@ -221,7 +222,7 @@ impl Checker<'_> {
         self.at(
             parent,
             path,
-            "E_MISSING_FIELD",
+            Code::MissingField,
             format!("missing required field `{path}` ({what})"),
         );
     }
@@ -234,7 +235,7 @@ impl Checker<'_> {
             if n > MAX_FINDINGS_PER_CODE {
                 self.diags.push(Diagnostic {
                     severity: Severity::Warning,
-                    code: "W_FINDINGS_TRUNCATED",
+                    code: Code::WarnFindingsTruncated,
                     path: String::new(),
                     message: format!(
                         "{n} {code} findings; the first {MAX_FINDINGS_PER_CODE} are listed, {} more are not",
@@ -260,7 +261,7 @@ impl Checker<'_> {
                 let v: f64 = raw.parse().unwrap_or(f64::INFINITY);
                 let integer = !raw.contains(['.', 'e', 'E']);
                 if !v.is_finite() || (integer && v.abs() > MAX_SAFE_INTEGER) {
-                    self.at(node, &path(), "E_NUMBER_RANGE", format!("number {raw} is out of range (integers must be within ±2^53-1, others finite doubles)"));
+                    self.at(node, &path(), Code::NumberRange, format!("number {raw} is out of range (integers must be within ±2^53-1, others finite doubles)"));
                 }
             }
             Value::Array(items) => {
@@ -300,7 +301,7 @@ impl Checker<'_> {
                     self.at(
                         n,
                         path,
-                        "E_TYPE",
+                        Code::Type,
                         format!("`{path}` must be a string, not {}", n.kind()),
                     );
                     None
@@ -317,7 +318,7 @@ impl Checker<'_> {
                 self.at(
                     n,
                     path,
-                    "E_TYPE",
+                    Code::Type,
                     format!("`{path}` must be a number, not {}", n.kind()),
                 );
                 None
@@ -325,7 +326,7 @@ impl Checker<'_> {
         }
     }
 
-    fn positive(&mut self, parent: &Node, key: &str, path: &str, code: &'static str, what: &str) {
+    fn positive(&mut self, parent: &Node, key: &str, path: &str, code: Code, what: &str) {
         if let Some((x, n)) = self.number(parent, key, path) {
             if x <= 0.0 {
                 self.at(
@@ -346,7 +347,7 @@ impl Checker<'_> {
                 self.at(
                     n,
                     path,
-                    "E_TYPE",
+                    Code::Type,
                     format!("`{path}` must be an array, not {}", n.kind()),
                 );
                 None
@@ -368,7 +369,7 @@ impl Checker<'_> {
                 self.at(
                     root.get("name").unwrap(),
                     "name",
-                    "E_EMPTY",
+                    Code::Empty,
                     "`name` must not be empty".into(),
                 );
             } else if let Err(problem) = crate::name::check_name(name) {
@@ -376,7 +377,7 @@ impl Checker<'_> {
                 self.at(
                     root.get("name").unwrap(),
                     "name",
-                    "E_UNSAFE_NAME",
+                    Code::UnsafeName,
                     format!(
                         "name \"{shown}\": {}; {}",
                         problem.describe(),
@@ -390,7 +391,7 @@ impl Checker<'_> {
                 self.at(
                     root.get("version").unwrap(),
                     "version",
-                    "E_VERSION_SEMVER",
+                    Code::VersionSemver,
                     format!("version {version:?} is not a semantic version such as \"1.2.0\""),
                 );
             }
@@ -398,7 +399,7 @@ impl Checker<'_> {
         if root.get("license").is_none() {
             self.push(
                 Severity::Warning,
-                "W_NO_LICENSE",
+                Code::WarnNoLicense,
                 "license",
                 Some(root.span.start),
                 "no `license`; users cannot tell whether they may redistribute this expert".into(),
@@ -409,7 +410,7 @@ impl Checker<'_> {
                 self.at(
                     i,
                     "integrity",
-                    "E_TYPE",
+                    Code::Type,
                     format!("`integrity` must be an object, not {}", i.kind()),
                 );
             }
@@ -422,7 +423,7 @@ impl Checker<'_> {
             self.at(
                 m,
                 "base_models",
-                "E_BOTH_BASE_MODEL_FIELDS",
+                Code::BothBaseModelFields,
                 "both `base_model` (v1) and `base_models` (v2) are present; keep one".into(),
             );
             return;
@@ -433,7 +434,7 @@ impl Checker<'_> {
                     self.at(
                         m,
                         "base_models",
-                        "E_SCHEMA_FIELD_MISMATCH",
+                        Code::SchemaFieldMismatch,
                         "`base_models` needs \"schema_version\": \"2.0\"; set it, since the manifest already uses the 2.0 shape"
                             .into(),
                     );
@@ -444,7 +445,7 @@ impl Checker<'_> {
                     Some(bm) if bm.members().is_none() => self.at(
                         bm,
                         "base_model",
-                        "E_TYPE",
+                        Code::Type,
                         format!("`base_model` must be an object, not {}", bm.kind()),
                     ),
                     Some(bm) => {
@@ -452,7 +453,7 @@ impl Checker<'_> {
                             self.at(
                                 bm.get("name").unwrap(),
                                 "base_model.name",
-                                "E_EMPTY",
+                                Code::Empty,
                                 "the base model name must not be empty".into(),
                             );
                         }
@@ -465,7 +466,7 @@ impl Checker<'_> {
                     Some([]) => self.at(
                         root.get("adapters").unwrap(),
                         "adapters",
-                        "E_NO_ADAPTERS",
+                        Code::NoAdapters,
                         "`adapters` must not be empty".into(),
                     ),
                     _ => {}
@@ -476,13 +477,13 @@ impl Checker<'_> {
                     self.at(
                         bm,
                         "base_model",
-                        "E_SCHEMA_FIELD_MISMATCH",
+                        Code::SchemaFieldMismatch,
                         "schema 2.0 uses `base_models` (an array), not `base_model`".into(),
                     );
                     return;
                 }
                 if let Some(a) = root.get("adapters") {
-                    self.warn(a, "adapters", "W_ROOT_ADAPTERS_IGNORED", "schema 2.0 ignores root `adapters`; put them under each `base_models[i].adapters`".into());
+                    self.warn(a, "adapters", Code::WarnRootAdaptersIgnored, "schema 2.0 ignores root `adapters`; put them under each `base_models[i].adapters`".into());
                 }
                 let Some(models) = self.array(root, "base_models", "base_models") else {
                     if many.is_none() {
@@ -494,7 +495,7 @@ impl Checker<'_> {
                     self.at(
                         many.unwrap(),
                         "base_models",
-                        "E_NO_BASE_MODELS",
+                        Code::NoBaseModels,
                         "`base_models` must not be empty".into(),
                     );
                 }
@@ -505,7 +506,7 @@ impl Checker<'_> {
                         self.at(
                             bm,
                             &path,
-                            "E_TYPE",
+                            Code::Type,
                             format!("`{path}` must be an object, not {}", bm.kind()),
                         );
                         continue;
@@ -514,13 +515,13 @@ impl Checker<'_> {
                         Some("") => self.at(
                             bm.get("name").unwrap(),
                             &format!("{path}.name"),
-                            "E_EMPTY",
+                            Code::Empty,
                             "the base model name must not be empty".into(),
                         ),
                         Some(name) => {
                             let key = normalized_model_key(name);
                             if let Some(j) = seen.get(&key) {
-                                self.at(bm.get("name").unwrap(), &format!("{path}.name"), "E_DUPLICATE_MODEL", format!("{name:?} names the same model as base_models[{j}]; their packages would collide"));
+                                self.at(bm.get("name").unwrap(), &format!("{path}.name"), Code::DuplicateModel, format!("{name:?} names the same model as base_models[{j}]; their packages would collide"));
                             }
                             seen.entry(key).or_insert(i);
                         }
@@ -534,7 +535,7 @@ impl Checker<'_> {
                         Some([]) => self.at(
                             bm.get("adapters").unwrap(),
                             &ap,
-                            "E_NO_ADAPTERS",
+                            Code::NoAdapters,
                             format!("`{ap}` must not be empty"),
                         ),
                         _ => {}
@@ -563,7 +564,7 @@ impl Checker<'_> {
                     self.at(
                         a,
                         &path,
-                        "E_TYPE",
+                        Code::Type,
                         format!("`{path}` must be an object, not {}", a.kind()),
                     );
                     continue;
@@ -574,7 +575,7 @@ impl Checker<'_> {
                         self.warn(
                             a.get("type").unwrap(),
                             &format!("{path}.type"),
-                            "W_ADAPTER_TYPE_UNKNOWN",
+                            Code::WarnAdapterTypeUnknown,
                             format!(
                                 "adapter type {ty:?} is not one of {}",
                                 KNOWN_ADAPTERS.join(", ")
@@ -588,7 +589,7 @@ impl Checker<'_> {
                     self.at(
                         a,
                         &format!("{path}.r"),
-                        "E_ADAPTER_RANK_MISSING",
+                        Code::AdapterRankMissing,
                         format!("{} adapters need a rank `r`", ty.unwrap()),
                     );
                 }
@@ -596,12 +597,12 @@ impl Checker<'_> {
                     self.at(
                         a,
                         &format!("{path}.alpha"),
-                        "E_ADAPTER_ALPHA_MISSING",
+                        Code::AdapterAlphaMissing,
                         format!("{} adapters need `alpha`", ty.unwrap()),
                     );
                 }
-                self.positive(a, "r", &format!("{path}.r"), "E_RANK", "the rank `r`");
-                self.positive(a, "alpha", &format!("{path}.alpha"), "E_ALPHA", "`alpha`");
+                self.positive(a, "r", &format!("{path}.r"), Code::Rank, "the rank `r`");
+                self.positive(a, "alpha", &format!("{path}.alpha"), Code::Alpha, "`alpha`");
                 match self.array(a, "target_modules", &format!("{path}.target_modules")) {
                     None if a.get("target_modules").is_none() => self.missing(
                         a,
@@ -614,7 +615,7 @@ impl Checker<'_> {
                                 self.at(
                                     m,
                                     &index_path(&format!("{path}.target_modules"), k),
-                                    "E_TYPE",
+                                    Code::Type,
                                     "target modules must be strings".into(),
                                 );
                             }
@@ -627,7 +628,7 @@ impl Checker<'_> {
                         self.at(
                             n,
                             &format!("{path}.size_bytes"),
-                            "E_TYPE",
+                            Code::Type,
                             "`size_bytes` must be a non-negative integer (0 means not set)".into(),
                         );
                     }
@@ -639,7 +640,7 @@ impl Checker<'_> {
                         self.at(
                             p,
                             &pp,
-                            "E_TYPE",
+                            Code::Type,
                             format!("`{pp}` must be a string, not {}", p.kind()),
                         );
                     } else {
@@ -650,7 +651,7 @@ impl Checker<'_> {
                             .trim_start_matches("weights/")
                             .to_string();
                         if let Some(other) = weight_paths.get(&norm) {
-                            self.at(p, &pp, "E_DUPLICATE_WEIGHT_PATH", format!("{pp} points at the same weights as {other}; each model needs its own"));
+                            self.at(p, &pp, Code::DuplicateWeightPath, format!("{pp} points at the same weights as {other}; each model needs its own"));
                         }
                         weight_paths.entry(norm).or_insert(pp);
                     }
@@ -664,7 +665,7 @@ impl Checker<'_> {
         let key = path.rsplit('.').next().unwrap_or("sha256");
         if let Some(s) = self.string(parent, key, path, false) {
             if !s.is_empty() && hex::decode32(s).is_none() {
-                self.warn(parent.get(key).unwrap(), path, "W_SHA256_FORMAT", format!("{s:?} is not a SHA-256 (64 hex digits); it is ignored. Use \"\" for not set"));
+                self.warn(parent.get(key).unwrap(), path, Code::WarnSha256Format, format!("{s:?} is not a SHA-256 (64 hex digits); it is ignored. Use \"\" for not set"));
             }
         }
     }
@@ -678,7 +679,7 @@ impl Checker<'_> {
                         config,
                         key,
                         &format!("training.config.{key}"),
-                        "E_EPOCHS",
+                        Code::Epochs,
                         "the number of epochs",
                     );
                 }
@@ -686,10 +687,16 @@ impl Checker<'_> {
                     config,
                     "learning_rate",
                     "training.config.learning_rate",
-                    "E_LEARNING_RATE",
+                    Code::LearningRate,
                     "the learning rate",
                 );
-                self.positive(config, "rank", "training.config.rank", "E_RANK", "the rank");
+                self.positive(
+                    config,
+                    "rank",
+                    "training.config.rank",
+                    Code::Rank,
+                    "the rank",
+                );
             }
             if let Some(c) = self.string(
                 training,
@@ -698,7 +705,7 @@ impl Checker<'_> {
                 false,
             ) {
                 if !is_safe_component(c) {
-                    self.at(training.get("packaging_checkpoint").unwrap(), "training.packaging_checkpoint", "E_UNSAFE_NAME", format!("checkpoint {c:?} must be a single directory name such as \"final\" or \"checkpoint-500\""));
+                    self.at(training.get("packaging_checkpoint").unwrap(), "training.packaging_checkpoint", Code::UnsafeName, format!("checkpoint {c:?} must be a single directory name such as \"final\" or \"checkpoint-500\""));
                 }
             }
             if let Some(decoding) = training.get("decoding") {
@@ -725,7 +732,7 @@ impl Checker<'_> {
                     self.at(
                         sp,
                         &path,
-                        "E_TYPE",
+                        Code::Type,
                         format!("`{path}` must be an object, not {}", sp.kind()),
                     );
                 } else if self
@@ -750,12 +757,12 @@ impl Checker<'_> {
                         None => self.at(
                             dep,
                             &dp,
-                            "E_TYPE",
+                            Code::Type,
                             "dependencies are strings such as \"expert-json@>=0.4\"".into(),
                         ),
                         Some(s) => {
                             if crate::deps::parse_requirement(s).is_err() {
-                                self.at(dep, &dp, "E_DEPENDENCY_SPEC", format!("{s:?} is not NAME or NAME@VERSION-RANGE (e.g. \"expert-json@>=0.4.0\")"));
+                                self.at(dep, &dp, Code::DependencySpec, format!("{s:?} is not NAME or NAME@VERSION-RANGE (e.g. \"expert-json@>=0.4.0\")"));
                             }
                         }
                     }
@@ -782,7 +789,7 @@ impl Checker<'_> {
                 self.at(
                     node,
                     path,
-                    "E_LFS_POINTER",
+                    Code::LfsPointer,
                     crate::lfs::pointer_message(rel),
                 );
             }
@@ -804,10 +811,10 @@ impl Checker<'_> {
                 Ok(_) => self.at(
                     node,
                     &path,
-                    "E_FILE_MISSING",
+                    Code::FileMissing,
                     format!("{p}: declared by `{path}` but not found in the expert directory"),
                 ),
-                Err(e) => self.at(node, &path, "E_FILE_UNREADABLE", format!("{p}: {e}")),
+                Err(e) => self.at(node, &path, Code::FileUnreadable, format!("{p}: {e}")),
             }
         }
         for model in models_of(root, schema) {
@@ -827,9 +834,9 @@ impl Checker<'_> {
                             Severity::Warning
                         };
                         let code = if explicit {
-                            "E_FILE_MISSING"
+                            Code::FileMissing
                         } else {
-                            "W_WEIGHTS_NOT_FOUND"
+                            Code::WarnWeightsNotFound
                         };
                         self.push(sev, code, &path, Some(a.span.start), e.to_string());
                         continue;
@@ -842,7 +849,7 @@ impl Checker<'_> {
                     self.at(
                         a.get("size_bytes").unwrap(),
                         &format!("{path}.size_bytes"),
-                        "E_FILE_SIZE_MISMATCH",
+                        Code::FileSizeMismatch,
                         format!(
                             "{} is {} bytes, but `size_bytes` says {size}",
                             weights.weight_file, weights.weight_size
@@ -859,7 +866,7 @@ impl Checker<'_> {
                         Ok(got) => self.at(
                             a.get("sha256").unwrap(),
                             &format!("{path}.sha256"),
-                            "E_FILE_HASH_MISMATCH",
+                            Code::FileHashMismatch,
                             format!(
                                 "{} has SHA-256 {}, but `sha256` says {}",
                                 weights.weight_file,
@@ -867,7 +874,7 @@ impl Checker<'_> {
                                 hex::encode(&want)
                             ),
                         ),
-                        Err(e) => self.at(a, &path, "E_FILE_UNREADABLE", e),
+                        Err(e) => self.at(a, &path, Code::FileUnreadable, e),
                     }
                 }
             }

@@ -1,6 +1,8 @@
 //! Packaging: which files go into a package for one base model, where they
 //! sit in the archive, and the packaged manifest.
 
+use crate::Code;
+
 mod packaged_manifest;
 mod plan;
 mod resolve;
@@ -12,12 +14,12 @@ pub use resolve::{resolve_weights, Weights};
 /// Why a package cannot be planned; `code` is stable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
 impl PlanError {
-    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: Code, message: impl Into<String>) -> Self {
         PlanError {
             code,
             message: message.into(),

@@ -6,6 +6,7 @@ use super::{resolve_weights, PlanError, Weights};
 use crate::files::{ExpertFiles, FileKind};
 use crate::manifest::Manifest;
 use crate::path::{check_relative_path, fold_name};
+use crate::Code;
 
 /// Files taken from the checkpoint directory besides the weights. Anything
 /// else there (optimizer.pt, scheduler.pt, trainer_state.json,
@@ -52,7 +53,7 @@ pub struct Plan {
 }
 
 fn io(e: String) -> PlanError {
-    PlanError::new("E_IO", e)
+    PlanError::new(Code::Io, e)
 }
 
 fn basename(p: &str) -> &str {
@@ -67,13 +68,13 @@ pub fn plan(
 ) -> Result<Plan, PlanError> {
     let models = manifest.models();
     let model = models.get(model_index).ok_or_else(|| {
-        PlanError::new("E_MODEL_NOT_FOUND", format!("no base model #{model_index}"))
+        PlanError::new(Code::ModelNotFound, format!("no base model #{model_index}"))
     })?;
     let adapter = match model.adapters {
         [one] => one,
         many => {
             return Err(PlanError::new(
-                "E_UNSUPPORTED",
+                Code::Unsupported,
                 format!(
                 "{} declares {} adapters; packaging supports exactly one adapter per base model",
                 model.name,
@@ -106,7 +107,7 @@ pub fn plan(
         match files.kind(&source).map_err(io)? {
             FileKind::File { size } => out.add(name, &source, size)?,
             _ if *name == "adapter_config.json" => {
-                return Err(PlanError::new("E_FILE_MISSING", format!("{source}: adapter_config.json is missing next to the weights; PEFT needs it to load the adapter")))
+                return Err(PlanError::new(Code::FileMissing, format!("{source}: adapter_config.json is missing next to the weights; PEFT needs it to load the adapter")))
             }
             _ => {}
         }
@@ -156,13 +157,13 @@ impl Planned {
         }
         if archive_path.len() > MAX_ENTRY_NAME {
             return Err(PlanError::new(
-                "E_PATH_TOO_LONG",
+                Code::PathTooLong,
                 format!("{archive_path}: archive paths are limited to {MAX_ENTRY_NAME} bytes"),
             ));
         }
         if RESERVED.contains(&archive_path) {
             return Err(PlanError::new(
-                "E_RESERVED_PATH",
+                Code::ReservedPath,
                 format!("{source}: {archive_path} is reserved for the package itself"),
             ));
         }
@@ -177,7 +178,7 @@ impl Planned {
                 return Ok(());
             }
             return Err(PlanError::new(
-                "E_DUPLICATE_ENTRY",
+                Code::DuplicateEntry,
                 format!(
                     "{source} and {} would both be stored as {archive_path}",
                     other.source
@@ -203,7 +204,7 @@ impl Planned {
         match files.kind(p).map_err(io)? {
             FileKind::File { size } => self.add(p, p, size),
             _ => Err(PlanError::new(
-                "E_FILE_MISSING",
+                Code::FileMissing,
                 format!("{p}: declared by {field} but not found in the expert directory"),
             )),
         }

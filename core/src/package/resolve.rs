@@ -7,6 +7,7 @@ use crate::files::{ExpertFiles, FileKind};
 use crate::json::Node;
 use crate::manifest::{weights_dir_slugs, ModelView};
 use crate::path::check_relative_path;
+use crate::Code;
 
 /// Weight file names, in preference order (PEFT's, then upstream fixtures').
 const WEIGHT_FILES: &[&str] = &["adapter_model.safetensors", "adapter.safetensors"];
@@ -22,7 +23,7 @@ pub struct Weights {
 }
 
 fn io(e: String) -> PlanError {
-    PlanError::new("E_IO", e)
+    PlanError::new(Code::Io, e)
 }
 
 fn join(dir: &str, name: &str) -> String {
@@ -76,7 +77,7 @@ pub fn resolve_weights(
         };
         if check_relative_path(&name).is_err() || name.contains('/') {
             return Err(PlanError::new(
-                "E_UNSAFE_NAME",
+                Code::UnsafeName,
                 format!("checkpoint {name:?} from {source} must be one directory name"),
             ));
         }
@@ -151,7 +152,7 @@ pub fn resolve_weights(
 
 fn not_found(model: &str, what: &str, searched: &[String]) -> PlanError {
     PlanError::new(
-        "E_WEIGHTS_NOT_FOUND",
+        Code::WeightsNotFound,
         format!(
             "no adapter weights ({}) for {model} at {what}; searched: {}",
             WEIGHT_FILES.join(" or "),

@@ -8,6 +8,7 @@
 use super::pins::PinCheck;
 use super::types::{Registry, TrustStore};
 use crate::sign::PublicKey;
+use crate::Code;
 
 /// Why a name may not be installed. `code()` is stable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,12 +28,12 @@ pub enum NameRefusal {
 }
 
 impl NameRefusal {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
             NameRefusal::SpellingInstalled { .. } | NameRefusal::SpellingPinned { .. } => {
-                "E_NAME_CONFLICT"
+                Code::NameConflict
             }
-            NameRefusal::KeyChanged { .. } => "E_KEY_CHANGED",
+            NameRefusal::KeyChanged { .. } => Code::KeyChanged,
         }
     }
 
@@ -130,9 +131,9 @@ mod tests {
         let ok = admit_name(None, Some(&store), "expert-demo-v1", Some(&a), false);
         assert_eq!(ok, Ok(()));
         let r = admit_name(None, Some(&store), "Expert-Demo-V1", Some(&b), false);
-        assert_eq!(r.unwrap_err().code(), "E_NAME_CONFLICT");
+        assert_eq!(r.unwrap_err().code(), Code::NameConflict);
         let r = admit_name(None, Some(&store), "expert-demo-v1", Some(&b), false);
-        assert_eq!(r.unwrap_err().code(), "E_KEY_CHANGED");
+        assert_eq!(r.unwrap_err().code(), Code::KeyChanged);
         assert_eq!(
             admit_name(None, Some(&store), "Expert-Demo-V1", Some(&b), true),
             Ok(())

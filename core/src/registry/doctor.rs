@@ -10,6 +10,7 @@ use super::rules::{registry_rules, trust_store_rules};
 use super::types::{Registry, TrustStore, VersionEntry};
 use crate::deps::parse_requirement;
 use crate::name::same_name;
+use crate::Code;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -79,7 +80,7 @@ pub fn check_tree(
             let who = |f: Finding| f.expert(&r.name, Some(&v.version));
             let Some(dir) = installed.iter().find(|d| d.path == v.path) else {
                 out.push(who(Finding::error(
-                    "E_REGISTRY_MISSING_DIR",
+                    Code::RegistryMissingDir,
                     &at,
                     format!(
                         "{} does not exist or is not an expert directory",
@@ -104,7 +105,7 @@ pub fn check_tree(
         if !listed {
             out.push(
                 Finding::error(
-                    "E_REGISTRY_UNLISTED",
+                    Code::RegistryUnlisted,
                     d.label(),
                     "the directory is installed but the registry does not list it",
                 )
@@ -126,7 +127,7 @@ fn compare(name: &str, v: &VersionEntry, d: &Installed) -> Vec<Finding> {
     match &d.manifest {
         Err(e) => out.push(
             Finding::error(
-                "E_REGISTRY_MANIFEST",
+                Code::RegistryManifest,
                 &at,
                 format!("its manifest.json is unusable: {e}"),
             )
@@ -150,7 +151,7 @@ fn compare(name: &str, v: &VersionEntry, d: &Installed) -> Vec<Finding> {
             if !differs.is_empty() {
                 out.push(
                     Finding::error(
-                        "E_REGISTRY_MANIFEST_MISMATCH",
+                        Code::RegistryManifestMismatch,
                         &at,
                         format!("the installed manifest says {}", differs.join(", ")),
                     )
@@ -172,18 +173,18 @@ fn compare(name: &str, v: &VersionEntry, d: &Installed) -> Vec<Finding> {
     match &d.record {
         None => {}
         Some(Err(e)) => out.push(
-            Finding::warning("W_REGISTRY_RECORD", &at, format!("its install record is unreadable: {e}"))
+            Finding::warning(Code::WarnRegistryRecord, &at, format!("its install record is unreadable: {e}"))
                 .fix(format!("reinstall it to write a new record; until then {REBUILD} cannot restore its source and key")),
         ),
         Some(Ok(_)) if d.usable_record().is_none() => out.push(
-            Finding::warning("W_REGISTRY_RECORD", &at, "its install record names another expert or version")
+            Finding::warning(Code::WarnRegistryRecord, &at, "its install record names another expert or version")
                 .fix("reinstall it to write a new record"),
         ),
         Some(Ok(rec)) => {
             if rec.entry.package_sha256 != v.package_sha256 {
                 out.push(
                     Finding::error(
-                        "E_REGISTRY_HASH_MISMATCH",
+                        Code::RegistryHashMismatch,
                         &at,
                         format!(
                             "the registry records package {} but the directory was installed from {}",
@@ -205,7 +206,7 @@ fn compare(name: &str, v: &VersionEntry, d: &Installed) -> Vec<Finding> {
 fn key_mismatch(at: &str, what: &str, disk: &Option<String>, reg: &Option<String>) -> Finding {
     let show = |k: &Option<String>| k.clone().unwrap_or_else(|| "no key".into());
     Finding::error(
-        "E_REGISTRY_KEY_MISMATCH",
+        Code::RegistryKeyMismatch,
         at,
         format!(
             "the registry records key {} but {what} names {}",
@@ -232,7 +233,7 @@ fn pins(reg: &Registry, t: &TrustStore) -> Vec<Finding> {
         match pinned.iter().find(|p| *p != k).or(pinned.first()) {
             Some(p) if p != k => out.push(
                 Finding::error(
-                    "E_REGISTRY_PIN_MISMATCH",
+                    Code::RegistryPinMismatch,
                     format!("pins.{}", r.name),
                     format!("the trust store pins key {p}, but the installed version is signed by key {k}"),
                 )
@@ -242,7 +243,7 @@ fn pins(reg: &Registry, t: &TrustStore) -> Vec<Finding> {
             Some(_) => {}
             None => out.push(
                 Finding::warning(
-                    "W_REGISTRY_UNPINNED",
+                    Code::WarnRegistryUnpinned,
                     format!("pins.{}", r.name),
                     format!("the installed version is signed by key {k}, but no pin records it"),
                 )
@@ -277,7 +278,7 @@ pub fn rebuild(base: &Registry, installed: &[Installed]) -> (Registry, Vec<Findi
             Ok(m) => {
                 found.push(
                     Finding::error(
-                        "E_REGISTRY_MANIFEST_MISMATCH",
+                        Code::RegistryManifestMismatch,
                         d.label(),
                         format!("left out: its manifest is {} {}", m.name, m.version),
                     )
@@ -288,7 +289,7 @@ pub fn rebuild(base: &Registry, installed: &[Installed]) -> (Registry, Vec<Findi
             }
             Err(e) => {
                 found.push(
-                    Finding::error("E_REGISTRY_MANIFEST", d.label(), format!("left out: {e}"))
+                    Finding::error(Code::RegistryManifest, d.label(), format!("left out: {e}"))
                         .expert(&d.name, Some(&d.version))
                         .fix(REINSTALL),
                 );

@@ -1,13 +1,14 @@
 //! One problem found in the registry, the trust store or `experts/`.
 
 use crate::manifest::Severity;
+use crate::Code;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub severity: Severity,
     /// Stable code such as `E_REGISTRY_EMPTY_VERSIONS`; never reworded.
-    pub code: &'static str,
+    pub code: Code,
     /// The expert concerned, `name` or `name@version`, when there is one.
     pub expert: Option<String>,
     /// Where in the file: a JSON path such as `experts[1].versions[0]`, or
@@ -19,7 +20,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn error(code: &'static str, at: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, at: impl Into<String>, message: impl Into<String>) -> Self {
         Finding {
             severity: Severity::Error,
             code,
@@ -30,7 +31,7 @@ impl Finding {
         }
     }
 
-    pub fn warning(code: &'static str, at: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, at: impl Into<String>, message: impl Into<String>) -> Self {
         Finding {
             severity: Severity::Warning,
             ..Finding::error(code, at, message)

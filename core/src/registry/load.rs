@@ -6,6 +6,7 @@
 use super::finding::Finding;
 use super::rules::{registry_rules, trust_store_rules};
 use super::types::{ExpertRecord, Registry, TrustStore, VersionEntry};
+use crate::Code;
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -14,7 +15,7 @@ const FIX_REGISTRY: &str =
 const FIX_TRUST: &str = "fix the entry by hand, or move trust.json aside and re-add your keys with `expert-cli trust add`";
 
 fn shape(at: impl Into<String>, message: impl Into<String>) -> Finding {
-    Finding::error("E_REGISTRY_SHAPE", at, message).fix(FIX_REGISTRY)
+    Finding::error(Code::RegistryShape, at, message).fix(FIX_REGISTRY)
 }
 
 /// Parses the registry (new or legacy shape) and checks its invariants.
@@ -34,7 +35,7 @@ pub fn load_registry(bytes: &[u8], home: &Path) -> Result<Registry, Vec<Finding>
 /// Parses the registry's shape only; a wrong type names its entry.
 pub fn parse_registry(bytes: &[u8]) -> Result<Registry, Vec<Finding>> {
     let v: Value = serde_json::from_slice(bytes).map_err(|e| {
-        vec![Finding::error("E_REGISTRY_JSON", "", format!("not JSON: {e}")).fix(FIX_REGISTRY)]
+        vec![Finding::error(Code::RegistryJson, "", format!("not JSON: {e}")).fix(FIX_REGISTRY)]
     })?;
     let Value::Object(mut top) = v else {
         return Err(vec![shape("", "the registry is not a JSON object")]);
@@ -136,10 +137,10 @@ pub fn load_trust_store(bytes: &[u8]) -> Result<TrustStore, Vec<Finding>> {
 pub fn parse_trust_store(bytes: &[u8]) -> Result<TrustStore, Vec<Finding>> {
     let trust = |code, at: &str, m: String| vec![Finding::error(code, at, m).fix(FIX_TRUST)];
     let v: Value = serde_json::from_slice(bytes)
-        .map_err(|e| trust("E_TRUST_STORE_JSON", "", format!("not JSON: {e}")))?;
+        .map_err(|e| trust(Code::TrustStoreJson, "", format!("not JSON: {e}")))?;
     let Value::Object(top) = &v else {
         return Err(trust(
-            "E_TRUST_STORE_SHAPE",
+            Code::TrustStoreShape,
             "",
             "the trust store is not a JSON object".into(),
         ));
@@ -148,12 +149,12 @@ pub fn parse_trust_store(bytes: &[u8]) -> Result<TrustStore, Vec<Finding>> {
         for (i, k) in keys.iter().enumerate() {
             if let Err(e) = serde_json::from_value::<super::types::TrustedKey>(k.clone()) {
                 return Err(trust(
-                    "E_TRUST_STORE_SHAPE",
+                    Code::TrustStoreShape,
                     &format!("keys[{i}]"),
                     e.to_string(),
                 ));
             }
         }
     }
-    serde_json::from_value(v).map_err(|e| trust("E_TRUST_STORE_SHAPE", "", e.to_string()))
+    serde_json::from_value(v).map_err(|e| trust(Code::TrustStoreShape, "", e.to_string()))
 }

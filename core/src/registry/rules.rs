@@ -7,6 +7,7 @@ use super::types::{Registry, TrustStore};
 use crate::name::same_name;
 use crate::path::is_safe_component;
 use crate::sign::PublicKey;
+use crate::Code;
 use std::collections::BTreeSet;
 use std::path::{Component, Path};
 
@@ -26,7 +27,7 @@ pub fn registry_rules(reg: &Registry, home: &Path) -> Vec<Finding> {
         if !is_safe_component(&r.name) || r.name.trim() != r.name {
             out.push(
                 Finding::error(
-                    "E_REGISTRY_BAD_NAME",
+                    Code::RegistryBadName,
                     format!("{at}.name"),
                     format!("{:?} is not a usable expert name", r.name),
                 )
@@ -41,7 +42,7 @@ pub fn registry_rules(reg: &Registry, home: &Path) -> Vec<Finding> {
         {
             out.push(
                 Finding::warning(
-                    "W_REGISTRY_NAME_SPELLINGS",
+                    Code::WarnRegistryNameSpellings,
                     &at,
                     format!(
                         "{:?} and {:?} are two spellings of one expert name; installs made before names were folded let both in",
@@ -58,7 +59,7 @@ pub fn registry_rules(reg: &Registry, home: &Path) -> Vec<Finding> {
         if !names.insert(r.name.as_str()) {
             out.push(
                 Finding::error(
-                    "E_REGISTRY_DUPLICATE_NAME",
+                    Code::RegistryDuplicateName,
                     &at,
                     "the expert is listed twice",
                 )
@@ -72,7 +73,7 @@ pub fn registry_rules(reg: &Registry, home: &Path) -> Vec<Finding> {
         if r.versions.is_empty() {
             out.push(
                 Finding::error(
-                    "E_REGISTRY_EMPTY_VERSIONS",
+                    Code::RegistryEmptyVersions,
                     format!("{at}.versions"),
                     "the expert lists no versions",
                 )
@@ -86,7 +87,7 @@ pub fn registry_rules(reg: &Registry, home: &Path) -> Vec<Finding> {
             let who = |f: Finding| f.expert(&r.name, Some(&v.version));
             if !is_safe_component(&v.version) {
                 out.push(who(Finding::error(
-                    "E_REGISTRY_BAD_VERSION",
+                    Code::RegistryBadVersion,
                     format!("{vat}.version"),
                     format!("{:?} is not a usable version", v.version),
                 )
@@ -94,7 +95,7 @@ pub fn registry_rules(reg: &Registry, home: &Path) -> Vec<Finding> {
             }
             if !versions.insert(v.version.as_str()) {
                 out.push(who(Finding::error(
-                    "E_REGISTRY_DUPLICATE_VERSION",
+                    Code::RegistryDuplicateVersion,
                     &vat,
                     "the version is listed twice",
                 )
@@ -102,7 +103,7 @@ pub fn registry_rules(reg: &Registry, home: &Path) -> Vec<Finding> {
             }
             if !inside(&v.path, &experts_dir) {
                 out.push(who(Finding::error(
-                    "E_REGISTRY_PATH_OUTSIDE_HOME",
+                    Code::RegistryPathOutsideHome,
                     format!("{vat}.path"),
                     format!(
                         "{} is not a directory under {}",
@@ -144,7 +145,7 @@ pub fn trust_store_rules(s: &TrustStore) -> Vec<Finding> {
     if s.version != 1 {
         out.push(
             Finding::error(
-                "E_TRUST_STORE_VERSION",
+                Code::TrustStoreVersion,
                 "version",
                 format!("format version {} is not 1, the only one known", s.version),
             )
@@ -156,12 +157,12 @@ pub fn trust_store_rules(s: &TrustStore) -> Vec<Finding> {
         let at = format!("keys[{i}]");
         match PublicKey::parse(&k.pubkey) {
             Err(e) => out.push(
-                Finding::error("E_TRUST_STORE_KEY", format!("{at}.pubkey"), e.to_string())
+                Finding::error(Code::TrustStoreKey, format!("{at}.pubkey"), e.to_string())
                     .fix(TRUST_FIX),
             ),
             Ok(pk) if pk.key_id() != k.key_id => out.push(
                 Finding::error(
-                    "E_TRUST_STORE_KEY",
+                    Code::TrustStoreKey,
                     format!("{at}.key_id"),
                     format!(
                         "key ID {:?} is not the ID of its key, {}",
@@ -176,7 +177,7 @@ pub fn trust_store_rules(s: &TrustStore) -> Vec<Finding> {
         if !ids.insert(k.key_id.as_str()) {
             out.push(
                 Finding::error(
-                    "E_TRUST_STORE_DUPLICATE_KEY",
+                    Code::TrustStoreDuplicateKey,
                     &at,
                     format!("key {} is listed twice", k.key_id),
                 )
@@ -189,7 +190,7 @@ pub fn trust_store_rules(s: &TrustStore) -> Vec<Finding> {
         if !is_safe_component(name) {
             out.push(
                 Finding::error(
-                    "E_TRUST_STORE_PIN",
+                    Code::TrustStorePin,
                     &at,
                     format!("{name:?} is not a usable expert name"),
                 )
@@ -199,7 +200,7 @@ pub fn trust_store_rules(s: &TrustStore) -> Vec<Finding> {
         if !is_key_id(id) && PublicKey::parse(id).is_err() {
             out.push(
                 Finding::error(
-                    "E_TRUST_STORE_PIN",
+                    Code::TrustStorePin,
                     &at,
                     format!("{id:?} is neither a public key (ed25519:<64 hex digits>) nor, from older stores, a key ID (16 lowercase hex digits)"),
                 )

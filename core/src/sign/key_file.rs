@@ -4,6 +4,7 @@
 //! the form or algorithm found and never contain key material.
 
 use super::keys::{KeyError, SecretKey};
+use crate::Code;
 use ed25519_dalek::pkcs8::DecodePrivateKey;
 use ed25519_dalek::SigningKey;
 use pkcs8::der::zeroize::Zeroizing;
@@ -53,7 +54,7 @@ pub fn read_key_file(
         Body::Encrypted(der) => {
             let Some(pass) = passphrase else {
                 return Err(KeyError::new(
-                    "E_KEY_PASSPHRASE",
+                    Code::KeyPassphrase,
                     "the key is encrypted and no passphrase was given",
                 ));
             };
@@ -74,22 +75,22 @@ pub fn to_encrypted_pkcs8_pem(
 ) -> Result<String, KeyError> {
     if passphrase.is_empty() {
         return Err(KeyError::new(
-            "E_KEY_PASSPHRASE",
+            Code::KeyPassphrase,
             "an empty passphrase would not protect the key",
         ));
     }
-    let fail = |_| KeyError::new("E_KEY_ENCRYPT", "encrypting the key failed");
+    let fail = |_| KeyError::new(Code::KeyEncrypt, "encrypting the key failed");
     let der = key.to_pkcs8_der();
     let info = PrivateKeyInfo::from_der(&der).map_err(|_| unreadable_pkcs8())?;
     let params = pkcs8::pkcs5::scrypt::Params::new(SCRYPT_LOG_N, 8, 1, 32)
-        .map_err(|_| KeyError::new("E_KEY_ENCRYPT", "invalid scrypt parameters"))?;
+        .map_err(|_| KeyError::new(Code::KeyEncrypt, "invalid scrypt parameters"))?;
     let pbes2 = pbes2::Parameters::scrypt_aes256cbc(params, salt, iv).map_err(fail)?;
     let doc = info
         .encrypt_with_params(pbes2, passphrase)
-        .map_err(|_| KeyError::new("E_KEY_ENCRYPT", "encrypting the key failed"))?;
+        .map_err(|_| KeyError::new(Code::KeyEncrypt, "encrypting the key failed"))?;
     let pem = doc
         .to_pem("ENCRYPTED PRIVATE KEY", LineEnding::LF)
-        .map_err(|_| KeyError::new("E_KEY_ENCRYPT", "encoding the key failed"))?;
+        .map_err(|_| KeyError::new(Code::KeyEncrypt, "encoding the key failed"))?;
     Ok(pem.to_string())
 }
 
@@ -181,7 +182,7 @@ fn neither(len: usize) -> KeyError {
 
 fn algorithm(found: &str) -> KeyError {
     KeyError::new(
-        "E_KEY_ALGORITHM",
+        Code::KeyAlgorithm,
         format!("the key is {found}; only Ed25519 keys are supported (create one with `expert-cli keygen` or `openssl genpkey -algorithm ed25519`)"),
     )
 }
@@ -254,7 +255,7 @@ fn decrypt(der: &[u8], passphrase: &[u8]) -> Result<Zeroizing<Vec<u8>>, KeyError
 
 fn wrong_passphrase() -> KeyError {
     KeyError::new(
-        "E_KEY_DECRYPT",
+        Code::KeyDecrypt,
         "the passphrase is wrong, or the encrypted key is damaged",
     )
 }
@@ -317,9 +318,9 @@ mod tests {
         let (back, form) = read_key_file(pem.as_bytes(), Some(b"pass")).unwrap();
         assert_eq!((back.public(), form), (k.public(), KeyForm::EncryptedPkcs8));
         let e = read_key_file(pem.as_bytes(), Some(b"wrong")).err().unwrap();
-        assert_eq!(e.code, "E_KEY_DECRYPT");
+        assert_eq!(e.code, Code::KeyDecrypt);
         let e = read_key_file(pem.as_bytes(), None).err().unwrap();
-        assert_eq!(e.code, "E_KEY_PASSPHRASE");
+        assert_eq!(e.code, Code::KeyPassphrase);
     }
 
     #[test]
@@ -336,7 +337,7 @@ mod tests {
         der.extend_from_slice(&[0x04, 0x3b, 0x04, 0x39]);
         der.extend_from_slice(&[5; 57]);
         let e = read_key_file(&der, None).err().unwrap();
-        assert_eq!(e.code, "E_KEY_ALGORITHM");
+        assert_eq!(e.code, Code::KeyAlgorithm);
         assert!(e.message.contains("Ed448") && e.message.contains("only Ed25519"));
     }
 

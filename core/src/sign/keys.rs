@@ -3,6 +3,7 @@
 //! PKCS#8, raw seeds, other algorithms) is `key_file`'s job.
 
 use crate::util::hex;
+use crate::Code;
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
@@ -34,12 +35,12 @@ pub(super) fn base64(data: &[u8]) -> String {
 /// found, never the key's bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyError {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
 impl KeyError {
-    pub(super) fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub(super) fn new(code: Code, message: impl Into<String>) -> Self {
         KeyError {
             code,
             message: message.into(),
@@ -47,7 +48,7 @@ impl KeyError {
     }
 
     pub(super) fn format(message: impl Into<String>) -> Self {
-        Self::new("E_KEY_FORMAT", message)
+        Self::new(Code::KeyFormat, message)
     }
 }
 

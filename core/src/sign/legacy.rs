@@ -9,6 +9,7 @@ use super::PublicKey;
 use crate::archive::EntryRecord;
 use crate::json::Node;
 use crate::util::hex;
+use crate::Code;
 use std::collections::{HashMap, HashSet};
 
 pub(super) fn verify(
@@ -17,10 +18,10 @@ pub(super) fn verify(
     sig_file: &[u8],
     records: &[EntryRecord],
 ) -> Verdict {
-    let bad = |v: Verdict, code: &str, msg: &str| -> Verdict {
+    let bad = |v: Verdict, code: Code, msg: &str| -> Verdict {
         let mut v = v;
         v.problems.push(super::Problem {
-            code: code.into(),
+            code,
             message: msg.into(),
         });
         v.status = Status::Invalid;
@@ -33,7 +34,7 @@ pub(super) fn verify(
     else {
         return bad(
             v,
-            "E_INTEGRITY_PUBKEY",
+            Code::IntegrityPubkey,
             "legacy integrity.pubkey is missing or not ed25519:<hex>",
         );
     };
@@ -47,7 +48,7 @@ pub(super) fn verify(
     let Some(signature) = hex::decode::<64>(&sig_text) else {
         return bad(
             v,
-            "E_INTEGRITY_FIELD",
+            Code::IntegrityField,
             "legacy signature.sig is not 128 hex digits",
         );
     };
@@ -55,7 +56,7 @@ pub(super) fn verify(
         if s != sig_text {
             return bad(
                 v,
-                "E_SIGNATURE_FILE_MISMATCH",
+                Code::SignatureFileMismatch,
                 "signature.sig does not equal integrity.signature (swapped or edited)",
             );
         }
@@ -63,7 +64,7 @@ pub(super) fn verify(
     let Some(members) = i.get("files").and_then(Node::members) else {
         return bad(
             v,
-            "E_INTEGRITY_FIELD",
+            Code::IntegrityField,
             "legacy integrity.files must be an object of path: hex",
         );
     };
@@ -72,7 +73,7 @@ pub(super) fn verify(
         let Some(h) = m.value.as_str() else {
             return bad(
                 v,
-                "E_INTEGRITY_FIELD",
+                Code::IntegrityField,
                 "legacy integrity.files values must be hex strings",
             );
         };
@@ -82,7 +83,7 @@ pub(super) fn verify(
     if !pubkey.verify(lines.join("\n").as_bytes(), &signature) {
         return bad(
             v,
-            "E_SIGNATURE_INVALID",
+            Code::SignatureInvalid,
             "the legacy Ed25519 signature over integrity.files does not verify",
         );
     }
@@ -100,11 +101,11 @@ pub(super) fn verify(
     {
         let problem = match listed.get(r.path.as_str()).copied().flatten() {
             None => Some((
-                "E_FILE_UNLISTED",
+                Code::FileUnlisted,
                 format!("{} is not covered by the legacy signature", r.path),
             )),
             Some(h) if !h.eq_ignore_ascii_case(&hex::encode(&r.sha256)) => Some((
-                "E_FILE_HASH_MISMATCH",
+                Code::FileHashMismatch,
                 format!(
                     "{}: SHA-256 {}, but the legacy signature says {h}",
                     r.path,
@@ -115,10 +116,7 @@ pub(super) fn verify(
         };
         if let Some((code, msg)) = problem {
             bad.push(r.path.as_str());
-            v.problems.push(super::Problem {
-                code: code.into(),
-                message: msg,
-            });
+            v.problems.push(super::Problem { code, message: msg });
         }
     }
     v.mark_bad(bad);
@@ -129,7 +127,7 @@ pub(super) fn verify(
     {
         if !present.contains(m.key.value.as_str()) {
             v.problems.push(super::Problem {
-                code: "E_FILE_MISSING".into(),
+                code: Code::FileMissing,
                 message: format!(
                     "{} is covered by the legacy signature but missing from the package (removed?)",
                     m.key.value
@@ -142,7 +140,7 @@ pub(super) fn verify(
         return v;
     }
     v.problems.push(super::Problem {
-        code: "W_LEGACY_SCHEME".into(),
+        code: Code::WarnLegacyScheme,
         message: "signed with upstream's legacy scheme: the file hashes are signed, but manifest.json is NOT covered, so its contents (name, version, settings) are unauthenticated. Ask the publisher to re-sign with expert-cli sign".into(),
     });
     v.status = Status::Legacy;

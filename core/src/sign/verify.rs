@@ -9,6 +9,7 @@ use crate::json::{self, Node};
 use crate::limits::Limits;
 use crate::manifest::{validate, Severity};
 use crate::util::{hex, is_lower_hex, parse_rfc3339_utc};
+use crate::Code;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 
@@ -44,7 +45,7 @@ pub struct FileStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
-    pub code: String,
+    pub code: Code,
     pub message: String,
 }
 
@@ -80,14 +81,14 @@ impl Verdict {
         }
     }
 
-    fn problem(&mut self, code: &str, message: impl Into<String>) {
+    fn problem(&mut self, code: Code, message: impl Into<String>) {
         self.problems.push(Problem {
-            code: code.to_string(),
+            code,
             message: message.into(),
         });
     }
 
-    fn invalid(mut self, code: &str, message: impl Into<String>) -> Verdict {
+    fn invalid(mut self, code: Code, message: impl Into<String>) -> Verdict {
         self.problem(code, message);
         self.status = Status::Invalid;
         self
@@ -190,7 +191,7 @@ impl PackageVerifier {
 /// The verdict on a package whose bytes could not be read to the end,
 /// from the reader's error code and message. It lets a reader half that ran
 /// elsewhere (the npm package inflates in a worker) relay its error as text.
-pub fn unreadable(code: &str, message: impl Into<String>) -> Verdict {
+pub fn unreadable(code: Code, message: impl Into<String>) -> Verdict {
     Verdict::blank().invalid(code, message)
 }
 
@@ -224,7 +225,7 @@ fn repeated_entries(records: &Result<Vec<EntryRecord>, ArchiveError>) -> Vec<Pro
         .iter()
         .filter(|r| r.repeats > 0)
         .map(|r| Problem {
-            code: "W_REPEATED_ENTRY".to_string(),
+            code: Code::WarnRepeatedEntry,
             message: format!(
                 "{} appears {} times with identical bytes; it is read as one file",
                 r.path,
@@ -255,7 +256,7 @@ fn judge(
         })
         .collect();
     let Some(manifest) = small.manifest else {
-        return v.invalid("E_MANIFEST_MISSING", "the package has no manifest.json");
+        return v.invalid(Code::ManifestMissing, "the package has no manifest.json");
     };
     let report = validate(&manifest, limits);
     let root = json::parse(&manifest, limits.max_depth)
@@ -296,11 +297,11 @@ fn judge(
             v
         }
         (Some(_), None) => v.invalid(
-            "E_SIGNATURE_FILE_MISSING",
+            Code::SignatureFileMissing,
             "the manifest has an integrity section but signature.sig is missing (deleted?)",
         ),
         (None, Some(_)) => v.invalid(
-            "E_INTEGRITY_MISSING",
+            Code::IntegrityMissing,
             "signature.sig is present but the manifest has no integrity section",
         ),
         (Some(i), Some(sig)) if i.get("scheme").is_some() => {
@@ -310,9 +311,9 @@ fn judge(
     }
 }
 
-fn field<'a>(i: &'a Node, key: &str) -> Result<&'a str, (&'static str, String)> {
+fn field<'a>(i: &'a Node, key: &str) -> Result<&'a str, (Code, String)> {
     i.get(key).and_then(Node::as_str).ok_or((
-        "E_INTEGRITY_FIELD",
+        Code::IntegrityField,
         format!("integrity.{key} is missing or not a string"),
     ))
 }
@@ -323,9 +324,9 @@ fn lower_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
 }
 
 /// `created_at` exactly as the signer writes it (FORMAT.md §6).
-fn created_at(s: &str) -> Result<&str, (&'static str, String)> {
+fn created_at(s: &str) -> Result<&str, (Code, String)> {
     parse_rfc3339_utc(s).map(|_| s).ok_or((
-        "E_INTEGRITY_FIELD",
+        Code::IntegrityField,
         format!("integrity.created_at {s:?} is not of the form 2026-11-25T00:00:00Z"),
     ))
 }
@@ -342,13 +343,13 @@ fn current(
         let scheme = field(i, "scheme")?;
         if scheme != SCHEME {
             return Err((
-                "E_INTEGRITY_SCHEME",
+                Code::IntegrityScheme,
                 format!("unknown signature scheme {scheme:?}; this verifier knows {SCHEME}"),
             ));
         }
         if field(i, "signature_algorithm")? != "ed25519" {
             return Err((
-                "E_INTEGRITY_ALGORITHM",
+                Code::IntegrityAlgorithm,
                 "integrity.signature_algorithm must be \"ed25519\"".to_string(),
             ));
         }
@@ -359,16 +360,16 @@ fn current(
             .is_some_and(|h| h.len() == 64 && is_lower_hex(h))
         {
             return Err((
-                "E_INTEGRITY_PUBKEY",
+                Code::IntegrityPubkey,
                 "integrity.pubkey must be ed25519: and 64 lower-case hex digits".to_string(),
             ));
         }
         let pubkey = PublicKey::parse(pubkey_text)
-            .map_err(|e| ("E_INTEGRITY_PUBKEY", format!("integrity.pubkey: {e}")))?;
+            .map_err(|e| (Code::IntegrityPubkey, format!("integrity.pubkey: {e}")))?;
         let key_id = field(i, "key_id")?;
         if key_id != pubkey.key_id() {
             return Err((
-                "E_KEY_ID_MISMATCH",
+                Code::KeyIdMismatch,
                 format!(
                     "integrity.key_id {key_id} does not belong to integrity.pubkey (its ID is {})",
                     pubkey.key_id()
@@ -377,21 +378,21 @@ fn current(
         }
         let signature_hex = field(i, "signature")?;
         let signature = lower_hex::<64>(signature_hex).ok_or((
-            "E_INTEGRITY_FIELD",
+            Code::IntegrityField,
             "integrity.signature must be 128 lower-case hex digits".to_string(),
         ))?;
         let manifest_sha256 = lower_hex::<32>(field(i, "manifest_sha256")?).ok_or((
-            "E_INTEGRITY_FIELD",
+            Code::IntegrityField,
             "integrity.manifest_sha256 must be 64 lower-case hex digits".to_string(),
         ))?;
         let mut files = Vec::new();
         for m in i.get("files").and_then(Node::members).ok_or((
-            "E_INTEGRITY_FIELD",
+            Code::IntegrityField,
             "integrity.files must be an object".to_string(),
         ))? {
             if matches!(m.key.value.as_str(), "manifest.json" | "signature.sig") {
                 return Err((
-                    "E_INTEGRITY_FIELD",
+                    Code::IntegrityField,
                     format!(
                         "integrity.files lists {}, which the signature covers otherwise",
                         m.key.value
@@ -406,7 +407,7 @@ fn current(
                 .and_then(lower_hex::<32>);
             let (Some(size), Some(sha256)) = (size, sha) else {
                 return Err((
-                    "E_INTEGRITY_FIELD",
+                    Code::IntegrityField,
                     format!(
                         "integrity.files[{:?}] needs an integer size and a sha256 of 64 lower-case hex digits",
                         m.key.value
@@ -439,13 +440,13 @@ fn current(
     if sig_file != signature_hex.as_bytes() {
         v.mark("signature.sig", false);
         return v.invalid(
-            "E_SIGNATURE_FILE_MISMATCH",
+            Code::SignatureFileMismatch,
             "signature.sig does not equal integrity.signature (swapped or edited)",
         );
     }
     if manifest_digest(root) != Some(claims.manifest_sha256) {
         v.mark("manifest.json", false);
-        return v.invalid("E_MANIFEST_DIGEST_MISMATCH", "manifest.json was changed after signing (its canonical SHA-256 differs from integrity.manifest_sha256)");
+        return v.invalid(Code::ManifestDigestMismatch, "manifest.json was changed after signing (its canonical SHA-256 differs from integrity.manifest_sha256)");
     }
     // Every lookup below goes through a map or a set built once, so the
     // comparison is linear in the entries and claims (a nested scan here
@@ -465,26 +466,26 @@ fn current(
             absent_by_hash.entry(f.sha256).or_insert(f);
         }
     }
-    let mut problems: Vec<(&str, String, String)> = Vec::new();
+    let mut problems: Vec<(Code, String, String)> = Vec::new();
     let mut renamed_from: HashSet<&str> = HashSet::new();
     for r in &actual {
         match claimed.get(r.path.as_str()) {
-            Some(f) if f.size != r.size => problems.push(("E_FILE_SIZE_MISMATCH", r.path.clone(), format!("{}: {} bytes, but the signature says {}", r.path, r.size, f.size))),
-            Some(f) if f.sha256 != r.sha256 => problems.push(("E_FILE_HASH_MISMATCH", r.path.clone(), format!("{}: SHA-256 {}, but the signature says {}", r.path, hex::encode(&r.sha256), hex::encode(&f.sha256)))),
+            Some(f) if f.size != r.size => problems.push((Code::FileSizeMismatch, r.path.clone(), format!("{}: {} bytes, but the signature says {}", r.path, r.size, f.size))),
+            Some(f) if f.sha256 != r.sha256 => problems.push((Code::FileHashMismatch, r.path.clone(), format!("{}: SHA-256 {}, but the signature says {}", r.path, hex::encode(&r.sha256), hex::encode(&f.sha256)))),
             Some(_) => {}
             None => match absent_by_hash.get(&r.sha256) {
                 Some(f) => {
                     renamed_from.insert(&f.path);
-                    problems.push(("E_FILE_RENAMED", r.path.clone(), format!("{} is the signed file {} under another name", r.path, f.path)));
+                    problems.push((Code::FileRenamed, r.path.clone(), format!("{} is the signed file {} under another name", r.path, f.path)));
                 }
-                None => problems.push(("E_FILE_UNLISTED", r.path.clone(), format!("{} is in the package but not covered by the signature (added after signing?)", r.path))),
+                None => problems.push((Code::FileUnlisted, r.path.clone(), format!("{} is in the package but not covered by the signature (added after signing?)", r.path))),
             },
         }
     }
     for f in &claims.files {
         if !present.contains(f.path.as_str()) && !renamed_from.contains(f.path.as_str()) {
             problems.push((
-                "E_FILE_MISSING",
+                Code::FileMissing,
                 f.path.clone(),
                 format!(
                     "{} is covered by the signature but missing from the package (removed?)",
@@ -503,7 +504,7 @@ fn current(
     }
     if !pubkey.verify(&signed_message(&claims), &signature) {
         v.mark("signature.sig", false);
-        return v.invalid("E_SIGNATURE_INVALID", "the Ed25519 signature does not match the signed claims (integrity was edited or the signature forged)");
+        return v.invalid(Code::SignatureInvalid, "the Ed25519 signature does not match the signed claims (integrity was edited or the signature forged)");
     }
     v.status = if trusted.contains(&pubkey) {
         Status::Verified
