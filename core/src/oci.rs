@@ -60,21 +60,15 @@ pub const ANN_KEY_ID: &str = "vnd.expert.key-id";
 /// The value of `vnd.expert.key-id` for an unsigned package.
 pub const UNSIGNED_KEY_ID: &str = "unsigned";
 
-/// What the tag points at: a tag, a digest, or nothing (the version, or
-/// for `install` the tag `latest` is not assumed: the highest SemVer tag).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reference {
-    Tag(String),
-    Digest(String),
-}
-
-/// `oci://HOST[:PORT]/REPO[:TAG|@sha256:DIGEST]`.
+/// `oci://HOST[:PORT]/REPO[:TAG][@sha256:DIGEST]`. With both, the digest
+/// is what is fetched and the tag is what `update` follows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OciRef {
     /// Host with the port, as written (`localhost:5000`, `[::1]:5000`).
     pub host: String,
     pub repo: String,
-    pub reference: Option<Reference>,
+    pub tag: Option<String>,
+    pub digest: Option<String>,
 }
 
 impl OciRef {
@@ -83,20 +77,24 @@ impl OciRef {
         host_only(&self.host)
     }
 
-    /// The reference written back as `oci://…`, with `r` in place of ours.
-    pub fn with(&self, r: Option<&Reference>) -> String {
-        let tail = match r {
-            None => String::new(),
-            Some(Reference::Tag(t)) => format!(":{t}"),
-            Some(Reference::Digest(d)) => format!("@{d}"),
-        };
-        format!("oci://{}/{}{tail}", self.host, self.repo)
+    /// The reference written back, with this tag and digest.
+    pub fn with(&self, tag: Option<&str>, digest: Option<&str>) -> String {
+        let mut s = format!("oci://{}/{}", self.host, self.repo);
+        if let Some(t) = tag {
+            s.push(':');
+            s.push_str(t);
+        }
+        if let Some(d) = digest {
+            s.push('@');
+            s.push_str(d);
+        }
+        s
     }
 }
 
 impl std::fmt::Display for OciRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.with(self.reference.as_ref()))
+        f.write_str(&self.with(self.tag.as_deref(), self.digest.as_deref()))
     }
 }
 
@@ -180,21 +178,19 @@ pub fn parse_reference(s: &str) -> Result<OciRef, RefError> {
             return Err(bad("the port is not a number"));
         }
     }
-    let (repo, reference) = if let Some((r, d)) = path.split_once('@') {
-        if !valid_digest(d) {
-            return Err(bad("a digest is sha256: and 64 lowercase hex digits"));
-        }
-        (r, Some(Reference::Digest(d.to_string())))
-    } else {
-        match path.rsplit_once(':') {
-            Some((r, t)) if !t.contains('/') => {
-                if !valid_tag(t) {
-                    return Err(bad("the tag may hold letters, digits, '.', '_' and '-'"));
-                }
-                (r, Some(Reference::Tag(t.to_string())))
+    let (path, digest) = match path.split_once('@') {
+        Some((p, d)) if valid_digest(d) => (p, Some(d.to_string())),
+        Some(_) => return Err(bad("a digest is sha256: and 64 lowercase hex digits")),
+        None => (path, None),
+    };
+    let (repo, tag) = match path.rsplit_once(':') {
+        Some((r, t)) if !t.contains('/') => {
+            if !valid_tag(t) {
+                return Err(bad("the tag may hold letters, digits, '.', '_' and '-'"));
             }
-            _ => (path, None),
+            (r, Some(t.to_string()))
         }
+        _ => (path, None),
     };
     if !valid_repo(repo) {
         return Err(bad(
@@ -204,26 +200,24 @@ pub fn parse_reference(s: &str) -> Result<OciRef, RefError> {
     Ok(OciRef {
         host: host.to_string(),
         repo: repo.to_string(),
-        reference,
+        tag,
+        digest,
     })
 }
 
-/// `oci-layout:DIR[:TAG|@sha256:DIGEST]`: the directory and the reference.
+/// `oci-layout:DIR[:TAG][@sha256:DIGEST]`: the directory, tag and digest.
 /// A `:` followed by a valid tag without `/` ends the directory.
-pub fn parse_layout(s: &str) -> Option<(String, Option<Reference>)> {
+pub fn parse_layout(s: &str) -> Option<(String, Option<String>, Option<String>)> {
     let rest = s.strip_prefix("oci-layout:")?;
-    if let Some((dir, d)) = rest.rsplit_once('@') {
-        if valid_digest(d) && !dir.is_empty() {
-            return Some((dir.to_string(), Some(Reference::Digest(d.to_string()))));
-        }
-    }
-    match rest.rsplit_once(':') {
-        Some((dir, t)) if !dir.is_empty() && valid_tag(t) => {
-            Some((dir.to_string(), Some(Reference::Tag(t.to_string()))))
-        }
-        _ if !rest.is_empty() => Some((rest.to_string(), None)),
-        _ => None,
-    }
+    let (rest, digest) = match rest.rsplit_once('@') {
+        Some((dir, d)) if valid_digest(d) => (dir, Some(d.to_string())),
+        _ => (rest, None),
+    };
+    let (dir, tag) = match rest.rsplit_once(':') {
+        Some((dir, t)) if !dir.is_empty() && valid_tag(t) => (dir, Some(t.to_string())),
+        _ => (rest, None),
+    };
+    (!dir.is_empty()).then(|| (dir.to_string(), tag, digest))
 }
 
 /// An OCI content descriptor.
@@ -628,15 +622,26 @@ mod tests {
         assert_eq!(r.host, "localhost:5000");
         assert_eq!(r.hostname(), "localhost");
         assert_eq!(r.repo, "org/english-basic");
-        assert_eq!(r.reference, Some(Reference::Tag("1.2.0".into())));
+        assert_eq!(r.tag.as_deref(), Some("1.2.0"));
+        assert_eq!(r.digest, None);
         let d = format!("sha256:{}", "a".repeat(64));
         let r = parse_reference(&format!("oci://ghcr.io/o/e@{d}")).unwrap();
-        assert_eq!(r.reference, Some(Reference::Digest(d.clone())));
+        assert_eq!(
+            (r.tag.as_deref(), r.digest.as_deref()),
+            (None, Some(d.as_str()))
+        );
         assert_eq!(r.to_string(), format!("oci://ghcr.io/o/e@{d}"));
+        let r = parse_reference(&format!("oci://ghcr.io/o/e:1.0.0@{d}")).unwrap();
+        assert_eq!(
+            (r.tag.as_deref(), r.digest.as_deref()),
+            (Some("1.0.0"), Some(d.as_str()))
+        );
+        assert_eq!(r.to_string(), format!("oci://ghcr.io/o/e:1.0.0@{d}"));
         let r = parse_reference("oci://[::1]:5000/e").unwrap();
         assert_eq!(r.hostname(), "::1");
         assert!(is_loopback(r.hostname()));
-        assert_eq!(parse_reference("oci://h/e").unwrap().reference, None);
+        let r = parse_reference("oci://h/e").unwrap();
+        assert_eq!((r.tag, r.digest), (None, None));
         for bad in [
             "oci://h",
             "oci:///e",
@@ -656,11 +661,20 @@ mod tests {
     fn layouts_split_the_tag_at_the_last_colon() {
         assert_eq!(
             parse_layout("oci-layout:/tmp/d:1.0.0"),
-            Some(("/tmp/d".into(), Some(Reference::Tag("1.0.0".into()))))
+            Some(("/tmp/d".into(), Some("1.0.0".into()), None))
         );
         assert_eq!(
             parse_layout("oci-layout:/tmp/d"),
-            Some(("/tmp/d".into(), None))
+            Some(("/tmp/d".into(), None, None))
+        );
+        assert_eq!(
+            parse_layout("oci-layout:d/x:y/z"),
+            Some(("d/x:y/z".into(), None, None))
+        );
+        let d = format!("sha256:{}", "b".repeat(64));
+        assert_eq!(
+            parse_layout(&format!("oci-layout:d@{d}")),
+            Some(("d".into(), None, Some(d)))
         );
         assert_eq!(parse_layout("oci-layout:"), None);
         assert_eq!(parse_layout("/tmp/d"), None);
