@@ -159,7 +159,16 @@ pub fn check_scheme(url: &str) -> Result<bool> {
 /// A transport failure as a CLI error naming the host.
 pub fn transport(url: &str, e: ureq::Error) -> CliError {
     let host = url_host(url).to_string();
+    // rustls errors reach us wrapped in io::Error.
+    let tls = matches!(e, ureq::Error::Tls(_) | ureq::Error::Rustls(_)) || {
+        let text = e.to_string().to_ascii_lowercase();
+        text.contains("certificate") || text.contains("handshake")
+    };
     let (msg, hint) = match &e {
+        _ if tls => (
+            format!("TLS with {host} failed: {e}"),
+            "the server's certificate is not trusted here; point SSL_CERT_FILE at the CA bundle that signs it",
+        ),
         ureq::Error::Timeout(_) | ureq::Error::BodyStalled => (
             format!("{host} stopped answering ({url}); timed out after {}s without data", stall_timeout().as_secs_f64()),
             "try again later; EXPERT_HTTP_TIMEOUT sets the seconds to wait",
@@ -171,10 +180,6 @@ pub fn transport(url: &str, e: ureq::Error) -> CliError {
         ureq::Error::ConnectionFailed | ureq::Error::Io(_) => (
             format!("cannot talk to {host}: {e}"),
             "check the URL, that the server is up, and your network or proxy (HTTPS_PROXY, NO_PROXY)",
-        ),
-        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => (
-            format!("TLS with {host} failed: {e}"),
-            "the server's certificate is not trusted here; point SSL_CERT_FILE at the CA bundle that signs it",
         ),
         ureq::Error::TooManyRedirects | ureq::Error::RedirectFailed => (
             format!("{url}: the redirects did not end: {e}"),
