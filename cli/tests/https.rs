@@ -24,10 +24,12 @@ enum Route {
     Flood,
 }
 
+/// Every request: path and its Authorization header.
+type Seen = Arc<Mutex<Vec<(String, Option<String>)>>>;
+
 struct Server {
     port: u16,
-    /// Every request: path and its Authorization header.
-    seen: Arc<Mutex<Vec<(String, Option<String>)>>>,
+    seen: Seen,
 }
 
 fn openssl(dir: &Path, args: &[&str]) -> bool {
@@ -117,7 +119,7 @@ fn serve(dir: &Path, routes: HashMap<String, Route>) -> Server {
     );
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let seen = Arc::new(Mutex::new(Vec::new()));
+    let seen: Seen = Arc::new(Mutex::new(Vec::new()));
     let log = seen.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
