@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(name = "expert-cli", version, about = "Package, sign, verify and inspect .expert LLM adapter packages.", long_about = None)]
 #[command(
-    after_help = "Exit codes: 0 ok, 1 error, 2 bad arguments, 3 missing dependency, 4 incompatible, 5 signature or integrity failure, 6 not trusted, 11 validation failed, 12 packaging failed.\nEnvironment: EXPERT_HOME (default ~/.expert), SOURCE_DATE_EPOCH, NO_COLOR, EXPERT_MODELS_PATH, HF_HUB_CACHE, HF_HOME."
+    after_help = "Exit codes: 0 ok, 1 error, 2 bad arguments, 3 missing dependency, 4 incompatible, 5 signature or integrity failure, 6 not trusted, 11 validation failed, 12 packaging failed.\nEnvironment: EXPERT_HOME (default ~/.expert), SOURCE_DATE_EPOCH, NO_COLOR, EXPERT_MODELS_PATH, HF_HUB_CACHE, HF_HOME, EXPERT_REGISTRY_USERNAME, EXPERT_REGISTRY_PASSWORD, DOCKER_CONFIG, SSL_CERT_FILE, HTTPS_PROXY, NO_PROXY, HF_TOKEN (huggingface.co only), EXPERT_HTTP_TIMEOUT."
 )]
 pub struct Cli {
     #[command(subcommand)]
