@@ -27,6 +27,16 @@ fn registry() -> Option<String> {
     env("EXPERT_TEST_REGISTRY")
 }
 
+/// A repository of its own for each test and run: the registry may
+/// outlive one run (locally), and tags must not leak between runs.
+fn repo(name: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("team/{name}-{}-{nanos}", std::process::id())
+}
+
 fn code(o: &Output) -> Option<i32> {
     o.status.code()
 }
@@ -160,7 +170,8 @@ fn push_both_variants_then_install_by_tag_and_by_digest() {
     let Some(reg) = registry() else { return };
     let t = T::new();
     let pkgs = t.package("1.2.0");
-    let target = format!("oci://{reg}/team/shape");
+    let r = repo("shape");
+    let target = format!("oci://{reg}/{r}");
     let o = t.push(&pkgs, &target);
     assert_eq!(code(&o), Some(0), "{}", err(&o));
     let out = json(&o);
@@ -169,7 +180,7 @@ fn push_both_variants_then_install_by_tag_and_by_digest() {
 
     // The index, read with a plain HTTP client.
     let (status, body) = http_get(
-        &format!("http://{reg}/v2/team/shape/manifests/1.2.0"),
+        &format!("http://{reg}/v2/{r}/manifests/1.2.0"),
         INDEX,
     );
     assert_eq!(status, 200);
@@ -196,7 +207,7 @@ fn push_both_variants_then_install_by_tag_and_by_digest() {
         // Each variant's manifest: OCI 1.1 artifact, empty config, one layer.
         let (s, m) = http_get(
             &format!(
-                "http://{reg}/v2/team/shape/manifests/{}",
+                "http://{reg}/v2/{r}/manifests/{}",
                 e["digest"].as_str().unwrap()
             ),
             MANIFEST,
@@ -226,7 +237,7 @@ fn push_both_variants_then_install_by_tag_and_by_digest() {
         );
         let (s, blob) = http_get(
             &format!(
-                "http://{reg}/v2/team/shape/blobs/{}",
+                "http://{reg}/v2/{r}/blobs/{}",
                 layers[0]["digest"].as_str().unwrap()
             ),
             "*/*",
@@ -238,7 +249,7 @@ fn push_both_variants_then_install_by_tag_and_by_digest() {
     if skopeo() {
         let s = std::process::Command::new("skopeo")
             .args(["inspect", "--raw", "--tls-verify=false"])
-            .arg(format!("docker://{reg}/team/shape:1.2.0"))
+            .arg(format!("docker://{reg}/{r}:1.2.0"))
             .output()
             .unwrap();
         assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
@@ -303,7 +314,8 @@ fn pushing_another_variant_keeps_the_others() {
     let Some(reg) = registry() else { return };
     let t = T::new();
     let pkgs = t.package("1.2.0");
-    let target = format!("oci://{reg}/team/merge");
+    let r = repo("merge");
+    let target = format!("oci://{reg}/{r}");
     for p in &pkgs {
         let o = t.push(std::slice::from_ref(p), &target);
         assert_eq!(code(&o), Some(0), "{}", err(&o));
@@ -320,7 +332,7 @@ fn pushing_another_variant_keeps_the_others() {
         serde_json::json!(["Qwen/Qwen3-0.6B", "Qwen/Qwen3-1.7B"])
     );
     let (_, body) = http_get(
-        &format!("http://{reg}/v2/team/merge/manifests/1.2.0"),
+        &format!("http://{reg}/v2/{r}/manifests/1.2.0"),
         INDEX,
     );
     let index: Value = serde_json::from_slice(&body).unwrap();
@@ -337,16 +349,17 @@ fn nothing_is_pushed_unless_every_package_verifies() {
     let n = bytes.len();
     bytes[n - 20] ^= 0xff;
     std::fs::write(&pkgs[1], bytes).unwrap();
-    let o = t.push(&pkgs, &format!("oci://{reg}/team/invalid"));
+    let r = repo("invalid");
+    let o = t.push(&pkgs, &format!("oci://{reg}/{r}"));
     assert_eq!(code(&o), Some(5), "{}", err(&o));
     assert!(err(&o).contains("nothing was pushed"), "{}", err(&o));
-    let (status, _) = http_get(&format!("http://{reg}/v2/team/invalid/tags/list"), "*/*");
+    let (status, _) = http_get(&format!("http://{reg}/v2/{r}/tags/list"), "*/*");
     assert_eq!(status, 404, "the repository was never created");
     // Packages of two versions are refused too.
     let other = t.package("1.3.0");
     let o = t.push(
         &[pkgs[0].clone(), other[1].clone()],
-        &format!("oci://{reg}/team/invalid"),
+        &format!("oci://{reg}/{r}"),
     );
     assert_eq!(code(&o), Some(2), "{}", err(&o));
     assert!(err(&o).contains("E_PUSH_MIXED"), "{}", err(&o));
@@ -369,7 +382,8 @@ fn a_blob_replaced_in_the_registry_is_refused_and_nothing_installed() {
     let t = T::new();
     // Its own version, so no other test shares the blob.
     let pkgs = t.package("0.9.1");
-    let target = format!("oci://{reg}/team/swapped");
+    let r = repo("swapped");
+    let target = format!("oci://{reg}/{r}");
     let o = t.push(&pkgs[..1], &target);
     assert_eq!(code(&o), Some(0), "{}", err(&o));
     let digest = json(&o)["pushed"][0]["digest"]
@@ -406,7 +420,8 @@ fn a_tag_moved_to_an_older_version_is_a_refused_downgrade() {
     let t = T::new();
     let new = t.package("1.2.0");
     let old = t.package("1.0.0");
-    let target = format!("oci://{reg}/team/moved:stable");
+    let r = repo("moved");
+    let target = format!("oci://{reg}/{r}:stable");
     assert_eq!(code(&t.push(&new, &target)), Some(0));
     t.local_model("Qwen/Qwen3-0.6B");
     let o = t.run(&["install", &target]);
@@ -428,7 +443,8 @@ fn a_tag_moved_to_an_older_version_is_a_refused_downgrade() {
 fn update_takes_the_highest_semver_tag_and_pre_releases_only_with_pre() {
     let Some(reg) = registry() else { return };
     let t = T::new();
-    let target = format!("oci://{reg}/team/updates");
+    let r = repo("updates");
+    let target = format!("oci://{reg}/{r}");
     assert_eq!(code(&t.push(&t.package("1.2.0"), &target)), Some(0));
     t.local_model("Qwen/Qwen3-0.6B");
     let o = t.run(&["install", &format!("{target}:1.2.0")]);
@@ -464,7 +480,8 @@ fn credentials_from_the_environment_or_docker_config_and_a_clear_error_when_wron
     let pass = std::env::var("EXPERT_TEST_REGISTRY_PASS").unwrap_or_default();
     let t = T::new();
     let pkgs = t.package("1.2.0");
-    let target = format!("oci://{reg}/team/private");
+    let r = repo("private");
+    let target = format!("oci://{reg}/{r}");
     let push = |u: Option<(&str, &str)>| {
         let mut c = t.cli();
         c.arg("push").args(&pkgs).arg(&target);
@@ -521,12 +538,13 @@ fn skopeo_copies_the_artifact_into_an_oci_layout_that_installs() {
     }
     let t = T::new();
     let pkgs = t.package("1.2.0");
-    let target = format!("oci://{reg}/team/layout");
+    let r = repo("layout");
+    let target = format!("oci://{reg}/{r}");
     assert_eq!(code(&t.push(&pkgs, &target)), Some(0));
     let layout = t.path("layout");
     let s = std::process::Command::new("skopeo")
         .args(["copy", "--all", "--src-tls-verify=false"])
-        .arg(format!("docker://{reg}/team/layout:1.2.0"))
+        .arg(format!("docker://{reg}/{r}:1.2.0"))
         .arg(format!("oci:{}:1.2.0", layout.display()))
         .output()
         .unwrap();
