@@ -179,10 +179,7 @@ fn push_both_variants_then_install_by_tag_and_by_digest() {
     let index_digest = out["index_digest"].as_str().unwrap().to_string();
 
     // The index, read with a plain HTTP client.
-    let (status, body) = http_get(
-        &format!("http://{reg}/v2/{r}/manifests/1.2.0"),
-        INDEX,
-    );
+    let (status, body) = http_get(&format!("http://{reg}/v2/{r}/manifests/1.2.0"), INDEX);
     assert_eq!(status, 200);
     let index: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(index["mediaType"], INDEX);
@@ -331,10 +328,7 @@ fn pushing_another_variant_keeps_the_others() {
         json(&o)["variants"],
         serde_json::json!(["Qwen/Qwen3-0.6B", "Qwen/Qwen3-1.7B"])
     );
-    let (_, body) = http_get(
-        &format!("http://{reg}/v2/{r}/manifests/1.2.0"),
-        INDEX,
-    );
+    let (_, body) = http_get(&format!("http://{reg}/v2/{r}/manifests/1.2.0"), INDEX);
     let index: Value = serde_json::from_slice(&body).unwrap();
     assert_eq!(index["manifests"].as_array().unwrap().len(), 2);
 }
