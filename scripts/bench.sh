@@ -4,6 +4,9 @@
 #   package: expert-cli package | tar -czf (gzip -6) | tar -cf - | pigz -1
 #   verify:  expert-cli verify  | tar -xzf + sha256sum | pigz -dc > /dev/null
 #   install: expert-cli install (one read: verify, stage, hash) | tar -xzf
+#   oci:     expert-cli push to, and install oci:// from, a local CNCF registry
+#            (Debian's docker-registry, when installed) over loopback, next to
+#            install from the local file
 #   wasm:    expert-format verifyPackage under Node, with its inflate worker and on one
 #            thread | a pure-JS peer (zlib + @noble/hashes)
 # and peak RSS of each. Prints a markdown table; with WRITE_DOCS=1 also
@@ -106,6 +109,15 @@ if [ -f wasm/pkg/index.js ] && command -v node >/dev/null; then
   WASM=1
 fi
 
+# A local registry for the push / install oci:// rows (skipped without one).
+OCI=0
+if command -v docker-registry >/dev/null; then
+  rm -rf "$W/registry"
+  REG=$(scripts/oci-registry.sh start "$PWD/$W/registry")
+  trap 'scripts/oci-registry.sh stop "$PWD/$W/registry"; rm -rf "$W/registry"' EXIT
+  OCI=1
+fi
+
 declare -A T_ RSS SIZE_OUT
 sample() { # name, command...
   local name=$1; shift
@@ -124,6 +136,12 @@ for _ in $(seq "$RUNS"); do
   sample pigz-dc sh -c "pigz -dc '$W/ours.expert' >/dev/null"
   sample ours-install sh -c "rm -rf '$W/home' && EXPERT_HOME='$W/home' HF_HUB_CACHE='$W/no-hf' '$CLI' install '$W/ours.expert' --allow-unsigned"
   sample tar-xzf sh -c "rm -rf '$W/x' && mkdir '$W/x' && tar -xzf '$W/ours.expert' -C '$W/x'"
+  if [ "$OCI" = 1 ]; then
+    # A new repository each run, so the blob is really sent.
+    RUN=$(( ${RUN:-0} + 1 ))
+    sample ours-push sh -c "EXPERT_HOME='$W/home-push' '$CLI' push '$W/ours.expert' oci://$REG/bench/run-$RUN:1"
+    sample ours-install-oci sh -c "rm -rf '$W/home' && EXPERT_HOME='$W/home' HF_HUB_CACHE='$W/no-hf' '$CLI' install oci://$REG/bench/run-$RUN:1 --allow-unsigned"
+  fi
   if [ "$WASM" = 1 ]; then
     sample wasm-verify node scripts/bench/js-verify.mjs wasm "$W/ours.expert"
     sample wasm-verify-1thread node scripts/bench/js-verify.mjs wasm-1thread "$W/ours.expert"
@@ -143,9 +161,9 @@ mbps() { awk -v s="${MED[$1]}" -v b="$BYTES" 'BEGIN {printf "%.0f", b/1e6/s}'; }
 table() {
   echo "| job | tool | median s | MB/s | peak RSS MiB | output bytes |"
   echo "| --- | --- | ---: | ---: | ---: | ---: |"
-  for k in ours-package tar-gzip6 tar-pigz1 ours-verify tar-x-sha256sum pigz-dc wasm-verify wasm-verify-1thread js-peer-verify ours-install tar-xzf; do
+  for k in ours-package tar-gzip6 tar-pigz1 ours-verify tar-x-sha256sum pigz-dc wasm-verify wasm-verify-1thread js-peer-verify ours-install tar-xzf ours-push ours-install-oci; do
     [ -n "${MED[$k]:-}" ] || continue
-    case $k in *package|tar-gzip6|tar-pigz1) job=package;; *install|tar-xzf) job=install;; *) job=verify;; esac
+    case $k in *package|tar-gzip6|tar-pigz1) job=package;; *install|tar-xzf|ours-install-oci) job=install;; ours-push) job=push;; *) job=verify;; esac
     printf '| %s | %s | %s | %s | %s | %s |\n' "$job" "$k" "${MED[$k]}" "$(mbps "$k")" "$(( RSS[$k] / 1024 ))" "${SIZE_OUT[$k]:-}"
   done
   echo
@@ -153,6 +171,9 @@ table() {
   echo "- P1 package / tar -czf: $(ratio ours-package tar-gzip6) (≤ 0.10); / tar|pigz -1: $(ratio ours-package tar-pigz1) (≤ 0.6); size / gzip -6: $(awk -v a="${SIZE_OUT[ours-package]}" -v b="${SIZE_OUT[tar-gzip6]}" 'BEGIN {printf "%.3f", a/b}') (≤ 1.01)"
   echo "- P2 verify / (tar -xzf + sha256sum): $(ratio ours-verify tar-x-sha256sum) (≤ 0.35); / pigz -dc: $(ratio ours-verify pigz-dc) (≤ 1.2)"
   echo "- P5 install / verify: $(ratio ours-install ours-verify) (≤ 1.3); install / tar -xzf: $(ratio ours-install tar-xzf) (≤ 0.6); install peak RSS $(( RSS[ours-install] / 1024 )) MiB (≤ 64)"
+  if [ "$OCI" = 1 ]; then
+    echo "- OCI install oci:// (loopback registry) / install from the local file: $(ratio ours-install-oci ours-install) (≤ 1.25); push: $(mbps ours-push) MB/s of payload"
+  fi
   echo "- P3 peak RSS: package $(( RSS[ours-package] / 1024 )) MiB, verify $(( RSS[ours-verify] / 1024 )) MiB$( [ "$WASM" = 1 ] && echo ", wasm verify (whole node process) $(( RSS[wasm-verify] / 1024 )) MiB") (≤ 64)"
   if [ "$WASM" = 1 ]; then
     inner() { python3 -c "import json,sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])[sys.argv[2]])" "$W/out-$1.log" "$2"; }

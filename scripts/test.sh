@@ -30,6 +30,42 @@ if ! "$EXPERT_TEST_PYTHON" -c 'import cryptography' 2>/dev/null; then
 fi
 export EXPERT_REQUIRE_PYTHON_CRYPTO=1
 
+# The OCI tests (cli/tests/oci.rs) run against a real CNCF distribution
+# registry, Debian's docker-registry, once anonymous and once with htpasswd
+# basic auth (bcrypt, apache2-utils), on free loopback ports; skopeo checks
+# the index and copies the artifact into an OCI layout. CI runs them all.
+need=()
+command -v docker-registry >/dev/null || need+=(docker-registry)
+command -v htpasswd >/dev/null || need+=(apache2-utils)
+command -v skopeo >/dev/null || need+=(skopeo)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "the OCI tests need: ${need[*]}; install them with: sudo apt-get install -y ${need[*]}" >&2
+    exit 3
+  fi
+  if ! apt-cache policy docker-registry 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    apt-get update -qq
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+registries=$(mktemp -d)
+stop_registries() {
+  scripts/oci-registry.sh stop "$registries/anon" || true
+  scripts/oci-registry.sh stop "$registries/auth" || true
+  rm -rf "$registries"
+}
+trap stop_registries EXIT
+EXPERT_TEST_REGISTRY=$(scripts/oci-registry.sh start "$registries/anon")
+EXPERT_TEST_REGISTRY_STORAGE="$registries/anon/storage"
+EXPERT_TEST_REGISTRY_USER=expert-ci
+EXPERT_TEST_REGISTRY_PASS=$(python3 -c 'import secrets; print(secrets.token_hex(12))')
+EXPERT_TEST_REGISTRY_AUTH=$(scripts/oci-registry.sh start "$registries/auth" "$EXPERT_TEST_REGISTRY_USER" "$EXPERT_TEST_REGISTRY_PASS")
+export EXPERT_TEST_REGISTRY EXPERT_TEST_REGISTRY_STORAGE EXPERT_TEST_REGISTRY_AUTH \
+  EXPERT_TEST_REGISTRY_USER EXPERT_TEST_REGISTRY_PASS
+# Registry and TLS-server tests fail instead of skipping.
+export EXPERT_REQUIRE_SERVERS=1
+echo "test registries: $EXPERT_TEST_REGISTRY (anonymous), $EXPERT_TEST_REGISTRY_AUTH (basic auth)"
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

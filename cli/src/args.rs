@@ -7,7 +7,7 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(name = "expert-cli", version, about = "Package, sign, verify and inspect .expert LLM adapter packages.", long_about = None)]
 #[command(
-    after_help = "Exit codes: 0 ok, 1 error, 2 bad arguments, 3 missing dependency, 4 incompatible, 5 signature or integrity failure, 6 not trusted, 11 validation failed, 12 packaging failed.\nEnvironment: EXPERT_HOME (default ~/.expert), SOURCE_DATE_EPOCH, NO_COLOR, EXPERT_MODELS_PATH, HF_HUB_CACHE, HF_HOME."
+    after_help = "Exit codes: 0 ok, 1 error, 2 bad arguments, 3 missing dependency, 4 incompatible, 5 signature or integrity failure, 6 not trusted, 11 validation failed, 12 packaging failed.\nEnvironment: EXPERT_HOME (default ~/.expert), SOURCE_DATE_EPOCH, NO_COLOR, EXPERT_MODELS_PATH, HF_HUB_CACHE, HF_HOME, EXPERT_REGISTRY_USERNAME, EXPERT_REGISTRY_PASSWORD, DOCKER_CONFIG, SSL_CERT_FILE, HTTPS_PROXY, NO_PROXY, HF_TOKEN (huggingface.co only), EXPERT_HTTP_TIMEOUT."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -30,14 +30,18 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Show a package's manifest summary and files (no trust judgement).
     Inspect(InspectArgs),
-    /// Install experts from git, a directory, file:// or a .expert file.
+    /// Install experts from git, oci://, oci-layout:, https://, a directory, file:// or a .expert file.
     Install(InstallArgs),
     /// List installed experts (or detected base models with --models).
     List(ListArgs),
     /// Remove an installed expert (all versions, or NAME@VERSION).
     Uninstall(UninstallArgs),
-    /// Re-fetch an installed expert's source (newest tag for git tags).
+    /// Re-fetch an installed expert's source (newest tag for git and OCI tags).
     Update(UpdateArgs),
+    /// Publish packages (variants of one version) to an OCI registry.
+    Push(PushArgs),
+    /// Download the chosen package from any source, verified, byte for byte.
+    Pull(PullArgs),
     /// Show the base models found on this machine.
     Models(JsonArgs),
     /// Fingerprint a base model directory (config.json + safetensors headers).
@@ -143,9 +147,12 @@ pub struct PolicyArgs {
 
 #[derive(Args, Debug)]
 pub struct InstallArgs {
-    /// git+URL[#ref], file://PATH, an expert directory or a .expert file; several are installed in dependency order
+    /// git+URL[#ref], oci://HOST/REPO[:TAG|@DIGEST], oci-layout:DIR[:TAG], https://…/FILE.expert, file://PATH, an expert directory or a .expert file; several are installed in dependency order
     #[arg(required = true)]
     pub sources: Vec<String>,
+    /// Allow plain http:// (and OCI registries over HTTP) to hosts that are not loopback
+    #[arg(long)]
+    pub allow_http: bool,
     /// Base model variant to install (name, last segment or slug)
     #[arg(long)]
     pub base_model: Option<String>,
@@ -156,6 +163,38 @@ pub struct InstallArgs {
     pub trusted_keys: Vec<String>,
     #[command(flatten)]
     pub policy: PolicyArgs,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct PushArgs {
+    /// Packages to push: variants (base models) of one expert and version, then the target oci://HOST[:PORT]/REPO[:TAG]
+    #[arg(required = true, num_args = 2.., value_name = "PKG... oci://HOST[:PORT]/REPO[:TAG]")]
+    pub args: Vec<String>,
+    /// Allow a registry over plain HTTP that is not on loopback
+    #[arg(long)]
+    pub allow_http: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct PullArgs {
+    /// oci://…, oci-layout:DIR[:TAG], https://…/FILE.expert, git+URL, a directory or a .expert file
+    pub source: String,
+    /// Base model variant (name, last segment or slug)
+    #[arg(long)]
+    pub base_model: Option<String>,
+    /// Write the package here
+    #[arg(short, long, value_name = "FILE", conflicts_with = "out_dir")]
+    pub output: Option<PathBuf>,
+    /// Write the package into this directory under its package file name [default: .]
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+    /// Allow plain http:// to hosts that are not loopback
+    #[arg(long)]
+    pub allow_http: bool,
     #[arg(long)]
     pub json: bool,
 }
@@ -199,6 +238,9 @@ pub struct UpdateArgs {
     /// Consider pre-release versions and tags (1.3.0-rc.1) too
     #[arg(long)]
     pub pre: bool,
+    /// Allow plain http:// (and OCI registries over HTTP) to hosts that are not loopback
+    #[arg(long)]
+    pub allow_http: bool,
     #[command(flatten)]
     pub policy: PolicyArgs,
     #[arg(long)]
@@ -330,6 +372,8 @@ impl Command {
             Command::List(a) => a.json,
             Command::Uninstall(a) => a.json,
             Command::Update(a) => a.json,
+            Command::Push(a) => a.json,
+            Command::Pull(a) => a.json,
             Command::Models(a) => a.json,
             Command::Fingerprint(a) => a.json,
             Command::Migrate(_) | Command::Completions { .. } => false,

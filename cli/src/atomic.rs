@@ -46,6 +46,11 @@ impl AtomicFile {
         })
     }
 
+    /// The temp file being written (renamed to the target by `commit`).
+    pub fn temp_path(&self) -> &Path {
+        &self.temp
+    }
+
     pub fn writer(&mut self) -> &mut BufWriter<File> {
         self.file.as_mut().expect("not committed")
     }

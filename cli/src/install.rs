@@ -71,6 +71,24 @@ pub fn prepare(
     local: &[LocalModel],
     warnings: &mut Vec<String>,
 ) -> Result<Prepared> {
+    if let Some(remote) = crate::remote::parse(source_text) {
+        // Downloaded into a scratch file under $EXPERT_HOME/.staging (size
+        // capped, digest checked), then installed by the same one read.
+        let d = crate::remote::fetch(&remote?, base_model, pre, local)?;
+        let candidate = source::read_candidate(&d.package)?;
+        crate::remote::check_expected(&d, &candidate)?;
+        if let Some(w) = base_model {
+            expert_core::manifest::select_model(&[candidate.base_model.as_str()], w)
+                .map_err(|e| CliError::new(Exit::Usage, e.code(), format!("{source_text}: {e}")))?;
+        }
+        return Ok(Prepared {
+            package: d.package.clone(),
+            source: d.recorded.clone(),
+            candidate,
+            _fetched: source::Fetched::local(d.package.clone()),
+            _built: Some(d.scratch),
+        });
+    }
     let src = source::parse(source_text)?;
     let fetched = source::fetch(&src)?;
     let root = fetched.root.clone();

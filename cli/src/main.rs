@@ -10,14 +10,17 @@ mod fault;
 mod fs_source;
 mod git_source;
 mod home;
+mod http;
 mod install;
 mod key_input;
 mod models;
+mod oci_client;
 mod package_read;
 mod parallel;
 mod quantization;
 mod reconcile;
 mod registry;
+mod remote;
 mod safe_fs;
 mod source;
 mod source_read;
@@ -59,6 +62,8 @@ fn main() {
         args::Command::List(a) => cmd::list::run(a),
         args::Command::Uninstall(a) => cmd::uninstall::run(a),
         args::Command::Update(a) => cmd::install::update(a),
+        args::Command::Push(a) => cmd::push::run(a),
+        args::Command::Pull(a) => cmd::pull::run(a),
         args::Command::Models(a) => cmd::list::models(a.json),
         args::Command::Fingerprint(a) => cmd::list::fingerprint(a),
         args::Command::Completions { shell } => {

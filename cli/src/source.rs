@@ -52,6 +52,16 @@ pub struct Fetched {
     _scratch: Option<ScratchDir>,
 }
 
+impl Fetched {
+    /// A source that is already on disk (nothing to keep alive).
+    pub fn local(root: PathBuf) -> Fetched {
+        Fetched {
+            root,
+            _scratch: None,
+        }
+    }
+}
+
 pub fn fetch(src: &Source) -> Result<Fetched> {
     match src {
         Source::Path(p) => {

@@ -17,6 +17,7 @@ pub mod lfs;
 pub mod limits;
 pub mod manifest;
 pub mod name;
+pub mod oci;
 pub mod package;
 pub mod path;
 pub mod quantization;

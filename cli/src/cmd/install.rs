@@ -122,6 +122,7 @@ fn report(out: &Out, json: bool) {
 }
 
 pub fn run(a: InstallArgs) -> Result<Exit> {
+    crate::http::set_allow_http(a.allow_http);
     let local = crate::models::detect();
     let mut warnings = Vec::new();
     let prepared = a
@@ -171,15 +172,22 @@ pub fn update(a: UpdateArgs) -> Result<Exit> {
             )
         })?
         .clone();
-    let source_text = match source::parse(&current.source)? {
-        Source::Git {
-            url,
-            reference: Some(r),
-        } if version_of(&r).is_some() => match source::highest_tag(&url, a.pre)? {
-            Some(tag) => format!("git+{url}#{tag}"),
-            None => current.source.clone(),
+    crate::http::set_allow_http(a.allow_http);
+    // OCI tags: the highest SemVer tag (pre-releases with --pre).
+    let remote = crate::remote::update_source(&current.source, a.pre)?;
+    let source_text = match remote {
+        Some(s) => s,
+        None if crate::remote::parse(&current.source).is_some() => current.source.clone(),
+        None => match source::parse(&current.source)? {
+            Source::Git {
+                url,
+                reference: Some(r),
+            } if version_of(&r).is_some() => match source::highest_tag(&url, a.pre)? {
+                Some(tag) => format!("git+{url}#{tag}"),
+                None => current.source.clone(),
+            },
+            _ => current.source.clone(),
         },
-        _ => current.source.clone(),
     };
     let local = crate::models::detect();
     let mut warnings = Vec::new();

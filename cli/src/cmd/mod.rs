@@ -4,6 +4,8 @@ pub mod keygen;
 pub mod list;
 pub mod migrate;
 pub mod package;
+pub mod pull;
+pub mod push;
 pub mod registry;
 pub mod sign;
 pub mod trust;

@@ -1,0 +1,159 @@
+//! `pull SOURCE [--base-model M] [-o FILE | --out-dir DIR]`: the package
+//! `install` would choose, written byte for byte with a `.sha256` sidecar.
+//! The bytes are copied to a temp file beside the target, that copy is
+//! verified (a damaged or tampered package is refused, exit 5), and only
+//! then renamed into place.
+
+use crate::args::PullArgs;
+use crate::atomic::AtomicFile;
+use crate::error::{CliError, Exit, Result};
+use crate::install::prepare;
+use crate::term::Style;
+use crate::trust_store::{TrustStore, TrustStoreFile};
+use expert_core::display::escape;
+use expert_core::sign::Status;
+use expert_core::util::hex;
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Serialize)]
+struct Out {
+    path: String,
+    sha256: String,
+    size: u64,
+    name: String,
+    version: String,
+    base_model: String,
+    status: String,
+    key_id: Option<String>,
+    source: String,
+    warnings: Vec<String>,
+}
+
+pub fn run(a: PullArgs) -> Result<Exit> {
+    crate::http::set_allow_http(a.allow_http);
+    let local = crate::models::detect();
+    let mut warnings = Vec::new();
+    let p = prepare(
+        &a.source,
+        a.base_model.as_deref(),
+        true,
+        &local,
+        &mut warnings,
+    )?;
+    let c = &p.candidate;
+    let target = match (&a.output, &a.out_dir) {
+        (Some(f), _) => f.clone(),
+        (None, dir) => {
+            let model = c.base_model.as_str();
+            let file = expert_core::manifest::package_file_name(
+                &c.name,
+                &c.version,
+                Some(model).filter(|m| !m.is_empty()),
+            );
+            dir.clone().unwrap_or_else(|| PathBuf::from(".")).join(file)
+        }
+    };
+    if let Some(d) = &a.out_dir {
+        std::fs::create_dir_all(d).map_err(|e| CliError::io(d, e))?;
+    }
+    let mut out = AtomicFile::create(&target)?;
+    let mut src = std::fs::File::open(&p.package).map_err(|e| CliError::io(&p.package, e))?;
+    std::io::copy(&mut src, out.writer()).map_err(|e| CliError::io(&target, e))?;
+    out.writer().flush().map_err(|e| CliError::io(&target, e))?;
+    // Verify the copy itself: what is renamed into place is what was read.
+    let temp = out.temp_path().to_path_buf();
+    let store = TrustStore::load()?;
+    let mut small = expert_core::sign::SmallFiles::default();
+    let read = crate::package_read::read_package(&temp, &mut small, "verifying")?;
+    let verdict = expert_core::sign::verify_package(
+        read.records,
+        small,
+        &store.public_keys(),
+        &expert_core::Limits::default(),
+    );
+    if verdict.status == Status::Invalid {
+        let first = verdict.problems.first();
+        return Err(CliError::new(
+            Exit::Integrity,
+            first
+                .map(|pr| pr.code.clone())
+                .unwrap_or_else(|| "E_INVALID".into()),
+            format!(
+                "{}: {}",
+                p.source,
+                first
+                    .map(|pr| pr.message.as_str())
+                    .unwrap_or("invalid package")
+            ),
+        )
+        .hint("the package is damaged or tampered with; nothing was written"));
+    }
+    if (
+        verdict.name.as_deref(),
+        verdict.version.as_deref(),
+        verdict.base_model.as_deref(),
+    ) != (
+        Some(c.name.as_str()),
+        Some(c.version.as_str()),
+        Some(c.base_model.as_str()),
+    ) {
+        return Err(CliError::new(
+            Exit::Integrity,
+            "E_FILE_CHANGED",
+            format!(
+                "{} changed after it was chosen; nothing was written",
+                p.package.display()
+            ),
+        ));
+    }
+    let size = std::fs::metadata(&temp).map(|m| m.len()).unwrap_or(0);
+    out.commit()?;
+    let sha = hex::encode(&read.sha256);
+    super::write_sidecar(&target, &sha)?;
+    match verdict.status {
+        Status::Verified => {}
+        Status::ValidUntrusted => warnings.push(format!(
+            "signed by key {}, which you have not trusted",
+            verdict.key_id.clone().unwrap_or_default()
+        )),
+        Status::Unsigned => warnings.push("the package is unsigned".into()),
+        _ => warnings.push(format!(
+            "the package's signature is {}",
+            verdict.status.as_str()
+        )),
+    }
+    let o = Out {
+        path: target.display().to_string(),
+        sha256: sha,
+        size,
+        name: c.name.clone(),
+        version: c.version.clone(),
+        base_model: c.base_model.clone(),
+        status: verdict.status.as_str().to_string(),
+        key_id: verdict.key_id.clone(),
+        source: p.source.clone(),
+        warnings,
+    };
+    if a.json {
+        super::print_json(&o);
+        return Ok(Exit::Ok);
+    }
+    let s = Style::stderr();
+    for w in &o.warnings {
+        eprintln!("{} {}", s.yellow("warning:"), escape(w));
+    }
+    let s = Style::stdout();
+    println!(
+        "{} {} {} for {} → {} ({}, sha256 {})",
+        s.green("pulled"),
+        escape(&o.name),
+        escape(&o.version),
+        escape(&o.base_model),
+        escape(&o.path),
+        o.status,
+        o.sha256
+    );
+    Ok(Exit::Ok)
+}

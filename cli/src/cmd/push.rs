@@ -1,0 +1,311 @@
+//! `push PKG... oci://HOST[:PORT]/REPO[:TAG]`: every package verified
+//! first (nothing is pushed unless all are valid), then each as one blob
+//! (digest = its `.sha256`), one image manifest per variant, and the image
+//! index at TAG (default: the version), merged with the variants of the
+//! same version already there (docs/FORMAT.md, "Distribution over OCI").
+
+use crate::args::PushArgs;
+use crate::error::{CliError, Exit, Result};
+use crate::oci_client::{sha256, Client};
+use crate::package_read::read_package;
+use crate::term::Style;
+use crate::trust_store::{TrustStore, TrustStoreFile};
+use expert_core::display::escape;
+use expert_core::manifest::Manifest;
+use expert_core::oci::{self, codes};
+use expert_core::sign::{verify_package, SmallFiles, Status};
+use expert_core::Limits;
+use serde::Serialize;
+use std::path::PathBuf;
+
+#[derive(Serialize)]
+struct Pushed {
+    path: String,
+    base_model: String,
+    digest: String,
+    size: u64,
+    manifest_digest: String,
+    status: String,
+    key_id: Option<String>,
+    uploaded: bool,
+}
+
+#[derive(Serialize)]
+struct Out {
+    reference: String,
+    name: String,
+    version: String,
+    tag: String,
+    index_digest: String,
+    pushed: Vec<Pushed>,
+    /// Base models in the index at TAG after the push.
+    variants: Vec<String>,
+    warnings: Vec<String>,
+}
+
+struct Item {
+    path: PathBuf,
+    sha: [u8; 32],
+    size: u64,
+    variant: oci::Variant,
+    status: Status,
+}
+
+fn verify(path: &PathBuf, store: &TrustStore) -> Result<Item> {
+    let mut small = SmallFiles::default();
+    let read = read_package(path, &mut small, "verifying")?;
+    let manifest = small.manifest.clone();
+    let verdict = verify_package(
+        read.records,
+        small,
+        &store.public_keys(),
+        &Limits::default(),
+    );
+    if verdict.status == Status::Invalid {
+        let first = verdict.problems.first();
+        return Err(CliError::new(
+            Exit::Integrity,
+            first
+                .map(|p| p.code.clone())
+                .unwrap_or_else(|| "E_INVALID".into()),
+            format!(
+                "{}: {}",
+                path.display(),
+                first
+                    .map(|p| p.message.as_str())
+                    .unwrap_or("invalid package")
+            ),
+        )
+        .hint("the package is damaged or tampered with; nothing was pushed"));
+    }
+    let m = manifest
+        .and_then(|b| Manifest::parse(&b, &Limits::default()).ok())
+        .ok_or_else(|| {
+            CliError::new(
+                Exit::Integrity,
+                "E_MANIFEST_INVALID",
+                format!("{}: no valid manifest.json", path.display()),
+            )
+        })?;
+    let c = crate::source::candidate_of(&m, path);
+    let size = std::fs::metadata(path)
+        .map_err(|e| CliError::io(path, e))?
+        .len();
+    Ok(Item {
+        path: path.clone(),
+        sha: read.sha256,
+        size,
+        variant: oci::Variant {
+            name: c.name,
+            version: c.version,
+            base_model: c.base_model,
+            key_id: verdict.key_id.clone(),
+        },
+        status: verdict.status,
+    })
+}
+
+pub fn run(a: PushArgs) -> Result<Exit> {
+    crate::http::set_allow_http(a.allow_http);
+    let (target, packages) = a.args.split_last().expect("clap requires two");
+    let mut r = oci::parse_reference(target).map_err(|e| {
+        CliError::new(Exit::Usage, codes::E_OCI_REFERENCE, e.to_string())
+            .hint("the last argument is the target: oci://HOST[:PORT]/REPO[:TAG]")
+    })?;
+    if r.digest.is_some() {
+        return Err(CliError::new(
+            Exit::Usage,
+            codes::E_OCI_REFERENCE,
+            format!("{target}: push to a tag, not a digest"),
+        ));
+    }
+    let store = TrustStore::load()?;
+    let items = packages
+        .iter()
+        .map(|p| verify(&PathBuf::from(p), &store))
+        .collect::<Result<Vec<_>>>()?;
+    let first = &items[0].variant;
+    let mut warnings = Vec::new();
+    for (i, it) in items.iter().enumerate() {
+        let v = &it.variant;
+        if !expert_core::name::same_name(&v.name, &first.name) || v.version != first.version {
+            return Err(CliError::new(
+                Exit::Usage,
+                codes::E_PUSH_MIXED,
+                format!(
+                    "{} is {} {}, but {} is {} {}; one push publishes the variants of one version",
+                    it.path.display(),
+                    v.name,
+                    v.version,
+                    items[0].path.display(),
+                    first.name,
+                    first.version
+                ),
+            )
+            .hint("push each version (and each expert) separately; nothing was pushed"));
+        }
+        if items[..i]
+            .iter()
+            .any(|o| o.variant.base_model == v.base_model)
+        {
+            return Err(CliError::new(
+                Exit::Usage,
+                codes::E_PUSH_MIXED,
+                format!(
+                    "two packages are for {}; one package per base model",
+                    v.base_model
+                ),
+            )
+            .hint("nothing was pushed"));
+        }
+        match it.status {
+            Status::Unsigned => warnings.push(format!(
+                "{} is unsigned; installers refuse it unless --allow-unsigned",
+                it.path.display()
+            )),
+            Status::Legacy => warnings.push(format!(
+                "{} has upstream's legacy signature; installers refuse it unless --allow-legacy",
+                it.path.display()
+            )),
+            _ => {}
+        }
+    }
+    let tag = r
+        .tag
+        .clone()
+        .unwrap_or_else(|| first.version.replace('+', "_"));
+    if !oci::valid_tag(&tag) {
+        return Err(CliError::new(
+            Exit::Usage,
+            codes::E_OCI_REFERENCE,
+            format!("{tag:?} is not a valid tag"),
+        )
+        .hint("name a tag: oci://HOST/REPO:TAG"));
+    }
+    r.tag = Some(tag.clone());
+    let mut client = Client::new(&r, true)?;
+    let mut pushed = Vec::new();
+    let mut entries = Vec::new();
+    if !client.blob_exists(oci::EMPTY_DIGEST)? {
+        client.upload_blob(oci::EMPTY_DIGEST, oci::EMPTY_DATA.len() as u64, || {
+            Ok(ureq::SendBody::from_owned_reader(std::io::Cursor::new(
+                oci::EMPTY_DATA,
+            )))
+        })?;
+    }
+    for it in &items {
+        let digest = oci::digest_of(&it.sha);
+        let uploaded = !client.blob_exists(&digest)?;
+        if uploaded {
+            let path = it.path.clone();
+            client.upload_blob(&digest, it.size, move || {
+                let f = std::fs::File::open(&path).map_err(|e| CliError::io(&path, e))?;
+                Ok(ureq::SendBody::from_owned_reader(
+                    std::io::BufReader::with_capacity(1 << 20, f),
+                ))
+            })?;
+        }
+        let file_name = it
+            .path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("package.expert");
+        let m = oci::variant_manifest(&it.variant, &it.sha, it.size, file_name);
+        let bytes = serde_json::to_vec(&m).expect("serializable");
+        let md = oci::digest_of(&sha256(&bytes));
+        client.put_manifest(&md, oci::MANIFEST_MEDIA_TYPE, &bytes)?;
+        entries.push(oci::index_entry(&it.variant, &md, bytes.len() as u64));
+        pushed.push(Pushed {
+            path: it.path.display().to_string(),
+            base_model: it.variant.base_model.clone(),
+            digest,
+            size: it.size,
+            manifest_digest: md,
+            status: it.status.as_str().to_string(),
+            key_id: it.variant.key_id.clone(),
+            uploaded,
+        });
+    }
+    let existing = match client.get_manifest(&tag)? {
+        None => None,
+        Some((bytes, _)) => {
+            if oci::media_type_of(&bytes).as_deref() != Some(oci::INDEX_MEDIA_TYPE) {
+                return Err(CliError::new(
+                    Exit::General,
+                    codes::E_OCI_FORMAT,
+                    format!("{r} already holds something that is not an image index"),
+                )
+                .hint("push to another tag or repository"));
+            }
+            Some(
+                serde_json::from_slice::<oci::ImageIndex>(&bytes).map_err(|e| {
+                    CliError::new(
+                        Exit::General,
+                        codes::E_OCI_FORMAT,
+                        format!("{r}: the index there is not valid: {e}"),
+                    )
+                })?,
+            )
+        }
+    };
+    if existing.as_ref().is_some_and(|old| {
+        old.manifests
+            .iter()
+            .any(|d| d.annotations.get(oci::ANN_VERSION) != Some(&first.version))
+    }) {
+        warnings.push(format!(
+            "{r} held another version; the tag now names {} only",
+            first.version
+        ));
+    }
+    let index = oci::merge_index(existing.as_ref(), &entries).map_err(|e| {
+        CliError::new(Exit::General, e.code(), format!("{r}: {}", e.message()))
+            .hint("nothing was tagged")
+    })?;
+    let bytes = serde_json::to_vec(&index).expect("serializable");
+    let index_digest = oci::digest_of(&sha256(&bytes));
+    client.put_manifest(&tag, oci::INDEX_MEDIA_TYPE, &bytes)?;
+    let out = Out {
+        reference: r.to_string(),
+        name: first.name.clone(),
+        version: first.version.clone(),
+        tag,
+        index_digest: index_digest.clone(),
+        variants: index
+            .manifests
+            .iter()
+            .filter_map(|d| d.annotations.get(oci::ANN_BASE_MODEL).cloned())
+            .collect(),
+        pushed,
+        warnings,
+    };
+    if a.json {
+        super::print_json(&out);
+        return Ok(Exit::Ok);
+    }
+    let s = Style::stderr();
+    for w in &out.warnings {
+        eprintln!("{} {}", s.yellow("warning:"), escape(w));
+    }
+    let s = Style::stdout();
+    for p in &out.pushed {
+        println!(
+            "{} {} for {} ({}{})",
+            s.green("pushed"),
+            escape(&p.path),
+            escape(&p.base_model),
+            p.digest,
+            if p.uploaded { "" } else { ", already there" }
+        );
+    }
+    println!(
+        "{} {} {} → {} ({}; variants: {})",
+        s.green("tagged"),
+        escape(&out.name),
+        escape(&out.version),
+        escape(&out.reference),
+        out.index_digest,
+        escape(&out.variants.join(", "))
+    );
+    Ok(Exit::Ok)
+}
