@@ -5,9 +5,8 @@
 //! the host and what to do. Plain `http://` only to loopback hosts or with
 //! `--allow-http`.
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Result};
 use crate::term::Progress;
-use expert_core::oci::codes;
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::Path;
@@ -69,8 +68,7 @@ fn root_certs() -> Result<ureq::tls::RootCerts> {
         if certs.is_empty() {
             if required {
                 return Err(CliError::new(
-                    Exit::General,
-                    codes::E_HTTP,
+                    Code::Http,
                     format!("{} holds no PEM certificate", path.display()),
                 )
                 .hint("SSL_CERT_FILE must name a PEM file of CA certificates"));
@@ -140,8 +138,7 @@ pub fn check_scheme(url: &str) -> Result<bool> {
             return Ok(false);
         }
         return Err(CliError::new(
-            Exit::Usage,
-            codes::E_HTTP_INSECURE,
+            Code::HttpInsecure,
             format!(
                 "{url} is plain HTTP to {}, which anyone on the way can read and change",
                 url_host(url)
@@ -150,8 +147,7 @@ pub fn check_scheme(url: &str) -> Result<bool> {
         .hint("use https://, or pass --allow-http if you really mean it"));
     }
     Err(CliError::new(
-        Exit::Usage,
-        codes::E_HTTP,
+        Code::Usage,
         format!("{url} is not an http(s) URL"),
     ))
 }
@@ -191,16 +187,15 @@ pub fn transport(url: &str, e: ureq::Error) -> CliError {
         ),
         _ => (format!("{host}: {e}"), "check the URL and your network"),
     };
-    CliError::new(Exit::General, codes::E_HTTP, msg).hint(hint)
+    CliError::new(Code::Http, msg).hint(hint)
 }
 
 /// An HTTP status that is not success, with what to do about it.
 pub fn status_error(url: &str, status: u16, what: &str) -> CliError {
     let host = url_host(url);
-    let (exit, code, hint) = match status {
+    let (code, hint) = match status {
         401 | 403 => (
-            Exit::General,
-            codes::E_REGISTRY_AUTH,
+            Code::RegistryAuth,
             if host == "huggingface.co" {
                 "set HF_TOKEN to a token that can read this repository"
             } else {
@@ -208,21 +203,15 @@ pub fn status_error(url: &str, status: u16, what: &str) -> CliError {
             },
         ),
         404 | 410 => (
-            Exit::General,
-            codes::E_OCI_NOT_FOUND,
+            Code::OciNotFound,
             "check the URL, the repository and the tag",
         ),
         429 => (
-            Exit::General,
-            codes::E_HTTP_STATUS,
+            Code::HttpStatus,
             "the server is rate limiting; wait and try again",
         ),
-        500..=599 => (
-            Exit::General,
-            codes::E_HTTP_STATUS,
-            "the server failed; try again later",
-        ),
-        _ => (Exit::General, codes::E_HTTP_STATUS, "check the URL"),
+        500..=599 => (Code::HttpStatus, "the server failed; try again later"),
+        _ => (Code::HttpStatus, "check the URL"),
     };
     let reason = match status {
         401 => "401 Unauthorized",
@@ -241,7 +230,6 @@ pub fn status_error(url: &str, status: u16, what: &str) -> CliError {
         format!("HTTP {reason}")
     };
     CliError::new(
-        exit,
         code,
         format!("{host} answered {status_text} for {what} ({url})"),
     )
@@ -264,10 +252,7 @@ pub fn save_body(
         .and_then(|v| v.trim().parse::<u64>().ok());
     let host = url_host(url).to_string();
     let too_large = |n: u64| {
-        CliError::new(
-            Exit::Integrity,
-            codes::E_DOWNLOAD_TOO_LARGE,
-            format!("{host} sent more than {n} bytes for {url}, more than a package may hold; the download was cut off"),
+        CliError::new(Code::DownloadTooLarge, format!("{host} sent more than {n} bytes for {url}, more than a package may hold; the download was cut off"),
         )
         .hint("nothing was installed; check the URL")
     };
@@ -296,14 +281,13 @@ pub fn save_body(
         }
         sha.update(&buf[..k]);
         out.write_all(&buf[..k])
-            .map_err(|e| CliError::new(Exit::General, "E_IO", format!("saving {url}: {e}")))?;
+            .map_err(|e| CliError::new(Code::Io, format!("saving {url}: {e}")))?;
         progress.add(k as u64);
     }
     progress.finish();
     if declared.is_some_and(|d| d != n) {
         return Err(CliError::new(
-            Exit::General,
-            codes::E_HTTP,
+            Code::Http,
             format!(
                 "{host} ended the transfer of {url} after {n} of {} bytes",
                 declared.unwrap_or(0)
@@ -358,8 +342,7 @@ pub fn download_package(url: &str, dest: &Path) -> Result<[u8; 32]> {
             let text = String::from_utf8_lossy(&v).to_string();
             Some(expert_core::oci::sidecar_digest(&text).ok_or_else(|| {
                 CliError::new(
-                    Exit::Integrity,
-                    codes::E_SIDECAR_MISMATCH,
+                    Code::SidecarMismatch,
                     format!("{sidecar_url} is not a sha256sum line"),
                 )
             })?)
@@ -377,8 +360,7 @@ pub fn download_package(url: &str, dest: &Path) -> Result<[u8; 32]> {
     if let Some(want) = sidecar {
         if want != got {
             return Err(CliError::new(
-                Exit::Integrity,
-                codes::E_SIDECAR_MISMATCH,
+                Code::SidecarMismatch,
                 format!("{url} has SHA-256 {got}, but {sidecar_url} says {want}"),
             )
             .hint("the file or its sidecar was changed or damaged; nothing was installed"));

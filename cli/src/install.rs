@@ -79,7 +79,7 @@ pub fn prepare(
         crate::remote::check_expected(&d, &candidate)?;
         if let Some(w) = base_model {
             expert_core::manifest::select_model(&[candidate.base_model.as_str()], w)
-                .map_err(|e| CliError::new(Exit::Usage, e.code(), format!("{source_text}: {e}")))?;
+                .map_err(|e| CliError::new(e.code(), format!("{source_text}: {e}")))?;
         }
         return Ok(Prepared {
             package: d.package.clone(),
@@ -259,9 +259,11 @@ pub fn install(
     };
     match verdict.status {
         Status::Invalid => {
-            let first = verdict.problems.first();
-            let code = first.map(|pr| pr.code).unwrap_or(Code::Internal);
-            return Err(CliError::new(code, format!("{}: {}", p.package.display(), first.map(|pr| pr.message.as_str()).unwrap_or("invalid package"))).within(Context::Received).hint("the package is damaged or tampered with; nothing was installed"));
+            return Err(crate::cmd::verify::refuse_invalid(
+                &p.package.display().to_string(),
+                &verdict,
+                "installed",
+            ))
         }
         Status::Unsigned if !policy.allow_unsigned => return Err(refuse(Code::Unsigned, format!("{} is unsigned: nothing proves who made it", refused_as("")), "ask the publisher for a signed package, or pass --allow-unsigned")),
         Status::Legacy if !policy.allow_legacy => return Err(refuse(Code::Legacy, format!("{} uses upstream's legacy signature, which does not cover its manifest", refused_as("")), "ask the publisher to re-sign with `expert-cli sign`, or pass --allow-legacy")),

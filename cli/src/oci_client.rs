@@ -5,10 +5,10 @@
 //! else docker's config.json). Loopback registries are spoken to over
 //! plain HTTP, others over HTTPS (or HTTP with `--allow-http`).
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Context, Result};
 use crate::http;
 use base64::Engine;
-use expert_core::oci::{codes, parse_challenge, OciRef};
+use expert_core::oci::{parse_challenge, OciRef};
 use std::io::Write;
 use std::path::Path;
 
@@ -52,12 +52,9 @@ fn credentials(host: &str) -> Option<(String, String)> {
 }
 
 fn json_error(what: &str, why: String) -> CliError {
-    CliError::new(
-        Exit::Integrity,
-        codes::E_OCI_FORMAT,
-        format!("{what}: {why}"),
-    )
-    .hint("the registry does not hold an .expert artifact there")
+    CliError::new(Code::OciFormat, format!("{what}: {why}"))
+        .within(Context::Received)
+        .hint("the registry does not hold an .expert artifact there")
 }
 
 impl Client {
@@ -104,7 +101,7 @@ impl Client {
                 "set EXPERT_REGISTRY_USERNAME and EXPERT_REGISTRY_PASSWORD, or run `docker login` (DOCKER_CONFIG)".to_string(),
             ),
         };
-        CliError::new(Exit::General, codes::E_REGISTRY_AUTH, msg).hint(hint)
+        CliError::new(Code::RegistryAuth, msg).hint(hint)
     }
 
     /// Answers a `WWW-Authenticate` challenge: fetches a bearer token, or
@@ -239,8 +236,7 @@ impl Client {
         let digest = expert_core::oci::digest_of(&sha256(&bytes));
         if reference.starts_with("sha256:") && digest != reference {
             return Err(CliError::new(
-                Exit::Integrity,
-                codes::E_DIGEST_MISMATCH,
+                Code::DigestMismatch,
                 format!(
                     "{} sent a manifest whose digest is {digest}, not {reference}",
                     self.reference.host
@@ -344,10 +340,7 @@ impl Client {
     ) -> Result<[u8; 32]> {
         let url = self.url(&format!("blobs/{digest}"));
         if size > cap {
-            return Err(CliError::new(
-                Exit::Integrity,
-                codes::E_DOWNLOAD_TOO_LARGE,
-                format!("the registry lists blob {digest} at {size} bytes, more than a package may hold ({cap})"),
+            return Err(CliError::new(Code::DownloadTooLarge, format!("the registry lists blob {digest} at {size} bytes, more than a package may hold ({cap})"),
             ));
         }
         let resp = self.send("GET", &url, &[], None)?;
@@ -359,8 +352,7 @@ impl Client {
         let got = expert_core::oci::digest_of(&sha);
         if got != digest || n != size {
             return Err(CliError::new(
-                Exit::Integrity,
-                codes::E_DIGEST_MISMATCH,
+                Code::DigestMismatch,
                 format!(
                     "{} sent {n} bytes with digest {got} for blob {digest} ({size} bytes)",
                     self.reference.host

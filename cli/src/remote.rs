@@ -6,10 +6,10 @@
 //! checked against the digest, and the file then goes through the same
 //! one-read install as a local package (`install::install`).
 
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Context, Result};
 use crate::oci_client::{sha256, Client, MAX_JSON};
 use crate::staging::ScratchDir;
-use expert_core::oci::{self, codes, OciRef, Offered};
+use expert_core::oci::{self, OciRef, Offered};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -27,7 +27,7 @@ pub enum Remote {
 pub fn parse(s: &str) -> Option<Result<Remote>> {
     if s.starts_with("oci://") {
         return Some(oci::parse_reference(s).map(Remote::Oci).map_err(|e| {
-            CliError::new(Exit::Usage, codes::E_OCI_REFERENCE, e.to_string())
+            CliError::new(Code::OciReference, e.to_string())
                 .hint("write oci://HOST[:PORT]/REPO[:TAG] or oci://HOST/REPO@sha256:DIGEST")
         }));
     }
@@ -40,12 +40,8 @@ pub fn parse(s: &str) -> Option<Result<Remote>> {
                     digest,
                 })
                 .ok_or_else(|| {
-                    CliError::new(
-                        Exit::Usage,
-                        codes::E_OCI_REFERENCE,
-                        format!("{s:?} names no directory"),
-                    )
-                    .hint("write oci-layout:DIR[:TAG]")
+                    CliError::new(Code::OciReference, format!("{s:?} names no directory"))
+                        .hint("write oci-layout:DIR[:TAG]")
                 }),
         );
     }
@@ -101,7 +97,7 @@ const REF_NAME: &str = "org.opencontainers.image.ref.name";
 impl Layout {
     fn open(dir: &Path) -> Result<Layout> {
         let bad = |why: String| {
-            CliError::new(Exit::General, codes::E_OCI_FORMAT, format!("{} is not an OCI image layout: {why}", dir.display()))
+            CliError::new(Code::OciFormat, format!("{} is not an OCI image layout: {why}", dir.display()))
                 .hint("an OCI layout holds oci-layout, index.json and blobs/sha256/ (`skopeo copy … oci:DIR:TAG` writes one)")
         };
         let marker = crate::source_read::regular_file(dir, "oci-layout")?
@@ -130,17 +126,13 @@ impl Layout {
             .strip_prefix("sha256:")
             .filter(|_| oci::valid_digest(digest))
             .ok_or_else(|| {
-                CliError::new(
-                    Exit::Integrity,
-                    codes::E_OCI_FORMAT,
-                    format!("{digest} is not a sha256 digest"),
-                )
+                CliError::new(Code::OciFormat, format!("{digest} is not a sha256 digest"))
+                    .within(Context::Received)
             })?;
         crate::source_read::regular_file(&self.dir, &format!("blobs/sha256/{hex}"))?.ok_or_else(
             || {
                 CliError::new(
-                    Exit::General,
-                    codes::E_OCI_NOT_FOUND,
+                    Code::OciNotFound,
                     format!("{} has no blob {digest}", self.dir.display()),
                 )
                 .hint("the layout is incomplete; copy it again")
@@ -151,8 +143,7 @@ impl Layout {
 
 fn digest_mismatch(what: &str, got: &str, want: &str) -> CliError {
     CliError::new(
-        Exit::Integrity,
-        codes::E_DIGEST_MISMATCH,
+        Code::DigestMismatch,
         format!("{what} has digest {got}, not {want}"),
     )
     .hint("the copy is damaged or was replaced; nothing was installed")
@@ -225,12 +216,9 @@ impl Store for Layout {
 }
 
 fn not_ours(store: &dyn Store, why: String) -> CliError {
-    CliError::new(
-        Exit::Integrity,
-        codes::E_OCI_FORMAT,
-        format!("{}: {why}", store.describe()),
-    )
-    .hint("the reference does not hold an .expert artifact (pushed by `expert-cli push`)")
+    CliError::new(Code::OciFormat, format!("{}: {why}", store.describe()))
+        .within(Context::Received)
+        .hint("the reference does not hold an .expert artifact (pushed by `expert-cli push`)")
 }
 
 /// Resolves a tag (or digest) to one package layer, choosing the variant
@@ -251,8 +239,7 @@ fn resolve(
             let tags = store.tags()?;
             Some(oci::highest_tag(&tags, pre).ok_or_else(|| {
                 CliError::new(
-                    Exit::General,
-                    codes::E_OCI_NOT_FOUND,
+                    Code::OciNotFound,
                     format!(
                         "{} has no SemVer tag{}",
                         store.describe(),
@@ -273,8 +260,7 @@ fn resolve(
         .expect("one of them");
     let (bytes, _) = store.manifest(&reference)?.ok_or_else(|| {
         CliError::new(
-            Exit::General,
-            codes::E_OCI_NOT_FOUND,
+            Code::OciNotFound,
             format!("{} has no {reference}", store.describe()),
         )
         .hint("check the repository and the tag; `expert-cli push` publishes one")
@@ -296,8 +282,7 @@ fn resolve(
         }
         let (m, d) = store.manifest(&chosen.descriptor.digest)?.ok_or_else(|| {
             CliError::new(
-                Exit::Integrity,
-                codes::E_OCI_NOT_FOUND,
+                Code::OciNotFound,
                 format!(
                     "{} lists {} for {}, but does not hold it",
                     store.describe(),
@@ -305,6 +290,7 @@ fn resolve(
                     chosen.base_model
                 ),
             )
+            .within(Context::Received)
         })?;
         (m, d, chosen)
     } else if media == oci::MANIFEST_MEDIA_TYPE {
@@ -327,7 +313,7 @@ fn resolve(
         };
         if let Some(w) = base_model {
             expert_core::manifest::select_model(&[offered.base_model.as_str()], w)
-                .map_err(|e| CliError::new(Exit::Usage, e.code(), e.to_string()))?;
+                .map_err(|e| CliError::new(e.code(), e.to_string()))?;
         }
         let d = offered.descriptor.digest.clone();
         (bytes, d, offered)
@@ -425,8 +411,7 @@ pub fn check_expected(d: &Downloaded, c: &crate::source::Candidate) -> Result<()
         && o.base_model == c.base_model;
     if !same {
         return Err(CliError::new(
-            Exit::Integrity,
-            codes::E_OCI_MISMATCH,
+            Code::OciMismatch,
             format!(
                 "the index lists {} {} for {}, but the package is {} {} for {}",
                 o.name, o.version, o.base_model, c.name, c.version, c.base_model

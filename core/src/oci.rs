@@ -4,39 +4,9 @@
 //! offers, tag choice for `update`, and `WWW-Authenticate` challenges.
 //! The CLI does the network (docs/FORMAT.md, "Distribution over OCI").
 
+use crate::code::Code;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// Stable problem codes of distribution (OCI, OCI layouts, HTTPS). Kept in
-/// one place so they can join a crate-wide code enum.
-pub mod codes {
-    /// A reference that is not `oci://HOST[:PORT]/REPO[:TAG|@sha256:DIGEST]`.
-    pub const E_OCI_REFERENCE: &str = "E_OCI_REFERENCE";
-    /// The registry's JSON is not an OCI index/manifest of ours.
-    pub const E_OCI_FORMAT: &str = "E_OCI_FORMAT";
-    /// The tag holds another expert than the one being pushed.
-    pub const E_OCI_OTHER_EXPERT: &str = "E_OCI_OTHER_EXPERT";
-    /// `push` was given packages of different experts or versions.
-    pub const E_PUSH_MIXED: &str = "E_PUSH_MIXED";
-    /// A blob whose SHA-256 is not the digest it was fetched by.
-    pub const E_DIGEST_MISMATCH: &str = "E_DIGEST_MISMATCH";
-    /// The package is not what the index entry said it was.
-    pub const E_OCI_MISMATCH: &str = "E_OCI_MISMATCH";
-    /// The registry refused our credentials (or asked for some).
-    pub const E_REGISTRY_AUTH: &str = "E_REGISTRY_AUTH";
-    /// An HTTP status other than success, with host and what to do.
-    pub const E_HTTP_STATUS: &str = "E_HTTP_STATUS";
-    /// Connecting, TLS, a timeout or a broken transfer.
-    pub const E_HTTP: &str = "E_HTTP";
-    /// Plain `http://` to a host that is not loopback without `--allow-http`.
-    pub const E_HTTP_INSECURE: &str = "E_HTTP_INSECURE";
-    /// A server sent more bytes than a package may hold (or than it said).
-    pub const E_DOWNLOAD_TOO_LARGE: &str = "E_DOWNLOAD_TOO_LARGE";
-    /// The `<url>.sha256` sidecar names another digest.
-    pub const E_SIDECAR_MISMATCH: &str = "E_SIDECAR_MISMATCH";
-    /// The tag or digest is not in the registry or the layout.
-    pub const E_OCI_NOT_FOUND: &str = "E_OCI_NOT_FOUND";
-}
 
 /// `artifactType` of each variant's image manifest (and of the index).
 pub const ARTIFACT_TYPE: &str = "application/vnd.expert.package.v1";
@@ -352,10 +322,10 @@ pub enum MergeError {
 }
 
 impl MergeError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            MergeError::OtherExpert { .. } => codes::E_OCI_OTHER_EXPERT,
-            MergeError::NotOurs(_) => codes::E_OCI_FORMAT,
+            MergeError::OtherExpert { .. } => Code::OciOtherExpert,
+            MergeError::NotOurs(_) => Code::OciFormat,
         }
     }
     pub fn message(&self) -> String {

@@ -6,7 +6,7 @@
 
 use crate::args::PullArgs;
 use crate::atomic::AtomicFile;
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Exit, Result};
 use crate::install::prepare;
 use crate::term::Style;
 use crate::trust_store::{TrustStore, TrustStoreFile};
@@ -74,21 +74,9 @@ pub fn run(a: PullArgs) -> Result<Exit> {
         &expert_core::Limits::default(),
     );
     if verdict.status == Status::Invalid {
-        let first = verdict.problems.first();
-        return Err(CliError::new(
-            Exit::Integrity,
-            first
-                .map(|pr| pr.code.clone())
-                .unwrap_or_else(|| "E_INVALID".into()),
-            format!(
-                "{}: {}",
-                p.source,
-                first
-                    .map(|pr| pr.message.as_str())
-                    .unwrap_or("invalid package")
-            ),
-        )
-        .hint("the package is damaged or tampered with; nothing was written"));
+        return Err(crate::cmd::verify::refuse_invalid(
+            &p.source, &verdict, "written",
+        ));
     }
     if (
         verdict.name.as_deref(),
@@ -100,8 +88,7 @@ pub fn run(a: PullArgs) -> Result<Exit> {
         Some(c.base_model.as_str()),
     ) {
         return Err(CliError::new(
-            Exit::Integrity,
-            "E_FILE_CHANGED",
+            Code::FileChanged,
             format!(
                 "{} changed after it was chosen; nothing was written",
                 p.package.display()

@@ -5,14 +5,14 @@
 //! same version already there (docs/FORMAT.md, "Distribution over OCI").
 
 use crate::args::PushArgs;
-use crate::error::{CliError, Exit, Result};
+use crate::error::{CliError, Code, Context, Exit, Result};
 use crate::oci_client::{sha256, Client};
 use crate::package_read::read_package;
 use crate::term::Style;
 use crate::trust_store::{TrustStore, TrustStoreFile};
 use expert_core::display::escape;
 use expert_core::manifest::Manifest;
-use expert_core::oci::{self, codes};
+use expert_core::oci;
 use expert_core::sign::{verify_package, SmallFiles, Status};
 use expert_core::Limits;
 use serde::Serialize;
@@ -62,30 +62,20 @@ fn verify(path: &PathBuf, store: &TrustStore) -> Result<Item> {
         &Limits::default(),
     );
     if verdict.status == Status::Invalid {
-        let first = verdict.problems.first();
-        return Err(CliError::new(
-            Exit::Integrity,
-            first
-                .map(|p| p.code.clone())
-                .unwrap_or_else(|| "E_INVALID".into()),
-            format!(
-                "{}: {}",
-                path.display(),
-                first
-                    .map(|p| p.message.as_str())
-                    .unwrap_or("invalid package")
-            ),
-        )
-        .hint("the package is damaged or tampered with; nothing was pushed"));
+        return Err(crate::cmd::verify::refuse_invalid(
+            &path.display().to_string(),
+            &verdict,
+            "pushed",
+        ));
     }
     let m = manifest
         .and_then(|b| Manifest::parse(&b, &Limits::default()).ok())
         .ok_or_else(|| {
             CliError::new(
-                Exit::Integrity,
-                "E_MANIFEST_INVALID",
+                Code::ManifestInvalid,
                 format!("{}: no valid manifest.json", path.display()),
             )
+            .within(Context::Received)
         })?;
     let c = crate::source::candidate_of(&m, path);
     let size = std::fs::metadata(path)
@@ -109,13 +99,12 @@ pub fn run(a: PushArgs) -> Result<Exit> {
     crate::http::set_allow_http(a.allow_http);
     let (target, packages) = a.args.split_last().expect("clap requires two");
     let mut r = oci::parse_reference(target).map_err(|e| {
-        CliError::new(Exit::Usage, codes::E_OCI_REFERENCE, e.to_string())
+        CliError::new(Code::OciReference, e.to_string())
             .hint("the last argument is the target: oci://HOST[:PORT]/REPO[:TAG]")
     })?;
     if r.digest.is_some() {
         return Err(CliError::new(
-            Exit::Usage,
-            codes::E_OCI_REFERENCE,
+            Code::OciReference,
             format!("{target}: push to a tag, not a digest"),
         ));
     }
@@ -130,8 +119,7 @@ pub fn run(a: PushArgs) -> Result<Exit> {
         let v = &it.variant;
         if !expert_core::name::same_name(&v.name, &first.name) || v.version != first.version {
             return Err(CliError::new(
-                Exit::Usage,
-                codes::E_PUSH_MIXED,
+                Code::PushMixed,
                 format!(
                     "{} is {} {}, but {} is {} {}; one push publishes the variants of one version",
                     it.path.display(),
@@ -149,8 +137,7 @@ pub fn run(a: PushArgs) -> Result<Exit> {
             .any(|o| o.variant.base_model == v.base_model)
         {
             return Err(CliError::new(
-                Exit::Usage,
-                codes::E_PUSH_MIXED,
+                Code::PushMixed,
                 format!(
                     "two packages are for {}; one package per base model",
                     v.base_model
@@ -175,12 +162,10 @@ pub fn run(a: PushArgs) -> Result<Exit> {
         .clone()
         .unwrap_or_else(|| first.version.replace('+', "_"));
     if !oci::valid_tag(&tag) {
-        return Err(CliError::new(
-            Exit::Usage,
-            codes::E_OCI_REFERENCE,
-            format!("{tag:?} is not a valid tag"),
-        )
-        .hint("name a tag: oci://HOST/REPO:TAG"));
+        return Err(
+            CliError::new(Code::OciReference, format!("{tag:?} is not a valid tag"))
+                .hint("name a tag: oci://HOST/REPO:TAG"),
+        );
     }
     r.tag = Some(tag.clone());
     let mut client = Client::new(&r, true)?;
@@ -231,8 +216,7 @@ pub fn run(a: PushArgs) -> Result<Exit> {
         Some((bytes, _)) => {
             if oci::media_type_of(&bytes).as_deref() != Some(oci::INDEX_MEDIA_TYPE) {
                 return Err(CliError::new(
-                    Exit::General,
-                    codes::E_OCI_FORMAT,
+                    Code::OciFormat,
                     format!("{r} already holds something that is not an image index"),
                 )
                 .hint("push to another tag or repository"));
@@ -240,8 +224,7 @@ pub fn run(a: PushArgs) -> Result<Exit> {
             Some(
                 serde_json::from_slice::<oci::ImageIndex>(&bytes).map_err(|e| {
                     CliError::new(
-                        Exit::General,
-                        codes::E_OCI_FORMAT,
+                        Code::OciFormat,
                         format!("{r}: the index there is not valid: {e}"),
                     )
                 })?,
@@ -259,8 +242,7 @@ pub fn run(a: PushArgs) -> Result<Exit> {
         ));
     }
     let index = oci::merge_index(existing.as_ref(), &entries).map_err(|e| {
-        CliError::new(Exit::General, e.code(), format!("{r}: {}", e.message()))
-            .hint("nothing was tagged")
+        CliError::new(e.code(), format!("{r}: {}", e.message())).hint("nothing was tagged")
     })?;
     let bytes = serde_json::to_vec(&index).expect("serializable");
     let index_digest = oci::digest_of(&sha256(&bytes));

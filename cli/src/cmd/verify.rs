@@ -1,7 +1,7 @@
 //! `verify PKG`: one streaming pass, then one verdict line and details.
 
 use crate::args::VerifyArgs;
-use crate::error::{Exit, Result};
+use crate::error::{CliError, Code, Context, Exit, Result};
 use crate::package_read::read_package;
 use crate::term::{human_size, Style};
 use crate::trust_store::{parse_key_arg, TrustStore, TrustStoreFile};
@@ -20,6 +20,23 @@ pub fn verify_file(path: &Path, trusted: &[PublicKey]) -> Result<Verdict> {
         small,
         trusted,
         &Limits::default(),
+    ))
+}
+
+/// The refusal of a package whose verdict is `invalid`: its first problem,
+/// exit 5, and that nothing was `done` ("installed", "pushed", "written").
+pub fn refuse_invalid(what: &str, v: &Verdict, done: &str) -> CliError {
+    let first = v.problems.first();
+    CliError::new(
+        first.map_or(Code::Internal, |p| p.code),
+        format!(
+            "{what}: {}",
+            first.map_or("invalid package", |p| p.message.as_str())
+        ),
+    )
+    .within(Context::Received)
+    .hint(format!(
+        "the package is damaged or tampered with; nothing was {done}"
     ))
 }
 
