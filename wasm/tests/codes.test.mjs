@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import * as ef from '../pkg/index.js';
+import { ef } from './helpers.mjs';
 
 const pkg = new URL('../pkg/', import.meta.url);
 const read = (name) => readFileSync(new URL(name, pkg), 'utf8');
