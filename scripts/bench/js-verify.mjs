@@ -32,7 +32,7 @@ const started = process.hrtime.bigint();
 let result;
 if (mode === 'wasm' || mode === 'wasm-1thread') {
   const here = path.dirname(new URL(import.meta.url).pathname);
-  const lib = await import(pathToFileURL(path.join(here, '../../wasm/pkg/index.js')).href);
+  const lib = await import(pathToFileURL(path.join(here, '../../wasm/pkg/node.js')).href);
   const verdict = await lib.verifyPackage(chunks(pkg), { worker: mode === 'wasm' });
   result = { status: verdict.status, files: verdict.files.length, wasmMemory: lib.wasmMemoryBytes() };
 } else {

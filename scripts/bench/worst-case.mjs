@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 
 const [mode, pkg] = process.argv.slice(2);
 const here = path.dirname(new URL(import.meta.url).pathname);
-const lib = await import(pathToFileURL(path.join(here, '../../wasm/pkg/index.js')).href);
+const lib = await import(pathToFileURL(path.join(here, '../../wasm/pkg/node.js')).href);
 const bytes = fs.readFileSync(pkg);
 let started, result;
 if (mode === 'verify') {
