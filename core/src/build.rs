@@ -6,7 +6,7 @@ use crate::archive::{
 };
 use crate::files::ExpertFiles;
 use crate::json::{to_pretty, Style};
-use crate::manifest::{package_file_name, Manifest, SchemaVersion};
+use crate::manifest::Manifest;
 use crate::package::{packaged_manifest, plan, PlanError, PlanOptions, PlannedFile};
 use crate::sign::{integrity_node, manifest_digest, Claims, SecretKey, SignedFile, SmallFiles};
 use crate::Code;
@@ -236,12 +236,8 @@ pub fn build_package_with(
             .map_err(io)?;
     }
     w.finish().map_err(io)?;
-    let model = match manifest.schema {
-        SchemaVersion::V1 => None,
-        SchemaVersion::V2 => Some(plan.model_name.as_str()),
-    };
     Ok(Built {
-        file_name: package_file_name(manifest.name(), manifest.version(), model),
+        file_name: manifest.package_file_name(&plan.model_name),
         model_name: plan.model_name,
         files,
     })

@@ -452,3 +452,18 @@ fn progress_counts_every_byte_read_and_sums_to_progress_total() {
         );
     }
 }
+
+#[test]
+fn choosing_a_model_and_naming_its_package() {
+    use expert_core::manifest::{choose_model, SelectError};
+    use expert_core::Code;
+    let m = manifest(MANIFEST);
+    assert_eq!(choose_model(&m, Some("qwen3-1.7b")), Ok(1));
+    let err = choose_model(&m, None).unwrap_err();
+    assert!(matches!(err, SelectError::Required { ref choices } if choices.len() == 2));
+    assert_eq!(err.code(), Code::ModelRequired);
+    assert_eq!(
+        m.package_file_name("F:/models/Qwen3-0.6B"),
+        "expert-t-qwen3-0-6b.v0.1.0.expert"
+    );
+}

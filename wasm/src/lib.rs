@@ -12,9 +12,7 @@
 use expert_core::archive::{ArchiveError, ArchiveReader, EntryRecord, DEFAULT_MTIME};
 use expert_core::build::{build_package as core_build, progress_total, BuildOptions, Signer};
 use expert_core::inspect::{inspect, Inspection};
-use expert_core::manifest::{
-    self, package_file_name as core_file_name, select_model as core_select, Manifest, SchemaVersion,
-};
+use expert_core::manifest::{self, Manifest, SelectError};
 use expert_core::package::PlanOptions;
 use expert_core::sign::{
     read_key_file, unreadable, verify_package, Problem, PublicKey, SecretKey, SmallFiles, Verdict,
@@ -77,21 +75,12 @@ fn parse_manifest(bytes: &[u8]) -> Result<Manifest, JsValue> {
     })
 }
 
-/// The model `query` names, or the only one; the rules of `package --model`.
+/// `manifest::choose_model`, the rule of `package --model`, as a JS error.
 fn choose_model(m: &Manifest, query: Option<&str>) -> Result<usize, JsValue> {
-    let names = m.model_names();
-    match query {
-        Some(q) => core_select(&names, q).map_err(|e| error(e.code(), &e.to_string())),
-        None if names.len() == 1 => Ok(0),
-        None => Err(error(
-            Code::ModelRequired,
-            &format!(
-                "the manifest has {} base models: {}; pass model",
-                names.len(),
-                names.join(", ")
-            ),
-        )),
-    }
+    manifest::choose_model(m, query).map_err(|e| match e {
+        SelectError::Required { .. } => error(e.code(), &format!("{e}; pass model")),
+        e => error(e.code(), &e.to_string()),
+    })
 }
 
 /// `validate --json` for manifest bytes.
@@ -120,9 +109,7 @@ pub fn select_model(manifest: &[u8], query: &str) -> Result<JsValue, JsValue> {
 pub fn package_file_name(manifest: &[u8], model: Option<String>) -> Result<String, JsValue> {
     let m = parse_manifest(manifest)?;
     let index = choose_model(&m, model.as_deref())?;
-    let names = m.model_names();
-    let model = (m.schema == SchemaVersion::V2).then(|| names[index]);
-    Ok(core_file_name(m.name(), m.version(), model))
+    Ok(m.package_file_name(m.model_names()[index]))
 }
 
 #[derive(Serialize)]

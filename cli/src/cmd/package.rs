@@ -9,7 +9,7 @@ use crate::fs_source::DirSource;
 use crate::term::{human_size, Progress, Style};
 use expert_core::build::{build_package_with, dry_run, progress_total, BuildOptions, Signer};
 use expert_core::display::escape;
-use expert_core::manifest::{package_file_name, select_model, Manifest, SchemaVersion};
+use expert_core::manifest::{choose_model, Manifest, SelectError};
 use expert_core::package::PlanOptions;
 use expert_core::util::{hex, rfc3339_utc};
 use expert_core::Limits;
@@ -82,24 +82,25 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
         )
     })?;
     let names = manifest.model_names();
-    let indices: Vec<usize> = match (&a.model, a.all_models) {
-        (Some(q), _) => {
-            vec![select_model(&names, q).map_err(|e| CliError::new(e.code(), e.to_string()))?]
-        }
-        (None, true) => (0..names.len()).collect(),
-        (None, false) if names.len() == 1 => vec![0],
-        (None, false) => {
-            return Err(CliError::new(
-                Code::ModelRequired,
-                format!(
-                    "{} has {} base models: {}",
-                    manifest_path.display(),
-                    names.len(),
-                    names.join(", ")
-                ),
-            )
-            .hint("pass --model NAME or --all-models"))
-        }
+    // --model wins over --all-models, as it always has.
+    let indices: Vec<usize> = if a.all_models && a.model.is_none() {
+        (0..names.len()).collect()
+    } else {
+        vec![
+            choose_model(&manifest, a.model.as_deref()).map_err(|e| match e {
+                SelectError::Required { .. } => CliError::new(
+                    e.code(),
+                    format!(
+                        "{} has {} base models: {}",
+                        manifest_path.display(),
+                        names.len(),
+                        names.join(", ")
+                    ),
+                )
+                .hint("pass --model NAME or --all-models"),
+                e => CliError::new(e.code(), e.to_string()),
+            })?,
+        ]
     };
     if a.output.is_some() && indices.len() > 1 {
         return Err(CliError::new(
@@ -114,15 +115,10 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
         include_tests: a.include_tests,
     };
     let src = DirSource::new(&root);
-    let model_of = |i: usize| (manifest.schema == SchemaVersion::V2).then(|| names[i]);
     let target = |i: usize| {
-        a.output.clone().unwrap_or_else(|| {
-            out_dir.join(package_file_name(
-                manifest.name(),
-                manifest.version(),
-                model_of(i),
-            ))
-        })
+        a.output
+            .clone()
+            .unwrap_or_else(|| out_dir.join(manifest.package_file_name(names[i])))
     };
 
     if a.dry_run {

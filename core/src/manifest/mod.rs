@@ -11,8 +11,8 @@ mod validate;
 pub use diagnostic::{Diagnostic, Report, Severity};
 pub use migrate::{migrate_v1_to_v2, MigrateError};
 pub use select::{
-    model_slug, normalized_model_key, package_file_name, select_model, weights_dir_slugs,
-    SelectError,
+    choose_model, model_slug, normalized_model_key, package_file_name, select_model,
+    weights_dir_slugs, SelectError,
 };
 pub use validate::{validate, validate_with_files};
 

@@ -1,5 +1,6 @@
 //! Choosing a base model by what users type, and the names derived from it.
 
+use super::{Manifest, SchemaVersion};
 use crate::Code;
 
 /// The last path segment of a model name: `F:/…/Qwen3-0.6B` → `Qwen3-0.6B`.
@@ -56,8 +57,19 @@ pub fn package_file_name(name: &str, version: &str, model: Option<&str>) -> Stri
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SelectError {
-    NotFound { query: String, choices: Vec<String> },
-    Ambiguous { query: String, matches: Vec<String> },
+    NotFound {
+        query: String,
+        choices: Vec<String>,
+    },
+    Ambiguous {
+        query: String,
+        matches: Vec<String>,
+    },
+    /// Several models and no query: packaging one of them is the user's
+    /// call, never a guess.
+    Required {
+        choices: Vec<String>,
+    },
 }
 
 impl std::fmt::Display for SelectError {
@@ -73,6 +85,12 @@ impl std::fmt::Display for SelectError {
                 "{query:?} matches several base models: {}; give the full name",
                 matches.join(", ")
             ),
+            SelectError::Required { choices } => write!(
+                f,
+                "the manifest has {} base models: {}",
+                choices.len(),
+                choices.join(", ")
+            ),
         }
     }
 }
@@ -82,6 +100,7 @@ impl SelectError {
         match self {
             SelectError::NotFound { .. } => Code::ModelNotFound,
             SelectError::Ambiguous { .. } => Code::ModelAmbiguous,
+            SelectError::Required { .. } => Code::ModelRequired,
         }
     }
 }
@@ -110,6 +129,30 @@ pub fn select_model(names: &[&str], query: &str) -> Result<usize, SelectError> {
         query: query.to_string(),
         choices: names.iter().map(|s| s.to_string()).collect(),
     })
+}
+
+/// The model a package is built for: the one `query` names, else the only
+/// one. `package --model` and the npm `buildPackage` share this rule so a
+/// manifest packages the same way everywhere.
+pub fn choose_model(manifest: &Manifest, query: Option<&str>) -> Result<usize, SelectError> {
+    let names = manifest.model_names();
+    match query {
+        Some(q) => select_model(&names, q),
+        None if names.len() == 1 => Ok(0),
+        None => Err(SelectError::Required {
+            choices: names.iter().map(|s| s.to_string()).collect(),
+        }),
+    }
+}
+
+impl Manifest {
+    /// The file name of this manifest's package for `model`: schema 2.0
+    /// names the model in it (one package per model), 1.0 has one model and
+    /// leaves it out.
+    pub fn package_file_name(&self, model: &str) -> String {
+        let model = (self.schema == SchemaVersion::V2).then_some(model);
+        package_file_name(self.name(), self.version(), model)
+    }
 }
 
 #[cfg(test)]
