@@ -3,9 +3,10 @@
 
 use crate::archive::{
     ArchiveError, ArchiveReader, BlockPipeline, EntryRecord, EntrySink, PackageWriter, Sequential,
+    DEFAULT_MTIME,
 };
 use crate::files::ExpertFiles;
-use crate::json::{to_pretty, Style};
+use crate::json::{to_pretty, Node, Style};
 use crate::manifest::Manifest;
 use crate::package::{packaged_manifest, plan, PlanError, PlanOptions, PlannedFile};
 use crate::sign::{integrity_node, manifest_digest, Claims, SecretKey, SignedFile, SmallFiles};
@@ -79,6 +80,36 @@ pub struct Built {
     pub model_name: String,
     /// Every entry but `manifest.json`, in archive order.
     pub files: Vec<SignedFile>,
+}
+
+/// The publisher a signature names when none is given: the manifest's
+/// `author`, else "unknown" (also when the manifest could not be read, as
+/// `sign` allows), so every signature names someone.
+pub fn default_publisher(manifest: Option<&Node>) -> String {
+    manifest
+        .and_then(|root| root.get("author"))
+        .and_then(Node::as_str)
+        .unwrap_or("unknown")
+        .to_string()
+}
+
+/// The two times a build writes, in seconds since the epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BuildTimes {
+    /// Entry mtime: the epoch when given and non-zero, else `DEFAULT_MTIME`,
+    /// so that unsigned builds are byte-for-byte reproducible.
+    pub mtime: u64,
+    /// The signature's `created_at`: the epoch when given, else `now`.
+    pub signed_at: u64,
+}
+
+/// Times from `epoch` (`SOURCE_DATE_EPOCH` in the CLI, `createdAt` in npm)
+/// and the caller's clock: one rule, so both adapters write the same bytes.
+pub fn build_times(epoch: Option<u64>, now: u64) -> BuildTimes {
+    BuildTimes {
+        mtime: epoch.filter(|&t| t > 0).unwrap_or(DEFAULT_MTIME),
+        signed_at: epoch.unwrap_or(now),
+    }
 }
 
 /// Whether `build_package` hashes `f` before writing: every file when it

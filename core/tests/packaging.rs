@@ -467,3 +467,17 @@ fn choosing_a_model_and_naming_its_package() {
         "expert-t-qwen3-0-6b.v0.1.0.expert"
     );
 }
+
+#[test]
+fn publisher_and_times_of_a_build() {
+    use expert_core::archive::DEFAULT_MTIME;
+    use expert_core::build::{build_times, default_publisher, BuildTimes};
+    let m = manifest(&MANIFEST.replace(r#""_comment""#, r#""author": "ana", "_comment""#));
+    assert_eq!(default_publisher(Some(&m.root)), "ana");
+    assert_eq!(default_publisher(Some(&manifest(MANIFEST).root)), "unknown");
+    assert_eq!(default_publisher(None), "unknown");
+    let at = |mtime, signed_at| BuildTimes { mtime, signed_at };
+    assert_eq!(build_times(None, 99), at(DEFAULT_MTIME, 99));
+    assert_eq!(build_times(Some(0), 99), at(DEFAULT_MTIME, 0));
+    assert_eq!(build_times(Some(7), 99), at(7, 7));
+}

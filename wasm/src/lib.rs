@@ -9,8 +9,11 @@
 //!
 //! Errors reach JS as `Error` objects with a stable string `code`.
 
-use expert_core::archive::{ArchiveError, ArchiveReader, EntryRecord, DEFAULT_MTIME};
-use expert_core::build::{build_package as core_build, progress_total, BuildOptions, Signer};
+use expert_core::archive::{ArchiveError, ArchiveReader, EntryRecord};
+use expert_core::build::{
+    build_package as core_build, build_times, default_publisher, progress_total, BuildOptions,
+    Signer,
+};
 use expert_core::inspect::{inspect, Inspection};
 use expert_core::manifest::{self, Manifest, SelectError};
 use expert_core::package::PlanOptions;
@@ -413,27 +416,16 @@ pub fn build_package(
         .map(|k| signing_key_of(&k, signing_key_passphrase.as_deref()))
         .transpose()?;
     let created_at = created_at.map(|t| epoch(t, "createdAt")).transpose()?;
-    // entry_mtime() and signing_time() of the CLI.
-    let mtime = created_at.filter(|&t| t > 0).unwrap_or(DEFAULT_MTIME);
-    let signed_at = match created_at {
-        Some(t) => t,
-        None => epoch((js_sys::Date::now() / 1000.0).floor(), "the clock")?,
-    };
-    let publisher = publisher
-        .or_else(|| {
-            m.root
-                .get("author")
-                .and_then(|n| n.as_str())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| "unknown".into());
+    let now = epoch((js_sys::Date::now() / 1000.0).floor(), "the clock")?;
+    let times = build_times(created_at, now);
+    let publisher = publisher.unwrap_or_else(|| default_publisher(Some(&m.root)));
     let opts = BuildOptions {
         plan: PlanOptions::default(),
-        mtime,
+        mtime: times.mtime,
         signer: key.as_ref().map(|k| Signer {
             key: k,
             publisher,
-            created_at: rfc3339_utc(signed_at),
+            created_at: rfc3339_utc(times.signed_at),
         }),
         fingerprint: None,
     };

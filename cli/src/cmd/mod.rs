@@ -39,22 +39,14 @@ pub fn source_date_epoch() -> Result<Option<u64>> {
     }
 }
 
-/// Seconds since the epoch for `created_at`: SOURCE_DATE_EPOCH or now.
-pub fn signing_time() -> Result<u64> {
-    Ok(match source_date_epoch()? {
-        Some(t) => t,
-        None => std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
-    })
-}
-
-/// Entry mtime: SOURCE_DATE_EPOCH when set and non-zero, else a fixed date.
-pub fn entry_mtime() -> Result<u64> {
-    Ok(source_date_epoch()?
-        .filter(|&t| t > 0)
-        .unwrap_or(expert_core::archive::DEFAULT_MTIME))
+/// Entry mtime and signing time (`build::build_times`) from
+/// SOURCE_DATE_EPOCH and the system clock.
+pub fn build_times() -> Result<expert_core::build::BuildTimes> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Ok(expert_core::build::build_times(source_date_epoch()?, now))
 }
 
 /// Loads a signing key file (see `key_input`).

@@ -1,13 +1,15 @@
 //! `package`: one deterministic .expert (plus a `.sha256` sidecar) per base
 //! model, written atomically.
 
-use super::{entry_mtime, load_key, read, signing_time, write_sidecar, HashingWriter};
+use super::{build_times, load_key, read, write_sidecar, HashingWriter};
 use crate::args::PackageArgs;
 use crate::atomic::AtomicFile;
 use crate::error::{CliError, Code, Context, Exit, Result};
 use crate::fs_source::DirSource;
 use crate::term::{human_size, Progress, Style};
-use expert_core::build::{build_package_with, dry_run, progress_total, BuildOptions, Signer};
+use expert_core::build::{
+    build_package_with, default_publisher, dry_run, progress_total, BuildOptions, Signer,
+};
 use expert_core::display::escape;
 use expert_core::manifest::{choose_model, Manifest, SelectError};
 use expert_core::package::PlanOptions;
@@ -169,15 +171,9 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
     let publisher = a
         .publisher
         .clone()
-        .or_else(|| {
-            manifest
-                .root
-                .get("author")
-                .and_then(|n| n.as_str())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| "unknown".into());
-    let created_at = rfc3339_utc(signing_time()?);
+        .unwrap_or_else(|| default_publisher(Some(&manifest.root)));
+    let times = build_times()?;
+    let created_at = rfc3339_utc(times.signed_at);
     let fingerprint = match &a.base_model_dir {
         Some(_) if indices.len() > 1 => {
             return Err(CliError::new(
@@ -191,7 +187,7 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
     };
     let build = BuildOptions {
         plan: opts.clone(),
-        mtime: entry_mtime()?,
+        mtime: times.mtime,
         signer: key.as_ref().map(|k| Signer {
             key: k,
             publisher: publisher.clone(),

@@ -1,11 +1,11 @@
 //! `sign PKG --key KEY`: re-signs in place, atomically, in two streaming
 //! reads; refreshes the `.sha256` sidecar.
 
-use super::{entry_mtime, load_key, signing_time, write_sidecar, HashingWriter};
+use super::{build_times, load_key, write_sidecar, HashingWriter};
 use crate::args::SignArgs;
 use crate::atomic::AtomicFile;
 use crate::error::{CliError, Code, Context, Exit, Result};
-use expert_core::build::{resign_with, Signer};
+use expert_core::build::{default_publisher, resign_with, Signer};
 use expert_core::display::escape;
 use expert_core::util::{hex, rfc3339_utc};
 use expert_core::Limits;
@@ -39,12 +39,13 @@ pub fn run(a: SignArgs) -> Result<Exit> {
     let (mut first, mut second) = (open()?, open()?);
     let publisher = match a.publisher {
         Some(p) => p,
-        None => author_of(&pkg).unwrap_or_else(|| "unknown".into()),
+        None => default_publisher(manifest_root(&pkg).as_ref()),
     };
+    let times = build_times()?;
     let signer = Signer {
         key: &key,
         publisher,
-        created_at: rfc3339_utc(signing_time()?),
+        created_at: rfc3339_utc(times.signed_at),
     };
     let mut out = AtomicFile::create(&pkg)?;
     let mut w = HashingWriter::new(out.writer());
@@ -53,7 +54,7 @@ pub fn run(a: SignArgs) -> Result<Exit> {
         &mut second,
         &mut w,
         &signer,
-        entry_mtime()?,
+        times.mtime,
         &Limits::default(),
         Box::new(crate::parallel::Threaded::new()),
     )
@@ -80,13 +81,10 @@ pub fn run(a: SignArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// The manifest author, as the default publisher.
-fn author_of(pkg: &std::path::Path) -> Option<String> {
+/// The packaged manifest, for the default publisher.
+fn manifest_root(pkg: &std::path::Path) -> Option<expert_core::json::Node> {
     let f = std::fs::File::open(pkg).ok()?;
     let mut small = expert_core::sign::SmallFiles::default();
     expert_core::archive::read_all(&mut BufReader::new(f), Limits::default(), &mut small).ok()?;
-    let root = expert_core::json::parse(&small.manifest?, 128).ok()?.root;
-    root.get("author")
-        .and_then(|n| n.as_str())
-        .map(str::to_string)
+    Some(expert_core::json::parse(&small.manifest?, 128).ok()?.root)
 }
