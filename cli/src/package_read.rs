@@ -6,7 +6,7 @@
 
 use crate::error::{CliError, Code, Result};
 use crate::term::Progress;
-use expert_core::archive::{ArchiveError, EntryRecord, EntrySink, GzipDecoder, TarReader};
+use expert_core::archive::{ArchiveError, EntryRecord, EntrySink, GzipDecoder, TarHalf};
 use expert_core::Limits;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -54,15 +54,14 @@ pub fn read_package(path: &Path, sink: &mut dyn EntrySink, label: &str) -> Resul
         }
         Ok(whole.finalize().into())
     });
-    let mut tar = TarReader::new(limits);
-    // The tar half's own error comes first in the stream: it beats an
-    // error the inflater relays after it.
-    let mut failed = None;
+    let mut tar = TarHalf::new(limits);
+    let mut relayed = None;
     for piece in &rx {
-        match piece.and_then(|data| tar.push(&data, sink)) {
-            Ok(()) => {}
+        match piece {
+            Ok(data) if tar.push(&data, sink) => {}
+            Ok(_) => break,
             Err(e) => {
-                failed = Some(e);
+                relayed = Some(e);
                 break;
             }
         }
@@ -71,9 +70,6 @@ pub fn read_package(path: &Path, sink: &mut dyn EntrySink, label: &str) -> Resul
     let sha256 = inflater
         .join()
         .map_err(|_| CliError::new(Code::Internal, "the reader thread failed"))??;
-    let records = match failed {
-        Some(e) => Err(e),
-        None => tar.finish(),
-    };
+    let records = tar.finish(relayed);
     Ok(PackageRead { records, sha256 })
 }

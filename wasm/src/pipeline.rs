@@ -1,11 +1,10 @@
 //! The two halves of `Verifier`, so that JS can inflate on one thread (a
 //! worker) while the main thread walks the tar stream and hashes: the CLI's
-//! two-core verify, in wasm. The verdict equals `Verifier`'s, because an
-//! error keeps its place in the stream: the tar half's own error (on bytes
-//! that came before) wins over the gzip half's relayed one.
+//! two-core verify, in wasm. The verdict equals `Verifier`'s: the core's
+//! `TarHalf` keeps each error's place in the stream.
 
 use crate::{report, trusted_keys, ReadError};
-use expert_core::archive::{ArchiveError, GzipDecoder, TarReader};
+use expert_core::archive::{ArchiveError, GzipDecoder, TarHalf};
 use expert_core::sign::{PublicKey, SmallFiles};
 use expert_core::{Code, Limits};
 use wasm_bindgen::prelude::*;
@@ -113,9 +112,8 @@ fn relay(e: &ArchiveError) -> JsValue {
 /// The tar half: tar bytes in, the verdict and inspection out.
 #[wasm_bindgen]
 pub struct TarVerifier {
-    tar: TarReader,
+    tar: TarHalf,
     small: SmallFiles,
-    failed: Option<ArchiveError>,
     trusted: Vec<PublicKey>,
 }
 
@@ -125,24 +123,21 @@ impl TarVerifier {
     #[wasm_bindgen(constructor)]
     pub fn new(trusted_keys_in: Vec<String>) -> Result<TarVerifier, JsValue> {
         Ok(TarVerifier {
-            tar: TarReader::new(Limits::default()),
+            tar: TarHalf::new(Limits::default()),
             small: SmallFiles::default(),
-            failed: None,
             trusted: trusted_keys(&trusted_keys_in)?,
         })
     }
 
     /// Ignored once the tar stream has failed (see `failed`).
     pub fn push(&mut self, data: &[u8]) {
-        if self.failed.is_none() {
-            self.failed = self.tar.push(data, &mut self.small).err();
-        }
+        self.tar.push(data, &mut self.small);
     }
 
     /// The tar stream is already broken: more input cannot change the verdict.
     #[wasm_bindgen(getter)]
     pub fn failed(&self) -> bool {
-        self.failed.is_some()
+        self.tar.failed()
     }
 
     /// `{verdict, inspection, inspectError}`; `upstream_code` and
@@ -153,16 +148,15 @@ impl TarVerifier {
         upstream_code: Option<String>,
         upstream_message: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let records = match (self.failed, upstream_code) {
-            (Some(e), _) => Err(ReadError::from(e)),
-            (None, Some(code)) => Err(ReadError {
-                // Codes come from our own gzip half (or the JS wrapper's
-                // worker); anything else would be a bug.
-                code: code.parse().unwrap_or(Code::Internal),
-                message: upstream_message.unwrap_or_default(),
-            }),
-            (None, None) => self.tar.finish().map_err(ReadError::from),
-        };
+        // Codes come from our own gzip half (or the JS wrapper's worker);
+        // anything else would be a bug.
+        let relayed = upstream_code.map(|code| {
+            ArchiveError::new(
+                code.parse().unwrap_or(Code::Internal),
+                upstream_message.unwrap_or_default(),
+            )
+        });
+        let records = self.tar.finish(relayed).map_err(ReadError::from);
         report(records, self.small, &self.trusted)
     }
 }

@@ -5,6 +5,7 @@ mod deflate_block;
 mod error;
 mod gzip_writer;
 mod reader;
+mod split;
 mod tar_header;
 mod writer;
 
@@ -13,6 +14,7 @@ pub use error::ArchiveError;
 pub use reader::{
     read_all, ArchiveReader, EntryRecord, EntrySink, GzipDecoder, NullSink, ReadAllError, TarReader,
 };
+pub use split::TarHalf;
 pub use writer::PackageWriter;
 
 /// Fallback entry mtime when `SOURCE_DATE_EPOCH` is not set: 1980-01-01,
