@@ -4,9 +4,11 @@
 //! `install` also the writer into staging). Errors keep their stream order,
 //! so the outcome equals the core's one-thread reader.
 
-use crate::error::{CliError, Code, Result};
+use crate::error::{CliError, Code, Context, Result};
 use crate::term::Progress;
+use expert_core::archive::ReadAllError;
 use expert_core::archive::{ArchiveError, EntryRecord, EntrySink, GzipDecoder, TarHalf};
+use expert_core::sign::{read_head, Head};
 use expert_core::Limits;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -72,4 +74,17 @@ pub fn read_package(path: &Path, sink: &mut dyn EntrySink, label: &str) -> Resul
         .map_err(|_| CliError::new(Code::Internal, "the reader thread failed"))??;
     let records = tar.finish(relayed);
     Ok(PackageRead { records, sha256 })
+}
+
+/// `sign::read_head` of the file at `path` on this thread, for commands
+/// that only look (`inspect`): an I/O error names the file, a damaged
+/// archive is the core's code, as received.
+pub fn read_head_file(path: &Path, limits: &Limits) -> Result<Head> {
+    let f = std::fs::File::open(path).map_err(|e| CliError::io(path, e))?;
+    read_head(&mut std::io::BufReader::new(f), limits).map_err(|e| match e {
+        ReadAllError::Io(e) => CliError::io(path, e),
+        ReadAllError::Archive(e) => {
+            CliError::new(e.code, format!("{}: {e}", path.display())).within(Context::Received)
+        }
+    })
 }

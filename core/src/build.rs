@@ -9,7 +9,9 @@ use crate::files::ExpertFiles;
 use crate::json::{to_pretty, Node, Style};
 use crate::manifest::Manifest;
 use crate::package::{packaged_manifest, plan, PlanError, PlanOptions, PlannedFile};
-use crate::sign::{integrity_node, manifest_digest, Claims, SecretKey, SignedFile, SmallFiles};
+use crate::sign::{
+    integrity_node, manifest_digest, read_head, Claims, Head, SecretKey, SignedFile,
+};
 use crate::Code;
 use crate::Limits;
 use std::io::{Read, Write};
@@ -346,13 +348,9 @@ pub fn resign_with(
     limits: &Limits,
     pipeline: Box<dyn BlockPipeline>,
 ) -> Result<(), BuildError> {
-    let mut small = SmallFiles::default();
-    let records = crate::archive::read_all(first, *limits, &mut small).map_err(read_err)?;
-    let manifest_bytes = small.manifest.ok_or(BuildError {
-        code: Code::ManifestMissing,
-        message: "the package has no manifest.json".into(),
-    })?;
-    let manifest = Manifest::parse(&manifest_bytes, limits).map_err(|r| {
+    let Head { records, small } = read_head(first, limits).map_err(read_err)?;
+    let manifest_bytes = small.require_manifest()?;
+    let manifest = Manifest::parse(manifest_bytes, limits).map_err(|r| {
         let first = r
             .errors()
             .next()
@@ -379,7 +377,7 @@ pub fn resign_with(
     let signature = sign_root(&mut root, signer, &files);
     let text = to_pretty(
         &root,
-        &Style::detect(&String::from_utf8_lossy(&manifest_bytes)),
+        &Style::detect(&String::from_utf8_lossy(manifest_bytes)),
     );
 
     let mut w = PackageWriter::with_pipeline(out, mtime, pipeline).map_err(io)?;

@@ -176,7 +176,7 @@ impl Inspector {
 
     pub fn finish(self) -> Result<JsValue, JsValue> {
         let records = self.reader.finish().map_err(ReadError::from);
-        let info = inspection_of(records.as_deref(), self.small.manifest.as_deref())
+        let info = inspection_of(records.as_deref(), &self.small)
             .map_err(|e| error(e.code, &e.message))?;
         to_js(&info)
     }
@@ -202,13 +202,10 @@ impl From<ArchiveError> for ReadError {
 /// `inspect --json` from a finished read, or the error `inspect` gives.
 fn inspection_of(
     records: Result<&[EntryRecord], &ReadError>,
-    manifest: Option<&[u8]>,
+    small: &SmallFiles,
 ) -> Result<Inspection, ReadError> {
     let records = records.map_err(ReadError::clone)?;
-    let manifest = manifest.ok_or_else(|| ReadError {
-        code: Code::ManifestMissing,
-        message: "the package has no manifest.json".into(),
-    })?;
+    let manifest = small.require_manifest()?;
     inspect(records, manifest, &Limits::default()).map_err(|e| ReadError {
         code: e.kind.code(),
         message: format!("manifest.json: {}", e.message),
@@ -230,17 +227,16 @@ pub(crate) fn report(
     small: SmallFiles,
     trusted: &[PublicKey],
 ) -> Result<JsValue, JsValue> {
-    let (inspection, inspect_error) =
-        match inspection_of(records.as_deref(), small.manifest.as_deref()) {
-            Ok(i) => (Some(i), None),
-            Err(e) => (
-                None,
-                Some(Problem {
-                    code: e.code,
-                    message: e.message,
-                }),
-            ),
-        };
+    let (inspection, inspect_error) = match inspection_of(records.as_deref(), &small) {
+        Ok(i) => (Some(i), None),
+        Err(e) => (
+            None,
+            Some(Problem {
+                code: e.code,
+                message: e.message,
+            }),
+        ),
+    };
     let verdict = match records {
         Ok(r) => verify_package(Ok(r), small, trusted, &Limits::default()),
         Err(e) => unreadable(e.code, e.message),

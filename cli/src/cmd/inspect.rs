@@ -1,30 +1,20 @@
 //! `inspect PKG`: the manifest summary and file list, no trust judgement.
 
 use crate::args::InspectArgs;
-use crate::error::{CliError, Code, Context, Exit, Result};
+use crate::error::{CliError, Context, Exit, Result};
 use crate::term::{human_size, Style};
-use expert_core::archive::{read_all, ReadAllError};
 use expert_core::display::escape;
 use expert_core::inspect::inspect;
-use expert_core::sign::SmallFiles;
 use expert_core::Limits;
 
 pub fn run(a: InspectArgs) -> Result<Exit> {
-    let f = std::fs::File::open(&a.package).map_err(|e| CliError::io(&a.package, e))?;
-    let mut small = SmallFiles::default();
     let limits = Limits::default();
-    let records =
-        read_all(&mut std::io::BufReader::new(f), limits, &mut small).map_err(|e| match e {
-            ReadAllError::Io(e) => CliError::io(&a.package, e),
-            ReadAllError::Archive(e) => {
-                CliError::new(e.code, format!("{}: {e}", a.package.display()))
-                    .within(Context::Received)
-            }
-        })?;
-    let manifest = small
-        .manifest
-        .ok_or_else(|| CliError::new(Code::ManifestMissing, "the package has no manifest.json"))?;
-    let info = inspect(&records, &manifest, &limits).map_err(|e| {
+    let head = crate::package_read::read_head_file(&a.package, &limits)?;
+    let manifest = head
+        .small
+        .require_manifest()
+        .map_err(|e| CliError::new(e.code, e.message))?;
+    let info = inspect(&head.records, manifest, &limits).map_err(|e| {
         CliError::new(e.kind.code(), format!("manifest.json: {}", e.message))
             .within(Context::Received)
     })?;

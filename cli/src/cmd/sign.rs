@@ -84,7 +84,12 @@ pub fn run(a: SignArgs) -> Result<Exit> {
 /// The packaged manifest, for the default publisher.
 fn manifest_root(pkg: &std::path::Path) -> Option<expert_core::json::Node> {
     let f = std::fs::File::open(pkg).ok()?;
-    let mut small = expert_core::sign::SmallFiles::default();
-    expert_core::archive::read_all(&mut BufReader::new(f), Limits::default(), &mut small).ok()?;
-    Some(expert_core::json::parse(&small.manifest?, 128).ok()?.root)
+    let limits = Limits::default();
+    let head = expert_core::sign::read_head(&mut BufReader::new(f), &limits).ok()?;
+    let manifest = head.small.require_manifest().ok()?;
+    Some(
+        expert_core::json::parse(manifest, limits.max_depth)
+            .ok()?
+            .root,
+    )
 }

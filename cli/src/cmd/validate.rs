@@ -6,11 +6,11 @@ use crate::args::ValidateArgs;
 use crate::error::{CliError, Code, Exit, Result};
 use crate::fs_source::DirSource;
 use crate::term::Style;
-use expert_core::archive::{read_all, ReadAllError};
+use expert_core::archive::ReadAllError;
 use expert_core::display::escape;
 use expert_core::json::LineIndex;
 use expert_core::manifest::{validate, validate_with_files, Diagnostic, Report, Severity};
-use expert_core::sign::SmallFiles;
+use expert_core::sign::read_head;
 use expert_core::Limits;
 use std::collections::HashMap;
 use std::io::Write;
@@ -26,8 +26,7 @@ pub fn run(a: ValidateArgs) -> Result<Exit> {
         (file, bytes, report)
     } else if is_package(&path)? {
         let f = std::fs::File::open(&path).map_err(|e| CliError::io(&path, e))?;
-        let mut small = SmallFiles::default();
-        match read_all(&mut std::io::BufReader::new(f), limits, &mut small) {
+        match read_head(&mut std::io::BufReader::new(f), &limits) {
             Err(ReadAllError::Io(e)) => return Err(CliError::io(&path, e)),
             Err(ReadAllError::Archive(e)) => {
                 let report = Report {
@@ -37,21 +36,18 @@ pub fn run(a: ValidateArgs) -> Result<Exit> {
                 };
                 (path.clone(), Vec::new(), report)
             }
-            Ok(_) => match small.manifest {
-                Some(m) => {
-                    let report = validate(&m, &limits);
-                    (path.join("manifest.json"), m, report)
+            Ok(head) => match head.small.require_manifest() {
+                Ok(m) => {
+                    let report = validate(m, &limits);
+                    (path.join("manifest.json"), m.to_vec(), report)
                 }
-                None => (
+                Err(e) => (
                     path.clone(),
                     Vec::new(),
                     Report {
                         valid: false,
                         schema_version: None,
-                        diagnostics: vec![archive_diag(
-                            Code::ManifestMissing,
-                            "the package has no manifest.json",
-                        )],
+                        diagnostics: vec![archive_diag(e.code, &e.message)],
                     },
                 ),
             },

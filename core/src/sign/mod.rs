@@ -2,6 +2,7 @@
 //! keys, the signed message, the `integrity` section, verification and the
 //! trust decision.
 
+mod head;
 mod integrity;
 mod key_file;
 mod keys;
@@ -9,6 +10,7 @@ mod legacy;
 mod message;
 mod verify;
 
+pub use head::{read_head, Head};
 pub use integrity::{integrity_node, manifest_digest, signer_claim, SignerClaim};
 pub use key_file::{algorithm_name, key_form, read_key_file, to_encrypted_pkcs8_pem, KeyForm};
 pub use keys::{KeyError, PublicKey, SecretKey};
