@@ -14,10 +14,11 @@ use crate::source::{self, Candidate, Fetched};
 use crate::staging::{self, ScratchDir};
 use crate::trust_store::{TrustStore, TrustStoreFile};
 use expert_core::archive::{ArchiveError, EntrySink};
-use expert_core::deps::parse_requirement;
 use expert_core::manifest::Manifest;
-use expert_core::name::{name_key, same_name};
-use expert_core::registry::{admit_name, NameRefusal};
+use expert_core::name::name_key;
+use expert_core::registry::{
+    admit_name, admit_signature, admit_version, Allow, Incoming, NameRefusal, Refusal,
+};
 use expert_core::sign::{verify_package, PublicKey, SmallFiles, Status};
 use expert_core::util::hex;
 use expert_core::Limits;
@@ -36,6 +37,18 @@ pub struct Policy {
     pub repin: bool,
     /// Keys trusted for this command only (`--trusted-key`).
     pub extra_trusted: Vec<PublicKey>,
+}
+
+impl Policy {
+    /// The flags the core's install policy reads.
+    fn allow(&self) -> Allow {
+        Allow {
+            unsigned: self.allow_unsigned,
+            legacy: self.allow_legacy,
+            untrusted: self.allow_untrusted,
+            downgrade: self.allow_downgrade,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -207,6 +220,15 @@ fn refuse(code: Code, msg: String, hint: &str) -> CliError {
     CliError::new(code, msg).hint(hint.to_string())
 }
 
+/// A policy refusal of the core as a CLI error.
+fn refused(r: Refusal) -> CliError {
+    let e = CliError::new(r.code, r.message);
+    match r.hint {
+        Some(h) => e.hint(h),
+        None => e,
+    }
+}
+
 /// Installs one prepared package. `batch` names experts being installed by
 /// the same command (they satisfy each other's dependencies).
 pub fn install(
@@ -250,28 +272,14 @@ pub fn install(
     let records = read.records.clone().unwrap_or_default();
     let verdict = verify_package(read.records, sink.small, &trusted, &Limits::default());
     fault::point("after-verify");
-    let refused_as = |status: &str| {
-        format!(
-            "{} {}",
-            verdict.name.as_deref().unwrap_or("the package"),
-            verdict.version.as_deref().unwrap_or(status)
-        )
-    };
-    match verdict.status {
-        Status::Invalid => {
-            return Err(crate::cmd::verify::refuse_invalid(
-                &p.package.display().to_string(),
-                &verdict,
-                "installed",
-            ))
-        }
-        Status::Unsigned if !policy.allow_unsigned => return Err(refuse(Code::Unsigned, format!("{} is unsigned: nothing proves who made it", refused_as("")), "ask the publisher for a signed package, or pass --allow-unsigned")),
-        Status::Legacy if !policy.allow_legacy => return Err(refuse(Code::Legacy, format!("{} uses upstream's legacy signature, which does not cover its manifest", refused_as("")), "ask the publisher to re-sign with `expert-cli sign`, or pass --allow-legacy")),
-        Status::ValidUntrusted if !policy.allow_untrusted => {
-            return Err(refuse(Code::Untrusted, format!("{} is signed by key {}, which you have not trusted", refused_as(""), verdict.key_id.clone().unwrap_or_default()), "trust the publisher with `expert-cli trust add KEY.pub`, or pass --allow-untrusted to pin this key to this expert"))
-        }
-        _ => {}
+    if verdict.status == Status::Invalid {
+        return Err(crate::cmd::verify::refuse_invalid(
+            &p.package.display().to_string(),
+            &verdict,
+            "installed",
+        ));
     }
+    admit_signature(&verdict, &policy.allow()).map_err(refused)?;
     let c = &verified_candidate(p, manifest_bytes.as_deref())?;
     crate::source_read::refuse_lfs_entries(&dest, &records)?;
     let name = c.name.clone();
@@ -401,64 +409,13 @@ fn check_compatibility(
 /// Downgrade, `incompatible_with` and `requires` against installed experts.
 fn check_registry_rules(reg: &Registry, c: &Candidate, policy: &Policy) -> Result<()> {
     admit_name(Some(reg), None, &c.name, None, policy.repin).map_err(name_refused)?;
-    if let Some(rec) = reg.find(&c.name) {
-        if let Some(newest) = rec.versions.first() {
-            if semver_cmp(&newest.version, &c.version).is_gt() && !policy.allow_downgrade {
-                return Err(refuse(
-                    Code::Downgrade,
-                    format!(
-                        "{} {} is installed; {} is older",
-                        c.name, newest.version, c.version
-                    ),
-                    "pass --allow-downgrade to install an older version",
-                ));
-            }
-        }
-    }
-    let requirements = |list: &[String]| {
-        list.iter()
-            .filter_map(|s| parse_requirement(s).ok())
-            .collect::<Vec<_>>()
+    let incoming = Incoming {
+        name: &c.name,
+        version: &c.version,
+        requires: &c.requires,
+        incompatible_with: &c.incompatible_with,
     };
-    let ours = requirements(&c.incompatible_with);
-    for rec in reg.experts.iter().filter(|r| !same_name(&r.name, &c.name)) {
-        let Some(v) = rec.versions.first() else {
-            continue;
-        };
-        if ours.iter().any(|r| r.accepts(&rec.name, &v.version))
-            || requirements(&v.incompatible_with)
-                .iter()
-                .any(|r| r.accepts(&c.name, &c.version))
-        {
-            return Err(refuse(
-                Code::Incompatible,
-                format!(
-                    "{} {} and the installed {} {} are incompatible",
-                    c.name, c.version, rec.name, v.version
-                ),
-                "uninstall the other expert first",
-            ));
-        }
-    }
-    for req in &c.requires {
-        let r = parse_requirement(req).map_err(|e| CliError::new(Code::DependencySpec, e))?;
-        let ok = reg.find(&r.name).is_some_and(|rec| {
-            rec.versions
-                .iter()
-                .any(|v| r.accepts(&rec.name, &v.version))
-        });
-        if !ok {
-            return Err(refuse(
-                Code::MissingDependency,
-                format!("{} requires {req}, which is not installed", c.name),
-                &format!(
-                    "install {} first (or name both sources in one install command)",
-                    r.name
-                ),
-            ));
-        }
-    }
-    Ok(())
+    admit_version(reg, &incoming, &policy.allow()).map_err(refused)
 }
 
 /// The base model found locally, and its fingerprint if the package has one.
