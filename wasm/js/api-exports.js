@@ -1,3 +1,4 @@
+// @ts-check
 // The public API, re-exported by both entry points (index.js, node.js).
 export {
   buildPackage,

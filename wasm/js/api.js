@@ -1,3 +1,4 @@
+// @ts-check
 // expert-format's API, the same for every platform: it turns Blobs and
 // streams into bounded chunks and gives the Rust bindings their randomness
 // and clock. Every format decision is made in Rust, by the same code as

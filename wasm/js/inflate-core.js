@@ -1,3 +1,4 @@
+// @ts-check
 // The gzip half of verifyPackage, run on a worker (inflate-worker.js in a
 // browser, inflate-worker-node.js in Node): compressed chunks in, tar bytes out, while the calling thread
 // walks the tar stream and hashes (verify-in-worker.js). Both halves are
@@ -33,7 +34,7 @@ export function serveInflater(post, listen) {
   /** Inflates while an output buffer is free, then reports how it ended. */
   function pump() {
     while (!done && free.length > 0) {
-      const out = free.pop();
+      const out = /** @type {Uint8Array<ArrayBuffer>} */ (free.pop());
       const length = inflater.read(out);
       if (length > 0) {
         post({ out, length }, [out.buffer]);

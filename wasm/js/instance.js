@@ -1,3 +1,4 @@
+// @ts-check
 // After a panic or a trap the WebAssembly instance is left mid-call (its
 // stack, allocator and locks as they were): it is replaced by a fresh one
 // from the same compiled module before anything else runs in it. Objects
@@ -25,7 +26,7 @@ export function release(obj) {
 
 /** Whether `e` came from a panic or trap of the instance. */
 function broke(e) {
-  return e instanceof WebAssembly.RuntimeError || (e instanceof Error && e.code === 'E_PANIC');
+  return e instanceof WebAssembly.RuntimeError || (e instanceof Error && /** @type {import('./errors.js').CodedError} */ (e).code === 'E_PANIC');
 }
 
 /**

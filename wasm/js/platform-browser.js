@@ -1,3 +1,4 @@
+// @ts-check
 // Browsers (and other non-Node hosts): the .wasm is fetched next to this
 // file, the inflate worker is a module Web Worker. Bundlers find both
 // through `new URL(..., import.meta.url)`.

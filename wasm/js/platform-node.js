@@ -1,3 +1,4 @@
+// @ts-check
 // Node: the .wasm is read from disk, FileHandles are read with fs.readSync,
 // and the inflate worker is a worker thread.
 

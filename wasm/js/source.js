@@ -1,3 +1,4 @@
+// @ts-check
 // Package sources as chunks of at most 1 MiB, whatever the caller passed:
 // bytes, a Blob, a web ReadableStream or an async iterable (a Node stream).
 // A source is opened at once, before any worker starts, so that its errors

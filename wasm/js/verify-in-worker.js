@@ -1,3 +1,4 @@
+// @ts-check
 // verifyPackage on two cores, as expert-cli verify does with two threads:
 // a worker (a Node worker thread, or a Web Worker in browsers) inflates
 // (inflate-worker.js) while this thread walks the tar stream and hashes.
@@ -59,10 +60,14 @@ export async function verifyInWorker(chunks, trustedKeys, module, signal) {
   let credits = IN_WINDOW;
   const pool = [];
   let ended = false;
+  /** @type {{ code: string, message: string } | undefined} How the gzip stream ended, if it failed. */
   let upstream;
+  /** @type {Error | null} */
   let broken = null;
+  /** @type {Error | null} */
   let failure = null;
   let closed = false;
+  /** @type {(value?: unknown) => void} */
   let wake = () => {};
   worker.listen(
     (msg) => {
@@ -116,7 +121,9 @@ export async function verifyInWorker(chunks, trustedKeys, module, signal) {
     }
     if (!stopped()) worker.post({ end: true });
     await until(() => false);
-    if (broken && !tar.failed && !ended) throw fail('E_WORKER', `the inflate worker failed: ${broken.message ?? broken}`);
+    // Set by the worker's error handler, which the checker does not follow.
+    const lost = /** @type {Error | null} */ (broken);
+    if (lost && !tar.failed && !ended) throw fail('E_WORKER', `the inflate worker failed: ${lost.message ?? lost}`);
   } catch (e) {
     const err = e === NOT_STARTED ? e : recover(e);
     release(tar);

@@ -1,3 +1,4 @@
+// @ts-check
 // The page: verify a .expert (in a worker), keep trusted keys, author a
 // manifest with live diagnostics, build and sign a package. Every judgement
 // comes from expert-format (the Rust core in WebAssembly); this file only
@@ -490,7 +491,8 @@ function diagnosticItem(d, goTo) {
 
 editor.addEventListener('change', debounce(validateNow, 200));
 editor.addEventListener('cursor', (e) => {
-  $('#editor-cursor').textContent = `Ln ${e.detail.line}, Col ${e.detail.column}`;
+  const { line, column } = /** @type {CustomEvent<{ line: number, column: number }>} */ (e).detail;
+  $('#editor-cursor').textContent = `Ln ${line}, Col ${column}`;
 });
 
 // The example is fetched now, so the button works offline later.

@@ -1,3 +1,4 @@
+// @ts-check
 // Build worker: buildPackage() over the dropped files, off the main thread.
 // The private key arrives here by postMessage and goes nowhere else; the
 // page replaces this worker after each build, which frees its memory.

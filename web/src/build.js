@@ -1,3 +1,4 @@
+// @ts-check
 // The "Build and sign" panel: collect an expert folder (folder picker,
 // drag-and-drop of a directory, or loose files), choose the base model, an
 // optional signing key, and run buildPackage() in a worker. The private key

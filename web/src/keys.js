@@ -1,3 +1,4 @@
+// @ts-check
 // The trusted-keys list: public keys (`ed25519:<64 hex>`) kept in
 // localStorage. Only public keys are stored here, never a private key.
 
@@ -6,8 +7,12 @@ import { createVerifier } from './pkg/index.js';
 const STORAGE_KEY = 'expert-web.trusted-keys.v1';
 const PUBKEY = /^ed25519:([0-9a-fA-F]{64})$/;
 
+/**
+ * @param {string} code
+ * @param {string} message
+ */
 function fail(code, message) {
-  const e = new Error(message);
+  const e = /** @type {Error & { code: string }} */ (new Error(message));
   e.code = code;
   return e;
 }
@@ -21,7 +26,7 @@ function fail(code, message) {
 export async function keyIdOf(pubkey) {
   const m = PUBKEY.exec(pubkey);
   if (!m || !globalThis.crypto?.subtle) return null;
-  const bytes = new Uint8Array(m[1].match(/../g).map((b) => parseInt(b, 16)));
+  const bytes = new Uint8Array(/** @type {RegExpMatchArray} */ (m[1].match(/../g)).map((b) => parseInt(b, 16)));
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return [...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // Small DOM and formatting helpers shared by the page's modules.
 
 export const $ = (sel, root = document) => root.querySelector(sel);

@@ -1,3 +1,4 @@
+// @ts-check
 // Verification worker: streams a File (file.stream(), chunk by chunk)
 // through verifyAndInspect, which gives the verdict and the manifest summary
 // in one pass and, for large files, inflates in a second worker while this
