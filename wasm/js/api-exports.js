@@ -13,5 +13,6 @@ export {
   wasmMemoryBytes,
   __testing,
 } from './api.js';
+export { keyId, modelNames, parsePublicKey, parseTimestamp, sidecar } from './helpers.js';
 /** Every stable code, its default expert-cli exit status and its meaning (generated; docs/CODES.md). */
 export { codes } from './codes.js';

@@ -11,6 +11,7 @@ import { asChunk, isBlob, openSource, split } from './source.js';
 import { checkSignal, fail, throwIfAborted } from './errors.js';
 import { guard, made, recover, release } from './instance.js';
 import { platform } from './platform.js';
+import { epochSeconds, manifestBytes } from './helpers.js';
 
 const WASM_URL = new URL('./expert_wasm_bg.wasm', import.meta.url);
 
@@ -31,14 +32,6 @@ export function load() {
 const WORKER_MIN_BYTES = 8 << 20;
 
 const encoder = new TextEncoder();
-
-/** Manifest text or bytes as bytes. */
-function manifestBytes(manifest, what = 'manifest') {
-  if (typeof manifest === 'string') return encoder.encode(manifest);
-  if (manifest instanceof Uint8Array) return manifest;
-  if (manifest instanceof ArrayBuffer) return new Uint8Array(manifest);
-  throw fail('E_BAD_ARGUMENT', `${what} must be a string or a Uint8Array`);
-}
 
 function trustedKeyList(options) {
   if (options === undefined || options === null) return [];
@@ -100,16 +93,19 @@ function workersAvailable() {
 }
 
 /**
- * Whether to inflate on a worker: for streams and packages of 8 MiB or
- * more, unless `worker` says otherwise.
+ * Whether to inflate on a worker: for packages of 8 MiB or more (by
+ * `size` if given, else the source's own size; a stream's is unknown, so
+ * yes), unless `worker` says otherwise.
  */
 function useWorker(source, options) {
   const choice = options?.worker;
   if (choice !== undefined && typeof choice !== 'boolean') throw fail('E_BAD_ARGUMENT', 'worker must be true, false or absent');
+  const size = options?.size;
+  if (size !== undefined && (typeof size !== 'number' || !(size >= 0))) throw fail('E_BAD_ARGUMENT', 'size must be a number of bytes or absent');
   if (!workersAvailable() || choice === false) return false;
   if (choice === true) return true;
-  const size = source instanceof Uint8Array || source instanceof ArrayBuffer ? source.byteLength : isBlob(source) ? source.size : Infinity;
-  return size >= WORKER_MIN_BYTES;
+  const known = size ?? (source instanceof Uint8Array || source instanceof ArrayBuffer ? source.byteLength : isBlob(source) ? source.size : Infinity);
+  return known >= WORKER_MIN_BYTES;
 }
 
 /**
@@ -161,27 +157,6 @@ export async function inspectPackage(source, options) {
   } finally {
     src.close();
   }
-}
-
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-/** Seconds since the epoch of an RFC 3339 timestamp (fractions dropped). */
-function epochSeconds(createdAt) {
-  if (createdAt instanceof Date) {
-    const ms = createdAt.getTime();
-    if (!Number.isFinite(ms)) throw fail('E_CREATED_AT', 'createdAt is an invalid Date');
-    return Math.floor(ms / 1000);
-  }
-  const m = typeof createdAt === 'string' ? RFC3339.exec(createdAt) : null;
-  if (!m) throw fail('E_CREATED_AT', `createdAt ${JSON.stringify(createdAt)} is not an RFC 3339 timestamp such as 2025-11-25T00:00:00Z`);
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
-  if (y < 1970) throw fail('E_CREATED_AT', `createdAt ${JSON.stringify(createdAt)} is before 1970`);
-  const offset = m[8] ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
-  const day = new Date(Date.UTC(y, mo - 1, d));
-  if (mo < 1 || mo > 12 || day.getUTCDate() !== d || day.getUTCMonth() !== mo - 1 || h > 23 || mi > 59 || s > 60 || Number(m[10] ?? 0) > 23 || Number(m[11] ?? 0) > 59) {
-    throw fail('E_CREATED_AT', `createdAt ${JSON.stringify(createdAt)} is not a valid date and time`);
-  }
-  return Date.UTC(y, mo - 1, d, h, mi, s) / 1000 - offset * 60;
 }
 
 async function fileBytes(path, data) {

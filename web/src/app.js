@@ -345,12 +345,16 @@ function renderVerdict({ verdict: v, inspection, inspectError, read, ms, wasmMem
   renderFiles(v);
 }
 
-/** "2025-11-25T00:00:00Z" -> "2025-11-25 00:00:00 UTC" (other forms as written). */
+/** "2025-11-25T00:00:00Z" -> "2025-11-25 00:00:00 UTC" (what is not RFC 3339 as written). */
 function formatTime(t) {
   if (!t) return '—';
-  const ms = Date.parse(t);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(t) || !Number.isFinite(ms)) return t;
-  const iso = new Date(ms).toISOString();
+  let seconds;
+  try {
+    seconds = ef.parseTimestamp(t);
+  } catch {
+    return t;
+  }
+  const iso = new Date(seconds * 1000).toISOString();
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
 }
 

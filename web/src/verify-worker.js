@@ -17,8 +17,6 @@ import { verifyAndInspect, wasmMemoryBytes } from './pkg/index.js';
 let current = 0;
 const CANCELLED = Symbol('cancelled');
 const PROGRESS_EVERY_MS = 80;
-/** Smaller files are verified on this thread alone: a second worker costs more to start. */
-const INFLATE_WORKER_MIN_BYTES = 8 << 20;
 
 /**
  * file.stream(), counting progress and stopping when the job is replaced
@@ -52,8 +50,9 @@ async function verify({ id, file, trustedKeys }) {
   let report;
   try {
     // One pass gives the verdict and the manifest summary; large files are
-    // inflated in a second worker while this one hashes.
-    report = await verifyAndInspect(source, { trustedKeys, worker: total >= INFLATE_WORKER_MIN_BYTES });
+    // inflated in a second worker while this one hashes (the package
+    // decides by the file's size, which the stream cannot tell it).
+    report = await verifyAndInspect(source, { trustedKeys, size: total });
   } catch (e) {
     if (e === CANCELLED || current !== id) return;
     // Our errors carry an E_ code (a bad trusted key, a worker that died);
