@@ -208,7 +208,7 @@ test('the progress bar reports bytes read of the file size', async () => {
   assert.equal(width, '100%');
 });
 
-test('the whole page: a good package's verdict and the example manifest, valid (and a screenshot)', async () => {
+test('the whole page: a good package’s verdict and the example manifest, valid (and a screenshot)', async () => {
   const v = await verifyInPage(s.page, casePath('good-signed-trusted'));
   // Whether its key is trusted depends on the tests above; the verdict must agree with it.
   assert.equal(v.state, 'done');
