@@ -21,6 +21,9 @@ const PROGRESS_EVERY_MS = 80;
 /**
  * file.stream(), counting progress and stopping when the job is replaced
  * or cancelled (the error ends verifyAndInspect, which cancels the read).
+ * @param {number} id
+ * @param {File} file
+ * @param {(bytes: number) => void} onRead
  */
 function watched(id, file, onRead) {
   return file.stream().pipeThrough(
@@ -34,6 +37,7 @@ function watched(id, file, onRead) {
   );
 }
 
+/** @param {{ id: number, file: File, trustedKeys: string[] }} job */
 async function verify({ id, file, trustedKeys }) {
   const started = performance.now();
   const total = file.size;
