@@ -33,14 +33,20 @@ export function abortError(signal) {
 }
 
 /** `signal` if it is an AbortSignal or absent; E_BAD_ARGUMENT otherwise. */
+/**
+ * @param {unknown} signal
+ * @returns {AbortSignal | undefined}
+ */
 export function checkSignal(signal) {
   if (signal === undefined || signal === null) return undefined;
-  if (typeof signal !== 'object' || typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function') {
+  const s = /** @type {AbortSignal} */ (signal);
+  if (typeof signal !== 'object' || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function') {
     throw fail('E_BAD_ARGUMENT', 'signal must be an AbortSignal');
   }
-  return signal;
+  return s;
 }
 
+/** @param {AbortSignal} [signal] */
 export function throwIfAborted(signal) {
   if (signal?.aborted) throw abortError(signal);
 }

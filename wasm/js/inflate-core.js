@@ -18,6 +18,8 @@ import { initSync, Inflater } from './expert_wasm.js';
 /**
  * Serves the protocol above: `post(msg, transfer)` sends to the main
  * thread, `listen(onMessage)` hands each message from it to onMessage.
+ * @param {(msg: object, transfer?: ArrayBuffer[]) => void} post
+ * @param {(onMessage: (msg: any) => void) => void} listen
  */
 export function serveInflater(post, listen) {
 
@@ -25,7 +27,9 @@ export function serveInflater(post, listen) {
   const OUT_BUFFERS = 4;
   const OUT_BYTES = 1 << 20;
 
-  let inflater = null;
+  /** @type {Inflater} Set once the module arrives, before any chunk. */
+  let inflater = /** @type {any} */ (null);
+  /** @type {Uint8Array<ArrayBuffer>[]} */
   const queue = [];
   const free = Array.from({ length: OUT_BUFFERS }, () => new Uint8Array(OUT_BYTES));
   let ended = false;
@@ -42,7 +46,7 @@ export function serveInflater(post, listen) {
       }
       free.push(out);
       if (inflater.error === undefined && queue.length > 0) {
-        const chunk = queue.shift();
+        const chunk = /** @type {Uint8Array<ArrayBuffer>} */ (queue.shift());
         inflater.push(chunk);
         post({ consumed: chunk }, [chunk.buffer]);
         continue;
@@ -55,6 +59,7 @@ export function serveInflater(post, listen) {
     }
   }
 
+  /** @param {any} msg one of the messages above */
   function onMessage(msg) {
     if (msg.module) {
       initSync({ module: msg.module });

@@ -4,6 +4,10 @@
 // through `new URL(..., import.meta.url)`.
 
 /** The compiled module; compileStreaming needs the application/wasm type. */
+/**
+ * @param {URL} url
+ * @returns {Promise<WebAssembly.Module>}
+ */
 export async function compileWasm(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`failed to fetch ${url}: ${response.status} ${response.statusText}`);
@@ -21,10 +25,11 @@ export function workersAvailable() {
 }
 
 /** inflate-worker.js as `{post(msg, transfer), listen(onMessage, onError), close()}`. */
+/** @returns {import('./platform.js').Inflater} */
 export function spawnInflater() {
   const w = new Worker(new URL('./inflate-worker.js', import.meta.url), { type: 'module' });
   return {
-    post: (msg, transfer) => w.postMessage(msg, transfer),
+    post: (msg, transfer) => w.postMessage(msg, transfer ?? []),
     listen(onMessage, onError) {
       w.onmessage = (event) => onMessage(event.data);
       w.onerror = (event) => {

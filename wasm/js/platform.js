@@ -6,7 +6,7 @@
 /**
  * A worker that inflates (inflate-core.js's protocol).
  * @typedef {{
- *   post(msg: unknown, transfer?: Transferable[]): void,
+ *   post(msg: object, transfer?: ArrayBuffer[]): void,
  *   listen(onMessage: (msg: any) => void, onError: (error: Error) => void): void,
  *   close(): void,
  * }} Inflater

@@ -16,7 +16,12 @@ const IN_WINDOW = 2;
 const BATCH = 1 << 20;
 const NOT_STARTED = Symbol('the worker did not start');
 
-/** Regroups chunks into ~1 MiB buffers taken from `pool` (or new). */
+/**
+ * Regroups chunks into ~1 MiB buffers taken from `pool` (or new).
+ * @param {AsyncIterable<Uint8Array>} chunks
+ * @param {Uint8Array<ArrayBuffer>[]} pool
+ * @returns {AsyncGenerator<Uint8Array<ArrayBuffer>>}
+ */
 async function* batches(chunks, pool) {
   const take = () => pool.pop() ?? new Uint8Array(BATCH);
   let buf = take();
@@ -43,6 +48,11 @@ async function* batches(chunks, pool) {
  * `trustedKeys`; `module` is the compiled wasm. Resolves to null, having
  * read nothing, if the worker cannot start. An abort of `signal` ends the
  * worker at once and rejects with an AbortError.
+ * @param {AsyncIterable<Uint8Array>} chunks
+ * @param {string[]} trustedKeys
+ * @param {WebAssembly.Module} module
+ * @param {AbortSignal} [signal]
+ * @returns {Promise<any>} the report, as the Verifier's finish() gives it
  */
 export async function verifyInWorker(chunks, trustedKeys, module, signal) {
   // First, so that a bad key throws before there is a worker to end.
@@ -58,6 +68,7 @@ export async function verifyInWorker(chunks, trustedKeys, module, signal) {
   }
   let ready = false;
   let credits = IN_WINDOW;
+  /** @type {Uint8Array<ArrayBuffer>[]} */
   const pool = [];
   let ended = false;
   /** @type {{ code: string, message: string } | undefined} How the gzip stream ended, if it failed. */
@@ -104,6 +115,7 @@ export async function verifyInWorker(chunks, trustedKeys, module, signal) {
   const onAbort = () => wake();
   signal?.addEventListener('abort', onAbort);
   const stopped = () => failure !== null || ended || tar.failed || broken !== null || signal?.aborted === true;
+  /** @param {() => boolean} done */
   const until = async (done) => {
     while (!done() && !stopped()) await new Promise((resolve) => (wake = resolve));
     if (failure) throw failure;
