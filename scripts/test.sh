@@ -94,6 +94,9 @@ if [ -x scripts/test-npm.sh ]; then
   scripts/test-npm.sh
 fi
 
+step "type-check the JavaScript (tsc, checkJs)"
+scripts/typecheck.sh
+
 if [ -x scripts/test-web.sh ]; then
   step "web page in headless Chromium"
   scripts/test-web.sh

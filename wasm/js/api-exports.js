@@ -1,3 +1,4 @@
+// @ts-check
 // The public API, re-exported by both entry points (index.js, node.js).
 export {
   buildPackage,
@@ -12,5 +13,6 @@ export {
   wasmMemoryBytes,
   __testing,
 } from './api.js';
+export { keyId, modelNames, parsePublicKey, parseTimestamp, sidecar } from './helpers.js';
 /** Every stable code, its default expert-cli exit status and its meaning (generated; docs/CODES.md). */
 export { codes } from './codes.js';

@@ -1,3 +1,4 @@
+// @ts-check
 // expert-format's API, the same for every platform: it turns Blobs and
 // streams into bounded chunks and gives the Rust bindings their randomness
 // and clock. Every format decision is made in Rust, by the same code as
@@ -10,13 +11,14 @@ import { asChunk, isBlob, openSource, split } from './source.js';
 import { checkSignal, fail, throwIfAborted } from './errors.js';
 import { guard, made, recover, release } from './instance.js';
 import { platform } from './platform.js';
+import { epochSeconds, manifestBytes } from './helpers.js';
 
 const WASM_URL = new URL('./expert_wasm_bg.wasm', import.meta.url);
 
-/** The compiled module, which verifyPackage hands to its inflate worker. */
+/** @type {WebAssembly.Module | null} The compiled module, which verifyPackage hands to its inflate worker. */
 let compiled = null;
 
-/** Compiles and starts the module (the entry points call it once, with top-level await). */
+/** @type {Promise<void> | null} Compiles and starts the module (the entry points call it once, with top-level await). */
 let loading = null;
 export function load() {
   loading ??= (async () => {
@@ -31,14 +33,10 @@ const WORKER_MIN_BYTES = 8 << 20;
 
 const encoder = new TextEncoder();
 
-/** Manifest text or bytes as bytes. */
-function manifestBytes(manifest, what = 'manifest') {
-  if (typeof manifest === 'string') return encoder.encode(manifest);
-  if (manifest instanceof Uint8Array) return manifest;
-  if (manifest instanceof ArrayBuffer) return new Uint8Array(manifest);
-  throw fail('E_BAD_ARGUMENT', `${what} must be a string or a Uint8Array`);
-}
-
+/**
+ * @param {any} options the caller's, checked here
+ * @returns {string[]}
+ */
 function trustedKeyList(options) {
   if (options === undefined || options === null) return [];
   if (typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'options must be an object');
@@ -51,18 +49,22 @@ function trustedKeyList(options) {
 }
 
 /** `expert-cli validate --json` for manifest text. */
+/** @param {string | Uint8Array} text */
 export function validateManifest(text) {
   return guard(() => core.validateManifest(manifestBytes(text, 'text')));
 }
 
 /** Streams a package through the verifier; the result is `verify --json`. */
+/** @param {any} [options] the caller's, checked here */
 export function createVerifier(options) {
+  /** @type {import('./expert_wasm.js').Verifier | null} */
   let inner = guard(() => made(new core.Verifier(trustedKeyList(options))));
   const live = () => {
     if (inner === null) throw fail('E_VERIFIER_FINISHED', 'this verifier has already finished');
     return inner;
   };
   return {
+    /** @param {Uint8Array | ArrayBuffer} chunk */
     update(chunk) {
       const v = live();
       guard(() => {
@@ -80,6 +82,9 @@ export function createVerifier(options) {
 /**
  * Pushes every chunk into a wasm reader; frees it if reading fails or
  * `signal` aborts before the end.
+ * @param {{ update(chunk: Uint8Array): void, finish(): any, free(): void }} reader
+ * @param {AsyncIterable<Uint8Array>} chunks
+ * @param {AbortSignal} [signal]
  */
 async function feed(reader, chunks, signal) {
   try {
@@ -99,16 +104,23 @@ function workersAvailable() {
 }
 
 /**
- * Whether to inflate on a worker: for streams and packages of 8 MiB or
- * more, unless `worker` says otherwise.
+ * Whether to inflate on a worker: for packages of 8 MiB or more (by
+ * `size` if given, else the source's own size; a stream's is unknown, so
+ * yes), unless `worker` says otherwise.
+ */
+/**
+ * @param {unknown} source
+ * @param {any} options the caller's, checked here
  */
 function useWorker(source, options) {
   const choice = options?.worker;
   if (choice !== undefined && typeof choice !== 'boolean') throw fail('E_BAD_ARGUMENT', 'worker must be true, false or absent');
+  const size = options?.size;
+  if (size !== undefined && (typeof size !== 'number' || !(size >= 0))) throw fail('E_BAD_ARGUMENT', 'size must be a number of bytes or absent');
   if (!workersAvailable() || choice === false) return false;
   if (choice === true) return true;
-  const size = source instanceof Uint8Array || source instanceof ArrayBuffer ? source.byteLength : isBlob(source) ? source.size : Infinity;
-  return size >= WORKER_MIN_BYTES;
+  const known = size ?? (source instanceof Uint8Array || source instanceof ArrayBuffer ? source.byteLength : isBlob(source) ? source.size : Infinity);
+  return known >= WORKER_MIN_BYTES;
 }
 
 /**
@@ -116,6 +128,10 @@ function useWorker(source, options) {
  * `verdict` is `verify --json` and `inspection` is `inspect --json` (or
  * null, with `inspectError` `{code, message}`, for a malformed package).
  * Never throws for a bad package.
+ */
+/**
+ * @param {unknown} source
+ * @param {any} [options] the caller's, checked here
  */
 export async function verifyAndInspect(source, options) {
   try {
@@ -125,6 +141,10 @@ export async function verifyAndInspect(source, options) {
   }
 }
 
+/**
+ * @param {unknown} source
+ * @param {any} [options]
+ */
 async function verifyAndInspectOnce(source, options) {
   const keys = trustedKeyList(options);
   const signal = checkSignal(options?.signal);
@@ -135,7 +155,7 @@ async function verifyAndInspectOnce(source, options) {
   try {
     if (worker) {
       // null: the worker could not start; nothing was read yet.
-      const report = await verifyInWorker(src.chunks, keys, compiled, signal);
+      const report = await verifyInWorker(src.chunks, keys, /** @type {WebAssembly.Module} set by load() */ (compiled), signal);
       if (report !== null) return report;
     }
     return await feed(made(new core.Verifier(keys)), src.chunks, signal);
@@ -145,11 +165,19 @@ async function verifyAndInspectOnce(source, options) {
 }
 
 /** Never throws for a bad package: its verdict has status "invalid". */
+/**
+ * @param {unknown} source
+ * @param {any} [options] the caller's, checked here
+ */
 export async function verifyPackage(source, options) {
   return (await verifyAndInspect(source, options)).verdict;
 }
 
 /** `expert-cli inspect --json`; throws an Error with `code` for a malformed package. */
+/**
+ * @param {unknown} source
+ * @param {any} [options] the caller's, checked here
+ */
 export async function inspectPackage(source, options) {
   if (options !== undefined && options !== null && typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'options must be an object');
   const signal = checkSignal(options?.signal);
@@ -162,27 +190,11 @@ export async function inspectPackage(source, options) {
   }
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
-
-/** Seconds since the epoch of an RFC 3339 timestamp (fractions dropped). */
-function epochSeconds(createdAt) {
-  if (createdAt instanceof Date) {
-    const ms = createdAt.getTime();
-    if (!Number.isFinite(ms)) throw fail('E_CREATED_AT', 'createdAt is an invalid Date');
-    return Math.floor(ms / 1000);
-  }
-  const m = typeof createdAt === 'string' ? RFC3339.exec(createdAt) : null;
-  if (!m) throw fail('E_CREATED_AT', `createdAt ${JSON.stringify(createdAt)} is not an RFC 3339 timestamp such as 2025-11-25T00:00:00Z`);
-  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number);
-  if (y < 1970) throw fail('E_CREATED_AT', `createdAt ${JSON.stringify(createdAt)} is before 1970`);
-  const offset = m[8] ? 0 : (m[9] === '-' ? -1 : 1) * (Number(m[10]) * 60 + Number(m[11]));
-  const day = new Date(Date.UTC(y, mo - 1, d));
-  if (mo < 1 || mo > 12 || day.getUTCDate() !== d || day.getUTCMonth() !== mo - 1 || h > 23 || mi > 59 || s > 60 || Number(m[10] ?? 0) > 23 || Number(m[11] ?? 0) > 59) {
-    throw fail('E_CREATED_AT', `createdAt ${JSON.stringify(createdAt)} is not a valid date and time`);
-  }
-  return Date.UTC(y, mo - 1, d, h, mi, s) / 1000 - offset * 60;
-}
-
+/**
+ * @param {string} path
+ * @param {unknown} data
+ * @returns {Promise<Uint8Array>}
+ */
 async function fileBytes(path, data) {
   if (data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
@@ -190,6 +202,10 @@ async function fileBytes(path, data) {
   throw fail('E_BAD_ARGUMENT', `files[${JSON.stringify(path)}] must be a Uint8Array, ArrayBuffer, Blob or (in Node) FileHandle`);
 }
 
+/**
+ * @param {unknown} key
+ * @returns {Uint8Array | undefined}
+ */
 function signingKeyBytes(key) {
   if (key === undefined || key === null) return undefined;
   if (typeof key === 'string') return encoder.encode(key);
@@ -203,6 +219,14 @@ function signingKeyBytes(key) {
  * it whole: a Node FileHandle with fs.readSync, or a Blob with
  * FileReaderSync (Web Workers only). The reader returns what it read; the
  * core refuses a short read (the file changed).
+ */
+/**
+ * @typedef {{ size: number, read(offset: number, length: number): Uint8Array }} SliceReader
+ */
+
+/**
+ * @param {unknown} data
+ * @returns {SliceReader | null}
  */
 function sliceReader(data) {
   const nodeFs = platform.fs;
@@ -224,6 +248,10 @@ function sliceReader(data) {
 }
 
 /** A Node `fs.promises.FileHandle`. */
+/**
+ * @param {any} x
+ * @returns {x is { fd: number }}
+ */
 function isFileHandle(x) {
   return x !== null && typeof x === 'object' && typeof x.fd === 'number' && typeof x.stat === 'function' && typeof x.read === 'function';
 }
@@ -235,6 +263,7 @@ const BLOB_FOLD_BYTES = 64 << 20;
  * Builds a package exactly as `expert-cli package` does: createdAt plays
  * SOURCE_DATE_EPOCH (it sets the entry times and the signature time).
  */
+/** @param {any} options the caller's, checked here */
 export async function buildPackage(options) {
   try {
     return await buildPackageOnce(options);
@@ -243,6 +272,7 @@ export async function buildPackage(options) {
   }
 }
 
+/** @param {any} options */
 async function buildPackageOnce(options) {
   if (options === null || typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'buildPackage needs an options object');
   const { manifest, files, model, signingKey, signingKeyPassphrase, publisher, createdAt, output = 'bytes', onProgress } = options;
@@ -271,7 +301,7 @@ async function buildPackageOnce(options) {
         throwIfAborted(signal);
       }
     }
-    set.setReader((path, offset, length) => {
+    set.setReader((/** @type {string} */ path, /** @type {number} */ offset, /** @type {number} */ length) => {
       throwIfAborted(signal);
       return readers.get(path).read(offset, length);
     });
@@ -280,9 +310,11 @@ async function buildPackageOnce(options) {
     release(set);
     throw err;
   }
+  /** @type {Uint8Array<ArrayBuffer>[]} Chunks from the core, not yet folded. */
   let parts = [];
   let held = 0;
   let folded = output === 'blob' ? new Blob([]) : null;
+  /** @param {Uint8Array<ArrayBuffer>} chunk */
   const onChunk = (chunk) => {
     parts.push(chunk);
     held += chunk.length;
@@ -295,6 +327,7 @@ async function buildPackageOnce(options) {
   const sink = typeof output === 'function' ? output : onChunk;
   // Packaging runs here without yielding: an abort is seen at each piece
   // read or written (from an output function that aborts, say), else after.
+  /** @param {Uint8Array<ArrayBuffer>} chunk */
   const write = (chunk) => {
     throwIfAborted(signal);
     sink(chunk);
@@ -302,7 +335,7 @@ async function buildPackageOnce(options) {
   // The core ignores what the callback throws; it is passed on afterwards.
   let progressError = null;
   const progress = onProgress
-    ? (done, total) => {
+    ? (/** @type {number} */ done, /** @type {number} */ total) => {
         try {
           onProgress(done, total);
         } catch (e) {
@@ -342,12 +375,20 @@ export function generateKeyPair() {
 }
 
 /** The base model that `query` names, as `package --model` chooses it. */
+/**
+ * @param {string | Uint8Array} manifestText
+ * @param {string} query
+ */
 export function selectModel(manifestText, query) {
   if (typeof query !== 'string') throw fail('E_BAD_ARGUMENT', 'query must be a string');
   return guard(() => core.selectModel(manifestBytes(manifestText, 'manifestText'), query));
 }
 
 /** The file name `expert-cli package` gives the package for `model`. */
+/**
+ * @param {string | Uint8Array} manifestText
+ * @param {string} [model]
+ */
 export function packageFileName(manifestText, model) {
   if (model !== undefined && model !== null && typeof model !== 'string') throw fail('E_BAD_ARGUMENT', 'model must be a string');
   return guard(() => core.packageFileName(manifestBytes(manifestText, 'manifestText'), model ?? undefined));
@@ -364,7 +405,7 @@ export function wasmMemoryBytes() {
  * with a message, a trap, and how many this instance has seen).
  */
 export const __testing = {
-  panic: (message) => guard(() => core.__testPanic(message)),
+  panic: (/** @type {string} */ message) => guard(() => core.__testPanic(message)),
   trap: () => guard(() => core.__testTrap()),
   failures: () => guard(() => core.__testFailures()),
 };

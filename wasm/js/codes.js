@@ -1,3 +1,4 @@
+// @ts-check
 // Generated from expert-core's Code enum (core/src/code.rs) by
 // `UPDATE_CODES=1 cargo test -p expert-core --test codes`; do not edit.
 

@@ -339,6 +339,13 @@ export interface VerifyOptions {
    */
   worker?: boolean;
   /**
+   * The package's size in bytes when the source cannot tell (a stream, such
+   * as a File read through a TransformStream): it decides `worker` as a
+   * Blob's size does (8 MiB or more: the worker). Ignored when `worker` is
+   * given.
+   */
+  size?: number;
+  /**
    * Aborting rejects the call with an error whose `name` is `AbortError`
    * (its `cause` is the signal's reason), stops reading the source
    * (cancels a ReadableStream, destroys a Node stream) and ends the worker.
@@ -540,3 +547,40 @@ export function packageFileName(manifestText: string | Uint8Array, model?: strin
 
 /** Current size of the module's WebAssembly memory, in bytes. */
 export function wasmMemoryBytes(): number;
+
+/**
+ * The public key in `text` as `ed25519:<64 lowercase hex>`: an
+ * `ed25519:<hex>` string or a `.pub` file's contents (the first line that
+ * is not empty or a `#` comment). Throws `E_KEY_FORMAT` for a private key,
+ * no key, or a key the verifier would refuse as a trusted key.
+ */
+export function parsePublicKey(text: string): string;
+
+/**
+ * A public key's key ID (16 hex digits, as verdicts and generateKeyPair
+ * give it). Throws as parsePublicKey does; resolves to null where WebCrypto
+ * is unavailable (a page over plain HTTP, not from localhost).
+ */
+export function keyId(publicKey: string): Promise<string | null>;
+
+/**
+ * The base model names the manifest declares, in order (v2 `base_models`,
+ * v1 `base_model`): the names selectModel and buildPackage's `model`
+ * accept. Throws `E_MANIFEST_INVALID` (with `diagnostics`) for an invalid
+ * manifest.
+ */
+export function modelNames(manifestText: string | Uint8Array): string[];
+
+/**
+ * Seconds since the epoch of an RFC 3339 timestamp (fractions dropped),
+ * read as buildPackage reads `createdAt`. Throws `E_CREATED_AT` otherwise.
+ */
+export function parseTimestamp(text: string): number;
+
+/**
+ * The `.sha256` sidecar for a built package, as `expert-cli package` writes
+ * it (`sha256sum` format): `<sha256>  <fileName>\n`. Throws `E_BAD_ARGUMENT`
+ * for a name with a directory or line break, or a digest that is not 64
+ * lowercase hex digits.
+ */
+export function sidecar(fileName: string, sha256: string): string;

@@ -1,3 +1,4 @@
+// @ts-check
 // expert-format for browsers (and any host but Node): the .expert toolchain
 // core (expert-core) in WebAssembly. Nothing reachable from here imports a
 // `node:` module. The module loads once, here (top-level await).

@@ -1,3 +1,4 @@
+// @ts-check
 // The gzip half of verifyPackage, run on a worker (inflate-worker.js in a
 // browser, inflate-worker-node.js in Node): compressed chunks in, tar bytes out, while the calling thread
 // walks the tar stream and hashes (verify-in-worker.js). Both halves are
@@ -17,6 +18,8 @@ import { initSync, Inflater } from './expert_wasm.js';
 /**
  * Serves the protocol above: `post(msg, transfer)` sends to the main
  * thread, `listen(onMessage)` hands each message from it to onMessage.
+ * @param {(msg: object, transfer?: ArrayBuffer[]) => void} post
+ * @param {(onMessage: (msg: any) => void) => void} listen
  */
 export function serveInflater(post, listen) {
 
@@ -24,7 +27,9 @@ export function serveInflater(post, listen) {
   const OUT_BUFFERS = 4;
   const OUT_BYTES = 1 << 20;
 
-  let inflater = null;
+  /** @type {Inflater} Set once the module arrives, before any chunk. */
+  let inflater = /** @type {any} */ (null);
+  /** @type {Uint8Array<ArrayBuffer>[]} */
   const queue = [];
   const free = Array.from({ length: OUT_BUFFERS }, () => new Uint8Array(OUT_BYTES));
   let ended = false;
@@ -33,7 +38,7 @@ export function serveInflater(post, listen) {
   /** Inflates while an output buffer is free, then reports how it ended. */
   function pump() {
     while (!done && free.length > 0) {
-      const out = free.pop();
+      const out = /** @type {Uint8Array<ArrayBuffer>} */ (free.pop());
       const length = inflater.read(out);
       if (length > 0) {
         post({ out, length }, [out.buffer]);
@@ -41,7 +46,7 @@ export function serveInflater(post, listen) {
       }
       free.push(out);
       if (inflater.error === undefined && queue.length > 0) {
-        const chunk = queue.shift();
+        const chunk = /** @type {Uint8Array<ArrayBuffer>} */ (queue.shift());
         inflater.push(chunk);
         post({ consumed: chunk }, [chunk.buffer]);
         continue;
@@ -54,6 +59,7 @@ export function serveInflater(post, listen) {
     }
   }
 
+  /** @param {any} msg one of the messages above */
   function onMessage(msg) {
     if (msg.module) {
       initSync({ module: msg.module });

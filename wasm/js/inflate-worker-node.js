@@ -1,8 +1,12 @@
+// @ts-check
 // The inflate worker in Node: a worker thread (inflate-core.js).
 import { parentPort } from 'node:worker_threads';
 import { serveInflater } from './inflate-core.js';
 
+// Only ever started as a worker thread, which has a parent port.
+const port = /** @type {NonNullable<typeof parentPort>} */ (parentPort);
+
 serveInflater(
-  (msg, transfer = []) => parentPort.postMessage(msg, transfer),
-  (onMessage) => parentPort.on('message', onMessage),
+  (msg, transfer = []) => port.postMessage(msg, transfer),
+  (onMessage) => port.on('message', onMessage),
 );

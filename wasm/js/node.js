@@ -1,3 +1,4 @@
+// @ts-check
 // expert-format for Node >= 20: the same API as index.js, with the .wasm
 // read from disk, Node FileHandles as buildPackage sources and worker
 // threads for the inflate worker. package.json's "node" condition picks it.

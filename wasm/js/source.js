@@ -1,3 +1,4 @@
+// @ts-check
 // Package sources as chunks of at most 1 MiB, whatever the caller passed:
 // bytes, a Blob, a web ReadableStream or an async iterable (a Node stream).
 // A source is opened at once, before any worker starts, so that its errors
@@ -9,34 +10,67 @@ import { abortError, fail } from './errors.js';
 /** Largest chunk handed to wasm at once, so its memory stays small. */
 export const MAX_CHUNK = 1 << 20;
 
+/**
+ * @param {unknown} x
+ * @returns {x is Blob}
+ */
 export function isBlob(x) {
   return typeof Blob === 'function' && x instanceof Blob;
 }
 
+/**
+ * @param {any} x
+ * @returns {x is ReadableStream<unknown>}
+ */
 function isReadableStream(x) {
   return x !== null && typeof x === 'object' && typeof x.getReader === 'function';
 }
 
+/**
+ * @param {any} x
+ * @returns {x is AsyncIterable<unknown>}
+ */
 function isAsyncIterable(x) {
   return x !== null && typeof x === 'object' && typeof x[Symbol.asyncIterator] === 'function';
 }
 
 /** A Node stream or another EventEmitter, which throws on an unheard 'error'. */
+/**
+ * @typedef {{ on(event: string, listener: (error: unknown) => void): unknown, emit: Function, destroy?: () => void }} Emitter
+ */
+
+/**
+ * @param {any} x
+ * @returns {x is Emitter}
+ */
 function isEmitter(x) {
   return typeof x.on === 'function' && typeof x.emit === 'function';
 }
 
+/**
+ * @param {unknown} value
+ * @returns {Uint8Array}
+ */
 export function asChunk(value) {
   if (value instanceof Uint8Array) return value;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   throw fail('E_BAD_SOURCE', 'a package stream must yield Uint8Array chunks');
 }
 
+/**
+ * @param {Uint8Array} bytes
+ * @returns {Generator<Uint8Array>}
+ */
 export function* split(bytes) {
   for (let i = 0; i < bytes.length; i += MAX_CHUNK) yield bytes.subarray(i, i + MAX_CHUNK);
 }
 
-/** `{pull(): Promise<{done, value}>, stop()}` over the source, or throws E_BAD_SOURCE. */
+/**
+ * `{pull(): Promise<{done, value}>, stop()}` over the source, or throws E_BAD_SOURCE.
+ * @param {any} source
+ * @param {(error: unknown) => void} onError
+ * @returns {{ pull(): Promise<IteratorResult<unknown>>, stop(): void }}
+ */
 function puller(source, onError) {
   if (source instanceof ArrayBuffer) source = new Uint8Array(source);
   if (source instanceof Uint8Array) {
@@ -51,9 +85,10 @@ function puller(source, onError) {
   if (isAsyncIterable(source)) {
     // A Node stream emits 'error' at once (a missing file), before anyone
     // reads; unheard, that would end the process. Heard from now on, for good.
-    if (isEmitter(source)) source.on('error', onError);
+    const emitter = isEmitter(source) ? source : null;
+    if (emitter) emitter.on('error', onError);
     const it = source[Symbol.asyncIterator]();
-    const stop = isEmitter(source) && typeof source.destroy === 'function' ? () => source.destroy() : () => Promise.resolve(it.return?.()).catch(() => {});
+    const stop = emitter && typeof emitter.destroy === 'function' ? () => emitter.destroy?.() : () => Promise.resolve(it.return?.()).catch(() => {});
     return { pull: () => it.next(), stop };
   }
   throw fail('E_BAD_SOURCE', 'the package must be a Uint8Array, ArrayBuffer, Blob, ReadableStream or async iterable of Uint8Array');
@@ -64,8 +99,12 @@ function puller(source, onError) {
  * Uint8Array (at most MAX_CHUNK each) that rejects with the source's own
  * error or, once `signal` aborts, with an AbortError. `close()` stops the
  * source if it was not read to its end; call it in every case.
+ * @param {unknown} source
+ * @param {AbortSignal} [signal]
+ * @returns {{ chunks: AsyncGenerator<Uint8Array>, close(): void }}
  */
 export function openSource(source, signal) {
+  /** @type {(error: unknown) => void} */
   let failWith;
   const failure = new Promise((_, reject) => (failWith = reject));
   failure.catch(() => {});

@@ -1,3 +1,4 @@
+// @ts-check
 // verifyPackage on two cores, as expert-cli verify does with two threads:
 // a worker (a Node worker thread, or a Web Worker in browsers) inflates
 // (inflate-worker.js) while this thread walks the tar stream and hashes.
@@ -15,7 +16,12 @@ const IN_WINDOW = 2;
 const BATCH = 1 << 20;
 const NOT_STARTED = Symbol('the worker did not start');
 
-/** Regroups chunks into ~1 MiB buffers taken from `pool` (or new). */
+/**
+ * Regroups chunks into ~1 MiB buffers taken from `pool` (or new).
+ * @param {AsyncIterable<Uint8Array>} chunks
+ * @param {Uint8Array<ArrayBuffer>[]} pool
+ * @returns {AsyncGenerator<Uint8Array<ArrayBuffer>>}
+ */
 async function* batches(chunks, pool) {
   const take = () => pool.pop() ?? new Uint8Array(BATCH);
   let buf = take();
@@ -42,6 +48,11 @@ async function* batches(chunks, pool) {
  * `trustedKeys`; `module` is the compiled wasm. Resolves to null, having
  * read nothing, if the worker cannot start. An abort of `signal` ends the
  * worker at once and rejects with an AbortError.
+ * @param {AsyncIterable<Uint8Array>} chunks
+ * @param {string[]} trustedKeys
+ * @param {WebAssembly.Module} module
+ * @param {AbortSignal} [signal]
+ * @returns {Promise<any>} the report, as the Verifier's finish() gives it
  */
 export async function verifyInWorker(chunks, trustedKeys, module, signal) {
   // First, so that a bad key throws before there is a worker to end.
@@ -57,12 +68,17 @@ export async function verifyInWorker(chunks, trustedKeys, module, signal) {
   }
   let ready = false;
   let credits = IN_WINDOW;
+  /** @type {Uint8Array<ArrayBuffer>[]} */
   const pool = [];
   let ended = false;
+  /** @type {{ code: string, message: string } | undefined} How the gzip stream ended, if it failed. */
   let upstream;
+  /** @type {Error | null} */
   let broken = null;
+  /** @type {Error | null} */
   let failure = null;
   let closed = false;
+  /** @type {(value?: unknown) => void} */
   let wake = () => {};
   worker.listen(
     (msg) => {
@@ -99,6 +115,7 @@ export async function verifyInWorker(chunks, trustedKeys, module, signal) {
   const onAbort = () => wake();
   signal?.addEventListener('abort', onAbort);
   const stopped = () => failure !== null || ended || tar.failed || broken !== null || signal?.aborted === true;
+  /** @param {() => boolean} done */
   const until = async (done) => {
     while (!done() && !stopped()) await new Promise((resolve) => (wake = resolve));
     if (failure) throw failure;
@@ -116,7 +133,9 @@ export async function verifyInWorker(chunks, trustedKeys, module, signal) {
     }
     if (!stopped()) worker.post({ end: true });
     await until(() => false);
-    if (broken && !tar.failed && !ended) throw fail('E_WORKER', `the inflate worker failed: ${broken.message ?? broken}`);
+    // Set by the worker's error handler, which the checker does not follow.
+    const lost = /** @type {Error | null} */ (broken);
+    if (lost && !tar.failed && !ended) throw fail('E_WORKER', `the inflate worker failed: ${lost.message ?? lost}`);
   } catch (e) {
     const err = e === NOT_STARTED ? e : recover(e);
     release(tar);

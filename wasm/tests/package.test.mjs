@@ -17,7 +17,23 @@ process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
 const pkg = JSON.parse(readFileSync(join(PKG_DIR, 'package.json'), 'utf8'));
 /** Exported values other than functions. */
 const VALUES = ['codes'];
-const API = ['buildPackage', 'createVerifier', 'generateKeyPair', 'inspectPackage', 'packageFileName', 'selectModel', 'validateManifest', 'verifyAndInspect', 'verifyPackage', 'wasmMemoryBytes'];
+const API = [
+  'buildPackage',
+  'createVerifier',
+  'generateKeyPair',
+  'inspectPackage',
+  'keyId',
+  'modelNames',
+  'packageFileName',
+  'parsePublicKey',
+  'parseTimestamp',
+  'selectModel',
+  'sidecar',
+  'validateManifest',
+  'verifyAndInspect',
+  'verifyPackage',
+  'wasmMemoryBytes',
+];
 
 test('package.json describes an ES module with types', () => {
   assert.equal(pkg.name, 'expert-format');
@@ -95,7 +111,7 @@ test('over http the wrapper fetches the .wasm next to index.js', { skip: !networ
   assert.equal(JSON.parse(r.stdout).valid, false);
   // Modules load in parallel; the .wasm comes last, once they are linked.
   // The browser entry: no node: module among them.
-  const modules = ['api-exports', 'api', 'codes', 'errors', 'expert_wasm', 'index', 'instance', 'platform-browser', 'platform', 'source', 'verify-in-worker'];
+  const modules = ['api-exports', 'api', 'codes', 'errors', 'expert_wasm', 'helpers', 'index', 'instance', 'platform-browser', 'platform', 'source', 'verify-in-worker'];
   assert.deepEqual(served.slice(0, -1).sort(), modules.map((m) => `/lib/${m}.js`).sort());
   assert.equal(served.at(-1), '/lib/expert_wasm_bg.wasm');
 });

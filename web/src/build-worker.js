@@ -1,3 +1,4 @@
+// @ts-check
 // Build worker: buildPackage() over the dropped files, off the main thread.
 // The private key arrives here by postMessage and goes nowhere else; the
 // page replaces this worker after each build, which frees its memory.
@@ -11,8 +12,13 @@ import { buildPackage, wasmMemoryBytes } from './pkg/index.js';
 
 const PROGRESS_EVERY_MS = 80;
 
+/**
+ * What the page posts (build.js).
+ * @typedef {{ type: 'build', id: number, manifest: string, files: { path: string, file: File }[], model?: string, signingKey?: string | null, publisher?: string }} BuildMessage
+ */
+
 self.onmessage = async (event) => {
-  const msg = event.data;
+  const msg = /** @type {BuildMessage} */ (event.data);
   if (msg.type !== 'build') return;
   const { id, manifest, files, model, publisher } = msg;
   let { signingKey } = msg;
@@ -21,6 +27,7 @@ self.onmessage = async (event) => {
     const map = new Map(files.map((f) => [f.path, f.file]));
     const started = performance.now();
     let lastPost = 0;
+    /** @type {(done: number, total: number) => void} */
     const onProgress = (done, total) => {
       const now = performance.now();
       if (done < total && now - lastPost < PROGRESS_EVERY_MS) return;

@@ -1,3 +1,4 @@
+// @ts-check
 // The "Build and sign" panel: collect an expert folder (folder picker,
 // drag-and-drop of a directory, or loose files), choose the base model, an
 // optional signing key, and run buildPackage() in a worker. The private key
@@ -48,16 +49,6 @@ export function expertRoot(list) {
     .map((f) => ({ path: f.path.slice(prefix.length), file: f.file }))
     .filter((f) => !f.path.split('/').some((seg) => seg === '.git'));
   return { name: prefix.replace(/\/$/, '').split('/').pop() || '(files)', files, manifestFile: manifests[0].file };
-}
-
-/** Model names a manifest declares (v2 base_models, v1 base_model), best effort. */
-function modelNames(text) {
-  try {
-    const m = JSON.parse(text);
-    if (Array.isArray(m?.base_models)) return m.base_models.map((b) => (b && typeof b.name === 'string' ? b.name : null)).filter(Boolean);
-    if (m?.base_model && typeof m.base_model.name === 'string') return [m.base_model.name];
-  } catch {}
-  return [];
 }
 
 export function initBuild({ ef, trust, editor, diagnosticItem, startWorker, verifyFile }) {
@@ -128,7 +119,7 @@ export function initBuild({ ef, trust, editor, diagnosticItem, startWorker, veri
     const errors = report.diagnostics.filter((d) => d.severity === 'error');
     diagBox.replaceChildren(...errors.map((d) => diagnosticItem(d, null)));
     diagBox.hidden = errors.length === 0;
-    const names = report.valid ? modelNames(text) : [];
+    const names = report.valid ? ef.modelNames(text) : [];
     const previous = select.value;
     select.replaceChildren(...names.map((n) => h('option', { value: n }, n)));
     if (!names.length) select.append(h('option', { value: '' }, report.valid ? '(the manifest names no model)' : '— the manifest has errors —'));
@@ -220,7 +211,7 @@ export function initBuild({ ef, trust, editor, diagnosticItem, startWorker, veri
     // The worker's WebAssembly memory after the build: small however large
     // the weights, because files are read a piece at a time.
     $('#build-result').dataset.wasmMemory = String(msg.wasmMemory);
-    const sidecar = new Blob([`${msg.sha256}  ${msg.fileName}\n`], { type: 'text/plain' });
+    const sidecar = new Blob([ef.sidecar(msg.fileName, msg.sha256)], { type: 'text/plain' });
     const urls = [URL.createObjectURL(blob), URL.createObjectURL(sidecar)];
     built = { fileName: msg.fileName, sha256: msg.sha256, blob, urls };
     const dl = $('#build-download');

@@ -1,3 +1,4 @@
+// @ts-check
 // A classic script in <head>, run before the page's modules load: it hears
 // every change of #package-input from the moment the element exists, and
 // keeps the file chosen while the page is still starting until app.js
@@ -9,7 +10,7 @@
   document.addEventListener(
     'change',
     (e) => {
-      const input = e.target;
+      const input = /** @type {HTMLInputElement | null} */ (e.target);
       if (!input || input.id !== 'package-input') return;
       const file = input.files && input.files[0];
       // Cleared, so that choosing the same file again checks it again.

@@ -1,3 +1,4 @@
+// @ts-check
 // A plain-textarea code editor with a line-number gutter and a transparent
 // overlay that underlines the spots the validator reports. Only the lines
 // that carry a finding are rendered in the overlay (the rest are spacers),
@@ -173,7 +174,7 @@ export class ManifestEditor extends EventTarget {
       flush();
       const div = document.createElement('div');
       div.className = LINE_CLASS[sev] || 'err';
-      div.textContent = n;
+      div.textContent = String(n);
       div.title = this.diagnostics.filter((d) => d.line === n).map((d) => `${d.code}: ${d.message}`).join('\n');
       frag.append(div);
     }

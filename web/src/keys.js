@@ -1,49 +1,11 @@
+// @ts-check
 // The trusted-keys list: public keys (`ed25519:<64 hex>`) kept in
 // localStorage. Only public keys are stored here, never a private key.
+// Reading a key and its key ID are the npm package's (parsePublicKey, keyId).
 
-import { createVerifier } from './pkg/index.js';
+import { keyId, parsePublicKey } from './pkg/index.js';
 
 const STORAGE_KEY = 'expert-web.trusted-keys.v1';
-const PUBKEY = /^ed25519:([0-9a-fA-F]{64})$/;
-
-function fail(code, message) {
-  const e = new Error(message);
-  e.code = code;
-  return e;
-}
-
-/**
- * The key ID the format defines (docs/FORMAT.md): the first 16 hex digits of
- * SHA-256 over the 32 key bytes. Used only to show and match keys; the
- * verdict itself comes from the core. Null where WebCrypto is unavailable
- * (a page served over plain HTTP from another host than localhost).
- */
-export async function keyIdOf(pubkey) {
-  const m = PUBKEY.exec(pubkey);
-  if (!m || !globalThis.crypto?.subtle) return null;
-  const bytes = new Uint8Array(m[1].match(/../g).map((b) => parseInt(b, 16)));
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return [...digest.slice(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/**
- * The public key in `text`: an `ed25519:<hex>` string or the contents of a
- * `.pub` file (the first line that is not empty or a # comment). The core
- * checks the key (format, weak keys) exactly as when it verifies.
- */
-export function parsePublicKey(text) {
-  if (/PRIVATE KEY/.test(text)) throw fail('E_KEY_FORMAT', 'that is a private key: add only the public key (ed25519:…, the .pub file)');
-  const line = String(text)
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .find((l) => l && !l.startsWith('#'));
-  if (!line) throw fail('E_KEY_FORMAT', 'no key given: paste ed25519:<64 hex digits> or open a .pub file');
-  const m = PUBKEY.exec(line);
-  const key = m ? `ed25519:${m[1].toLowerCase()}` : line;
-  // The same check the verifier makes on trusted keys; throws E_KEY_FORMAT.
-  createVerifier({ trustedKeys: [key] }).finish();
-  return key;
-}
 
 export class TrustStore extends EventTarget {
   constructor() {
@@ -88,9 +50,12 @@ export class TrustStore extends EventTarget {
    * ID is 64 bits, only a short name to show.
    */
   entryFor(pubkey) {
-    const m = PUBKEY.exec(pubkey || '');
-    if (!m) return null;
-    const key = `ed25519:${m[1].toLowerCase()}`;
+    let key;
+    try {
+      key = parsePublicKey(pubkey || '');
+    } catch {
+      return null;
+    }
     return this.keys.find((k) => k.pubkey === key) || null;
   }
 
@@ -101,7 +66,7 @@ export class TrustStore extends EventTarget {
   /** Adds a key (text as pasted or read from a .pub file); returns its entry. */
   async add(text, name) {
     const pubkey = parsePublicKey(text);
-    const keyId = await keyIdOf(pubkey);
+    const id = await keyId(pubkey);
     const existing = this.keys.find((k) => k.pubkey === pubkey);
     if (existing) {
       if (name && name !== existing.name) {
@@ -110,7 +75,7 @@ export class TrustStore extends EventTarget {
       }
       return { entry: existing, added: false };
     }
-    const entry = { pubkey, keyId, name: name || null, addedAt: new Date().toISOString() };
+    const entry = { pubkey, keyId: id, name: name || null, addedAt: new Date().toISOString() };
     this.keys.push(entry);
     this.#save();
     return { entry, added: true };

@@ -1,3 +1,4 @@
+// @ts-check
 // Small DOM and formatting helpers shared by the page's modules.
 
 export const $ = (sel, root = document) => root.querySelector(sel);
@@ -80,4 +81,30 @@ export function debounce(fn, ms) {
     clearTimeout(t);
     t = setTimeout(() => fn(...args), ms);
   };
+}
+
+/**
+ * Starts a module worker (`url` relative to this directory); `ready`
+ * resolves once it has loaded the core and posted {type: 'ready'}. Its
+ * other messages go to `onMessage`.
+ * @param {string} url
+ * @param {(msg: any) => void} onMessage
+ * @returns {{ worker: Worker, ready: Promise<Worker> }}
+ */
+export function startWorker(url, onMessage) {
+  const worker = new Worker(new URL(url, import.meta.url), { type: 'module' });
+  /** @type {Promise<Worker>} */
+  const ready = new Promise((ok, fail) => {
+    worker.addEventListener('message', function first(e) {
+      if (e.data?.type === 'ready') {
+        worker.removeEventListener('message', first);
+        ok(worker);
+      }
+    });
+    worker.addEventListener('error', (e) => fail(new Error(e.message || `${url} failed to start`)), { once: true });
+  });
+  worker.addEventListener('message', (e) => {
+    if (e.data?.type !== 'ready') onMessage(e.data);
+  });
+  return { worker, ready };
 }

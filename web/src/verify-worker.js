@@ -1,3 +1,4 @@
+// @ts-check
 // Verification worker: streams a File (file.stream(), chunk by chunk)
 // through verifyAndInspect, which gives the verdict and the manifest summary
 // in one pass and, for large files, inflates in a second worker while this
@@ -16,12 +17,13 @@ import { verifyAndInspect, wasmMemoryBytes } from './pkg/index.js';
 let current = 0;
 const CANCELLED = Symbol('cancelled');
 const PROGRESS_EVERY_MS = 80;
-/** Smaller files are verified on this thread alone: a second worker costs more to start. */
-const INFLATE_WORKER_MIN_BYTES = 8 << 20;
 
 /**
  * file.stream(), counting progress and stopping when the job is replaced
  * or cancelled (the error ends verifyAndInspect, which cancels the read).
+ * @param {number} id
+ * @param {File} file
+ * @param {(bytes: number) => void} onRead
  */
 function watched(id, file, onRead) {
   return file.stream().pipeThrough(
@@ -35,6 +37,7 @@ function watched(id, file, onRead) {
   );
 }
 
+/** @param {{ id: number, file: File, trustedKeys: string[] }} job */
 async function verify({ id, file, trustedKeys }) {
   const started = performance.now();
   const total = file.size;
@@ -51,8 +54,9 @@ async function verify({ id, file, trustedKeys }) {
   let report;
   try {
     // One pass gives the verdict and the manifest summary; large files are
-    // inflated in a second worker while this one hashes.
-    report = await verifyAndInspect(source, { trustedKeys, worker: total >= INFLATE_WORKER_MIN_BYTES });
+    // inflated in a second worker while this one hashes (the package
+    // decides by the file's size, which the stream cannot tell it).
+    report = await verifyAndInspect(source, { trustedKeys, size: total });
   } catch (e) {
     if (e === CANCELLED || current !== id) return;
     // Our errors carry an E_ code (a bad trusted key, a worker that died);

@@ -1,3 +1,4 @@
+// @ts-check
 // Plain words for what went wrong: the headline of an invalid verdict, and
 // key errors without the npm API's argument names. The judgement (the
 // problem codes and the files they name) is expert-format's; this file only

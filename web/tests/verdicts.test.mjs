@@ -208,8 +208,15 @@ test('the progress bar reports bytes read of the file size', async () => {
   assert.equal(width, '100%');
 });
 
-test('the whole page (screenshot)', async () => {
-  await verifyInPage(s.page, casePath('good-signed-trusted'));
+test('the whole page: a good package’s verdict and the example manifest, valid (and a screenshot)', async () => {
+  const v = await verifyInPage(s.page, casePath('good-signed-trusted'));
+  // Whether its key is trusted depends on the tests above; the verdict must agree with it.
+  assert.equal(v.state, 'done');
+  assert.equal(v.status, v.trusted === 'true' ? 'verified' : 'valid-untrusted');
+  assert.equal(v.problem, null);
+  assert.match(v.title, WORDS[v.status]);
+  assert.match(await s.page.textContent('#fact-key'), /^[0-9a-f]{16}$/);
+  assert.ok((await s.page.textContent('#summary')).includes('expert-demo'));
   await s.page.click('#load-example');
   await s.page.waitForSelector('#editor-status[data-valid="true"]');
   await s.page.evaluate(() => window.scrollTo(0, 0));

@@ -1,0 +1,2 @@
+// Stamped into sw.js by web/build.mjs: the URLs it precaches.
+declare const __ASSETS__: string[];
