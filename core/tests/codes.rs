@@ -92,7 +92,7 @@ fn js_string(s: &str) -> String {
 fn codes_js() -> String {
     let mut out = String::new();
     out.push_str(&format!(
-        "// Generated from expert-core's Code enum (core/src/code.rs) by\n// `{REGENERATE}`; do not edit.\n\n"
+        "// @ts-check\n// Generated from expert-core's Code enum (core/src/code.rs) by\n// `{REGENERATE}`; do not edit.\n\n"
     ));
     out.push_str("/**\n * Every stable code this package, expert-cli and the web page report: the\n * string, the expert-cli exit status it gives by default, and its meaning\n * (docs/CODES.md).\n */\nexport const codes = Object.freeze([\n");
     for c in Code::ALL {
