@@ -11,21 +11,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@t")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@t")
-        .env("HOME", "/nonexistent")
-        .status()
-        .unwrap();
-    assert!(ok.success(), "git {args:?}");
-}
-
 /// A git repository holding a copy of an example, changed by `edit`.
 fn repo(root: &Path, name: &str, example_name: &str, edit: impl FnOnce(&Path)) -> PathBuf {
     let src = root.join(name);

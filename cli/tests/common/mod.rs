@@ -64,7 +64,8 @@ pub fn sha256_file(p: &Path) -> String {
 
 pub mod publisher;
 
-/// `git -C DIR ARGS…` with a fixed identity; the test fails if git does.
+/// `git -C DIR ARGS…` with a fixed identity and no user configuration
+/// (HOME points nowhere); the test fails if git does.
 pub fn git(dir: &Path, args: &[&str]) {
     let ok = Command::new("git")
         .arg("-C")
@@ -74,6 +75,7 @@ pub fn git(dir: &Path, args: &[&str]) {
         .env("GIT_AUTHOR_EMAIL", "t@t")
         .env("GIT_COMMITTER_NAME", "t")
         .env("GIT_COMMITTER_EMAIL", "t@t")
+        .env("HOME", "/nonexistent")
         .status()
         .unwrap();
     assert!(ok.success(), "git {args:?}");
