@@ -309,12 +309,7 @@ pub fn install(
         base_model: c.base_model.clone(),
         path: final_dir.clone(),
         source: p.source.clone(),
-        installed_at: expert_core::util::rfc3339_utc(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs())
-                .unwrap_or(0),
-        ),
+        installed_at: crate::registry::now(),
         adapters: c.adapters.clone(),
         capabilities: c.capabilities.clone(),
         dependencies: expert_core::registry::dependencies(&c.requires),

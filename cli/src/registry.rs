@@ -22,12 +22,9 @@ pub fn path() -> PathBuf {
     home().join("expert-registry.json")
 }
 
-fn now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    expert_core::util::rfc3339_utc(secs)
+/// The clock as RFC 3339 UTC, for `last_updated` and `installed_at`.
+pub fn now() -> String {
+    expert_core::util::rfc3339_utc(crate::cmd::unix_now())
 }
 
 /// Turns loader findings into one `E_REGISTRY` error that names each

@@ -42,11 +42,19 @@ pub fn source_date_epoch() -> Result<Option<u64>> {
 /// Entry mtime and signing time (`build::build_times`) from
 /// SOURCE_DATE_EPOCH and the system clock.
 pub fn build_times() -> Result<expert_core::build::BuildTimes> {
-    let now = std::time::SystemTime::now()
+    Ok(expert_core::build::build_times(
+        source_date_epoch()?,
+        unix_now(),
+    ))
+}
+
+/// Seconds since the Unix epoch by the system clock (0 before it): the
+/// CLI's one clock read; the core takes time as an argument.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
-        .unwrap_or(0);
-    Ok(expert_core::build::build_times(source_date_epoch()?, now))
+        .unwrap_or(0)
 }
 
 /// Loads a signing key file (see `key_input`).
