@@ -1,9 +1,8 @@
-//! The expert directory on disk, as the core's `ExpertSource`. Symlinks and
+//! The expert directory on disk, as the core's `ExpertFiles`. Symlinks and
 //! anything else that is not a plain file or directory are refused, so a
 //! package can never pick up a file from outside the expert.
 
-use expert_core::build::ExpertSource;
-use expert_core::files::{ExpertFiles, FileKind};
+use expert_core::package::files::{ExpertFiles, FileKind};
 use expert_core::path::check_relative_path;
 use std::fs;
 use std::io::Read;
@@ -67,22 +66,6 @@ impl ExpertFiles for DirSource {
         Ok(names)
     }
 
-    fn sha256(&self, rel: &str) -> Result<[u8; 32], String> {
-        let mut r = self.open(rel)?;
-        expert_core::util::sha256_reader(&mut r, &mut |_| {}).map_err(|e| format!("{rel}: {e}"))
-    }
-
-    fn head(&self, rel: &str, n: usize) -> Result<Option<Vec<u8>>, String> {
-        let mut head = Vec::with_capacity(n);
-        self.open(rel)?
-            .take(n as u64)
-            .read_to_end(&mut head)
-            .map_err(|e| format!("{rel}: {e}"))?;
-        Ok(Some(head))
-    }
-}
-
-impl ExpertSource for DirSource {
     fn open(&self, rel: &str) -> Result<Box<dyn Read + '_>, String> {
         let p = self.resolve(rel)?;
         let f = fs::File::open(&p).map_err(|e| format!("{}: {e}", p.display()))?;

@@ -13,13 +13,14 @@ use crate::registry::{semver_cmp, Registry, RegistryFile, VersionEntry};
 use crate::source::{self, Candidate, Fetched};
 use crate::staging::{self, ScratchDir};
 use crate::trust_store::{TrustStore, TrustStoreFile};
+use expert_core::archive::SmallFiles;
 use expert_core::archive::{ArchiveError, EntrySink};
-use expert_core::manifest::Manifest;
-use expert_core::name::name_key;
-use expert_core::registry::{
+use expert_core::install::{
     admit_name, admit_signature, admit_version, Allow, Incoming, NameRefusal, Refusal,
 };
-use expert_core::sign::{verify_package, PublicKey, SmallFiles, Status};
+use expert_core::manifest::name::name_key;
+use expert_core::manifest::Manifest;
+use expert_core::sign::{verify_package, PublicKey, Status};
 use expert_core::util::hex;
 use expert_core::Limits;
 use serde::Serialize;
@@ -140,7 +141,7 @@ pub fn prepare(
             Some(v) => v.clone(),
             None => {
                 let versions = || all.iter().map(|c| c.version.as_str());
-                expert_core::update::highest(versions(), pre)
+                expert_core::install::update::highest(versions(), pre)
                     .or_else(|| versions().max_by(|a, b| semver_cmp(a, b)))
                     .unwrap_or_default()
                     .to_string()
@@ -183,14 +184,14 @@ pub fn prepare(
     let i = source::choose_variant(&names, base_model, local)?;
     let scratch = ScratchDir::new("build")?;
     let out = scratch.path.join("local.expert");
-    let opts = expert_core::build::BuildOptions {
+    let opts = expert_core::package::build::BuildOptions {
         plan: Default::default(),
         mtime: expert_core::archive::DEFAULT_MTIME,
         signer: None,
         fingerprint: None,
     };
     let mut f = File::create(&out).map_err(|e| CliError::io(&out, e))?;
-    expert_core::build::build_package(
+    expert_core::package::build::build_package(
         &crate::fs_source::DirSource::new(&root),
         &manifest,
         i,

@@ -5,7 +5,7 @@
 //! substrings.
 
 use crate::error::{CliError, Code, Result};
-use expert_core::fingerprint::{fingerprint, header_len};
+use expert_core::base_model::fingerprint::{fingerprint, header_len};
 use expert_core::manifest::normalized_model_key;
 use serde::Serialize;
 use std::io::Read;
@@ -34,7 +34,7 @@ fn model(name: String, path: &Path, source: &'static str) -> LocalModel {
         source,
         quantization: config_of(path)
             .as_ref()
-            .and_then(expert_core::quantization::describe),
+            .and_then(expert_core::base_model::quantization::describe),
     }
 }
 

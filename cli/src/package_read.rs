@@ -7,8 +7,8 @@
 use crate::error::{CliError, Code, Context, Result};
 use crate::term::Progress;
 use expert_core::archive::ReadAllError;
+use expert_core::archive::{read_head, Head};
 use expert_core::archive::{ArchiveError, EntryRecord, EntrySink, GzipDecoder, TarHalf};
-use expert_core::sign::{read_head, Head};
 use expert_core::Limits;
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -76,7 +76,7 @@ pub fn read_package(path: &Path, sink: &mut dyn EntrySink, label: &str) -> Resul
     Ok(PackageRead { records, sha256 })
 }
 
-/// `sign::read_head` of the file at `path` on this thread, for commands
+/// `archive::read_head` of the file at `path` on this thread, for commands
 /// that only look (`inspect`): an I/O error names the file, a damaged
 /// archive is the core's code, as received.
 pub fn read_head_file(path: &Path, limits: &Limits) -> Result<Head> {

@@ -1,12 +1,12 @@
 //! The install-time quantization check (docs/CLI.md "Quantization"): a
 //! base model's declared `quantization` against the `config.json` of the
 //! local models that matched it. The decision is the core's
-//! (`expert_core::quantization`); this reads the files and words it.
+//! (`expert_core::base_model::quantization`); this reads the files and words it.
 
 use crate::error::{CliError, Code, Result};
 use crate::models::{config_of, matching, LocalModel};
 use crate::source::Candidate;
-use expert_core::quantization::{compare, of_config, Agreement};
+use expert_core::base_model::quantization::{compare, of_config, Agreement};
 use std::path::Path;
 
 /// Refuses (exit 4, `E_QUANTIZATION_MISMATCH`) when every matching local

@@ -406,7 +406,7 @@ pub fn fetch(
 /// registry (or the index lies), and it is refused before anything else.
 pub fn check_expected(d: &Downloaded, c: &crate::source::Candidate) -> Result<()> {
     let Some(o) = &d.expected else { return Ok(()) };
-    let same = expert_core::name::same_name(&o.name, &c.name)
+    let same = expert_core::manifest::name::same_name(&o.name, &c.name)
         && o.version == c.version
         && o.base_model == c.base_model;
     if !same {
@@ -429,7 +429,7 @@ pub fn update_source(recorded: &str, pre: bool) -> Result<Option<String>> {
     match parse(recorded) {
         Some(Ok(Remote::Oci(r))) => {
             let Some(tag) = &r.tag else { return Ok(None) };
-            if expert_core::update::version_of(tag).is_none() {
+            if expert_core::install::update::version_of(tag).is_none() {
                 return Ok(Some(r.with(Some(tag), None)));
             }
             let mut client = Client::new(&r, false)?;
@@ -443,7 +443,7 @@ pub fn update_source(recorded: &str, pre: bool) -> Result<Option<String>> {
             ..
         })) => {
             let mut layout = Layout::open(&dir)?;
-            let best = if expert_core::update::version_of(&tag).is_some() {
+            let best = if expert_core::install::update::version_of(&tag).is_some() {
                 oci::highest_tag(&layout.tags()?, pre).unwrap_or(tag)
             } else {
                 tag

@@ -4,9 +4,9 @@
 
 use crate::error::{CliError, Code, Context, Result};
 use crate::staging::ScratchDir;
+use expert_core::archive::SmallFiles;
 use expert_core::archive::{read_all, ArchiveError, EntrySink, ReadAllError};
 use expert_core::manifest::{select_model, Manifest};
-use expert_core::sign::SmallFiles;
 use expert_core::Limits;
 use std::path::{Path, PathBuf};
 
@@ -96,7 +96,7 @@ pub fn highest_tag(url: &str, pre: bool) -> Result<Option<String>> {
             .nth(1)
             .and_then(|r| r.strip_prefix("refs/tags/"))
     });
-    Ok(expert_core::update::highest(tags, pre).map(str::to_string))
+    Ok(expert_core::install::update::highest(tags, pre).map(str::to_string))
 }
 
 /// A package found in a source, with what its manifest says.

@@ -123,14 +123,14 @@ pub fn refuse_lfs_pointer(path: &Path) -> Result<()> {
     let size = std::fs::symlink_metadata(path)
         .map_err(|e| CliError::io(path, e))?
         .len();
-    if size >= expert_core::lfs::MAX_POINTER_SIZE {
+    if size >= expert_core::package::lfs::MAX_POINTER_SIZE {
         return Ok(());
     }
-    let head = read_capped(path, expert_core::lfs::MAX_POINTER_SIZE)?;
-    if expert_core::lfs::is_pointer(size, &head) {
+    let head = read_capped(path, expert_core::package::lfs::MAX_POINTER_SIZE)?;
+    if expert_core::package::lfs::is_pointer(size, &head) {
         return Err(CliError::new(
             Code::LfsPointer,
-            expert_core::lfs::pointer_message(&path.display().to_string()),
+            expert_core::package::lfs::pointer_message(&path.display().to_string()),
         )
         .within(Context::Local)
         .hint(
@@ -148,17 +148,17 @@ pub fn refuse_lfs_entries(
 ) -> Result<()> {
     for r in records
         .iter()
-        .filter(|r| r.size < expert_core::lfs::MAX_POINTER_SIZE)
+        .filter(|r| r.size < expert_core::package::lfs::MAX_POINTER_SIZE)
     {
         let p = dest.join(&r.path);
-        let head = read_capped(&p, expert_core::lfs::MAX_POINTER_SIZE)?;
-        if expert_core::lfs::is_pointer(r.size, &head) {
+        let head = read_capped(&p, expert_core::package::lfs::MAX_POINTER_SIZE)?;
+        if expert_core::package::lfs::is_pointer(r.size, &head) {
             return Err(CliError::new(
                 Code::LfsPointer,
                 format!(
                     "the package holds {}: {}",
                     r.path,
-                    expert_core::lfs::pointer_message(&r.path)
+                    expert_core::package::lfs::pointer_message(&r.path)
                 ),
             )
             .within(Context::Received)

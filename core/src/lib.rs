@@ -5,25 +5,19 @@
 //! CLI, in Node and in the browser, and gives the same answers.
 
 pub mod archive;
-pub mod build;
+pub mod base_model;
 pub mod code;
-pub mod deps;
 pub mod display;
-pub mod files;
-pub mod fingerprint;
 pub mod inspect;
+pub mod install;
 pub mod json;
-pub mod lfs;
 pub mod limits;
 pub mod manifest;
-pub mod name;
 pub mod oci;
 pub mod package;
 pub mod path;
-pub mod quantization;
 pub mod registry;
 pub mod sign;
-pub mod update;
 pub mod util;
 
 pub use code::{Code, ExitClass};

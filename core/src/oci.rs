@@ -359,7 +359,7 @@ pub fn merge_index(
                     d.digest
                 )));
             }
-            if !crate::name::same_name(&ann(d, ANN_NAME), &name) {
+            if !crate::manifest::name::same_name(&ann(d, ANN_NAME), &name) {
                 return Err(MergeError::OtherExpert {
                     found: ann(d, ANN_NAME),
                 });
@@ -476,7 +476,7 @@ pub fn tags_of(json: &[u8]) -> Result<Vec<String>, String> {
 
 /// The highest SemVer tag (`1.2.0` or `v1.2.0`); pre-releases only with `pre`.
 pub fn highest_tag(tags: &[String], pre: bool) -> Option<String> {
-    crate::update::highest(tags.iter().map(String::as_str), pre).map(str::to_string)
+    crate::install::update::highest(tags.iter().map(String::as_str), pre).map(str::to_string)
 }
 
 /// A `WWW-Authenticate` challenge.

@@ -3,14 +3,13 @@
 //! to print them.
 
 use expert_core::archive::read_all;
-use expert_core::build::{build_package, BuildOptions, Signer};
-use expert_core::files::MemoryFiles;
+use expert_core::archive::SmallFiles;
 use expert_core::json::{canonicalize, parse};
 use expert_core::manifest::Manifest;
+use expert_core::package::build::{build_package, BuildOptions, Signer};
+use expert_core::package::files::MemoryFiles;
 use expert_core::package::PlanOptions;
-use expert_core::sign::{
-    manifest_digest, signed_message, Claims, SecretKey, SignedFile, SmallFiles,
-};
+use expert_core::sign::{manifest_digest, signed_message, Claims, SecretKey, SignedFile};
 use expert_core::util::hex;
 use expert_core::Limits;
 use sha2::{Digest, Sha256};

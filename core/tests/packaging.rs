@@ -2,12 +2,12 @@
 //! go in, where they sit, and the packaged manifest.
 
 use expert_core::archive::read_all;
-use expert_core::build::{build_package, BuildOptions};
-use expert_core::files::MemoryFiles;
+use expert_core::archive::SmallFiles;
 use expert_core::json::Value;
 use expert_core::manifest::{validate_with_files, Manifest};
+use expert_core::package::build::{build_package, BuildOptions};
+use expert_core::package::files::MemoryFiles;
 use expert_core::package::{plan, PlanOptions};
-use expert_core::sign::SmallFiles;
 use expert_core::Limits;
 
 const MANIFEST: &str = r#"{
@@ -412,7 +412,7 @@ fn names_that_are_one_file_on_macos_or_windows_are_refused() {
 
 #[test]
 fn progress_counts_every_byte_read_and_sums_to_progress_total() {
-    use expert_core::build::{progress_total, Signer};
+    use expert_core::package::build::{progress_total, Signer};
     use expert_core::sign::SecretKey;
     let files = expert(MANIFEST);
     let m = manifest(MANIFEST);
@@ -471,7 +471,7 @@ fn choosing_a_model_and_naming_its_package() {
 #[test]
 fn publisher_and_times_of_a_build() {
     use expert_core::archive::DEFAULT_MTIME;
-    use expert_core::build::{build_times, default_publisher, BuildTimes};
+    use expert_core::package::build::{build_times, default_publisher, BuildTimes};
     let m = manifest(&MANIFEST.replace(r#""_comment""#, r#""author": "ana", "_comment""#));
     assert_eq!(default_publisher(Some(&m.root)), "ana");
     assert_eq!(default_publisher(Some(&manifest(MANIFEST).root)), "unknown");

@@ -3,8 +3,7 @@
 //! Blob, in a worker), read a piece at a time so that a multi-GB weights
 //! file never sits whole in wasm memory.
 
-use expert_core::build::ExpertSource;
-use expert_core::files::{kind_in_map, list_in_map, ExpertFiles, FileKind};
+use expert_core::package::files::{kind_in_map, list_in_map, ExpertFiles, FileKind};
 use std::collections::BTreeMap;
 use std::io::Read;
 use wasm_bindgen::prelude::*;
@@ -70,13 +69,6 @@ impl ExpertFiles for FileSet {
         Ok(list_in_map(&self.files, rel))
     }
 
-    fn sha256(&self, rel: &str) -> Result<[u8; 32], String> {
-        let mut r = self.open(rel)?;
-        expert_core::util::sha256_reader(&mut r, &mut |_| {}).map_err(|e| e.to_string())
-    }
-}
-
-impl ExpertSource for FileSet {
     fn open(&self, rel: &str) -> Result<Box<dyn Read + '_>, String> {
         match self.files.get(rel) {
             Some(Entry::Bytes(d)) => Ok(Box::new(&d[..])),

@@ -9,16 +9,17 @@
 //!
 //! Errors reach JS as `Error` objects with a stable string `code`.
 
+use expert_core::archive::SmallFiles;
 use expert_core::archive::{ArchiveError, ArchiveReader, EntryRecord};
-use expert_core::build::{
+use expert_core::inspect::{inspect, Inspection};
+use expert_core::manifest::{self, Manifest, SelectError};
+use expert_core::package::build::{
     build_package as core_build, build_times, default_publisher, progress_total, BuildOptions,
     Signer,
 };
-use expert_core::inspect::{inspect, Inspection};
-use expert_core::manifest::{self, Manifest, SelectError};
 use expert_core::package::PlanOptions;
 use expert_core::sign::{
-    read_key_file, unreadable, verify_package, Problem, PublicKey, SecretKey, SmallFiles, Verdict,
+    read_key_file, unreadable, verify_package, Problem, PublicKey, SecretKey, Verdict,
 };
 use expert_core::util::{hex, rfc3339_utc};
 use expert_core::{Code, Limits};

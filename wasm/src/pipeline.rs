@@ -4,8 +4,9 @@
 //! `TarHalf` keeps each error's place in the stream.
 
 use crate::{report, trusted_keys, ReadError};
+use expert_core::archive::SmallFiles;
 use expert_core::archive::{ArchiveError, GzipDecoder, TarHalf};
-use expert_core::sign::{PublicKey, SmallFiles};
+use expert_core::sign::PublicKey;
 use expert_core::{Code, Limits};
 use wasm_bindgen::prelude::*;
 

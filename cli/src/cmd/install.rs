@@ -6,10 +6,10 @@ use crate::install::{install, prepare, Installed, Policy, Prepared};
 use crate::registry::{Registry, RegistryFile};
 use crate::source::{self, Source};
 use crate::term::Style;
-use expert_core::deps::parse_requirement;
 use expert_core::display::escape;
-use expert_core::name::same_name;
-use expert_core::update::{decide, version_of, UpdateDecision};
+use expert_core::install::requirement::parse_requirement;
+use expert_core::install::update::{decide, version_of, UpdateDecision};
+use expert_core::manifest::name::same_name;
 use serde::Serialize;
 
 #[derive(Serialize)]

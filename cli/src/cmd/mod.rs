@@ -41,8 +41,8 @@ pub fn source_date_epoch() -> Result<Option<u64>> {
 
 /// Entry mtime and signing time (`build::build_times`) from
 /// SOURCE_DATE_EPOCH and the system clock.
-pub fn build_times() -> Result<expert_core::build::BuildTimes> {
-    Ok(expert_core::build::build_times(
+pub fn build_times() -> Result<expert_core::package::build::BuildTimes> {
+    Ok(expert_core::package::build::build_times(
         source_date_epoch()?,
         unix_now(),
     ))

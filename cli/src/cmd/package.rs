@@ -7,11 +7,11 @@ use crate::atomic::AtomicFile;
 use crate::error::{CliError, Code, Context, Exit, Result};
 use crate::fs_source::DirSource;
 use crate::term::{human_size, Progress, Style};
-use expert_core::build::{
-    build_package_with, default_publisher, dry_run, progress_total, BuildOptions, Signer,
-};
 use expert_core::display::escape;
 use expert_core::manifest::{choose_model, Manifest, SelectError};
+use expert_core::package::build::{
+    build_package_with, default_publisher, dry_run, progress_total, BuildOptions, Signer,
+};
 use expert_core::package::PlanOptions;
 use expert_core::util::{hex, rfc3339_utc};
 use expert_core::Limits;

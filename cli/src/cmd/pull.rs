@@ -65,7 +65,7 @@ pub fn run(a: PullArgs) -> Result<Exit> {
     // Verify the copy itself: what is renamed into place is what was read.
     let temp = out.temp_path().to_path_buf();
     let store = TrustStore::load()?;
-    let mut small = expert_core::sign::SmallFiles::default();
+    let mut small = expert_core::archive::SmallFiles::default();
     let read = crate::package_read::read_package(&temp, &mut small, "verifying")?;
     let verdict = expert_core::sign::verify_package(
         read.records,

@@ -10,10 +10,11 @@ use crate::oci_client::{sha256, Client};
 use crate::package_read::read_package;
 use crate::term::Style;
 use crate::trust_store::{TrustStore, TrustStoreFile};
+use expert_core::archive::SmallFiles;
 use expert_core::display::escape;
 use expert_core::manifest::Manifest;
 use expert_core::oci;
-use expert_core::sign::{verify_package, SmallFiles, Status};
+use expert_core::sign::{verify_package, Status};
 use expert_core::Limits;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -117,7 +118,9 @@ pub fn run(a: PushArgs) -> Result<Exit> {
     let mut warnings = Vec::new();
     for (i, it) in items.iter().enumerate() {
         let v = &it.variant;
-        if !expert_core::name::same_name(&v.name, &first.name) || v.version != first.version {
+        if !expert_core::manifest::name::same_name(&v.name, &first.name)
+            || v.version != first.version
+        {
             return Err(CliError::new(
                 Code::PushMixed,
                 format!(

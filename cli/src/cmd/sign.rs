@@ -5,8 +5,8 @@ use super::{build_times, load_key, write_sidecar, HashingWriter};
 use crate::args::SignArgs;
 use crate::atomic::AtomicFile;
 use crate::error::{CliError, Code, Context, Exit, Result};
-use expert_core::build::{default_publisher, resign_with, Signer};
 use expert_core::display::escape;
+use expert_core::package::build::{default_publisher, resign_with, Signer};
 use expert_core::util::{hex, rfc3339_utc};
 use expert_core::Limits;
 use std::io::BufReader;
@@ -85,7 +85,7 @@ pub fn run(a: SignArgs) -> Result<Exit> {
 fn manifest_root(pkg: &std::path::Path) -> Option<expert_core::json::Node> {
     let f = std::fs::File::open(pkg).ok()?;
     let limits = Limits::default();
-    let head = expert_core::sign::read_head(&mut BufReader::new(f), &limits).ok()?;
+    let head = expert_core::archive::read_head(&mut BufReader::new(f), &limits).ok()?;
     let manifest = head.small.require_manifest().ok()?;
     Some(
         expert_core::json::parse(manifest, limits.max_depth)

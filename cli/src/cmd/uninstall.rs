@@ -6,7 +6,7 @@ use crate::args::UninstallArgs;
 use crate::error::{CliError, Code, Exit, Result};
 use crate::registry::{Registry, RegistryFile};
 use expert_core::display::escape;
-use expert_core::name::same_name;
+use expert_core::manifest::name::same_name;
 use std::io::{BufRead, IsTerminal, Write};
 
 pub fn run(a: UninstallArgs) -> Result<Exit> {
@@ -98,7 +98,10 @@ pub fn run(a: UninstallArgs) -> Result<Exit> {
 /// registry's `path` must be one of those two, computed here.
 fn install_dir_name(name: &str, v: &crate::registry::VersionEntry) -> Result<String> {
     let experts = crate::home::expert_home().join("experts");
-    for dir in [expert_core::name::name_key(name), name.to_string()] {
+    for dir in [
+        expert_core::manifest::name::name_key(name),
+        name.to_string(),
+    ] {
         if v.path == experts.join(&dir).join(&v.version) {
             return Ok(dir);
         }

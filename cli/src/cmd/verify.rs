@@ -5,8 +5,9 @@ use crate::error::{CliError, Code, Context, Exit, Result};
 use crate::package_read::read_package;
 use crate::term::{human_size, Style};
 use crate::trust_store::{parse_key_arg, TrustStore, TrustStoreFile};
+use expert_core::archive::SmallFiles;
 use expert_core::display::{escape, signer_text, SignerText};
-use expert_core::sign::{verify_package, PublicKey, SmallFiles, Status, Verdict};
+use expert_core::sign::{verify_package, PublicKey, Status, Verdict};
 use expert_core::Limits;
 use std::path::Path;
 

@@ -4,6 +4,7 @@
 mod deflate_block;
 mod error;
 mod gzip_writer;
+mod head;
 mod reader;
 mod split;
 mod tar_header;
@@ -11,6 +12,7 @@ mod writer;
 
 pub use deflate_block::{deflate_block, BlockPipeline, Sequential, BLOCK as DEFLATE_BLOCK};
 pub use error::ArchiveError;
+pub use head::{read_head, Head, SmallFiles};
 pub use reader::{
     read_all, ArchiveReader, EntryRecord, EntrySink, GzipDecoder, NullSink, ReadAllError, TarReader,
 };

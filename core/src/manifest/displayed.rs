@@ -8,7 +8,7 @@
 
 use crate::display::{has_unsafe_chars, is_unsafe_char};
 use crate::json::Node;
-use crate::name::describe_char;
+use crate::manifest::name::describe_char;
 
 /// One displayed string with an unsafe character.
 pub struct Unsafe<'a> {

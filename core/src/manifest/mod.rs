@@ -4,6 +4,7 @@
 mod diagnostic;
 mod displayed;
 mod migrate;
+pub mod name;
 mod select;
 mod upstream_compat;
 mod validate;

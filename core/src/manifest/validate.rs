@@ -8,9 +8,9 @@ use super::{
     detect_schema, displayed, models_of, normalized_model_key, upstream_compat, Diagnostic, Report,
     SchemaVersion, Severity,
 };
-use crate::files::{ExpertFiles, FileKind};
 use crate::json::{self, index_path, key_path, LineIndex, Node, Value};
 use crate::limits::Limits;
+use crate::package::files::{ExpertFiles, FileKind};
 use crate::package::resolve_weights;
 use crate::path::{check_relative_path, is_safe_component};
 use crate::util::hex;
@@ -372,7 +372,7 @@ impl Checker<'_> {
                     Code::Empty,
                     "`name` must not be empty".into(),
                 );
-            } else if let Err(problem) = crate::name::check_name(name) {
+            } else if let Err(problem) = crate::manifest::name::check_name(name) {
                 let shown = crate::display::escape(name);
                 self.at(
                     root.get("name").unwrap(),
@@ -381,7 +381,7 @@ impl Checker<'_> {
                     format!(
                         "name \"{shown}\": {}; {}",
                         problem.describe(),
-                        crate::name::NAME_RULE
+                        crate::manifest::name::NAME_RULE
                     ),
                 );
             }
@@ -761,7 +761,7 @@ impl Checker<'_> {
                             "dependencies are strings such as \"expert-json@>=0.4\"".into(),
                         ),
                         Some(s) => {
-                            if crate::deps::parse_requirement(s).is_err() {
+                            if crate::install::requirement::parse_requirement(s).is_err() {
                                 self.at(dep, &dp, Code::DependencySpec, format!("{s:?} is not NAME or NAME@VERSION-RANGE (e.g. \"expert-json@>=0.4.0\")"));
                             }
                         }
@@ -781,16 +781,16 @@ impl Checker<'_> {
         size: u64,
         sniffed: &mut std::collections::BTreeSet<String>,
     ) {
-        if size >= crate::lfs::MAX_POINTER_SIZE || !sniffed.insert(rel.to_string()) {
+        if size >= crate::package::lfs::MAX_POINTER_SIZE || !sniffed.insert(rel.to_string()) {
             return;
         }
-        if let Ok(Some(head)) = files.head(rel, crate::lfs::HEAD_LEN) {
-            if crate::lfs::is_pointer(size, &head) {
+        if let Ok(head) = files.head(rel, crate::package::lfs::HEAD_LEN) {
+            if crate::package::lfs::is_pointer(size, &head) {
                 self.at(
                     node,
                     path,
                     Code::LfsPointer,
-                    crate::lfs::pointer_message(rel),
+                    crate::package::lfs::pointer_message(rel),
                 );
             }
         }

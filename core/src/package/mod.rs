@@ -3,6 +3,9 @@
 
 use crate::Code;
 
+pub mod build;
+pub mod files;
+pub mod lfs;
 mod packaged_manifest;
 mod plan;
 mod resolve;

@@ -3,8 +3,8 @@
 //! declared paths. Training leftovers and other checkpoints never go in.
 
 use super::{resolve_weights, PlanError, Weights};
-use crate::files::{ExpertFiles, FileKind};
 use crate::manifest::Manifest;
+use crate::package::files::{ExpertFiles, FileKind};
 use crate::path::{check_relative_path, fold_name};
 use crate::Code;
 

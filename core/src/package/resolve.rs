@@ -3,9 +3,9 @@
 //! the adapter's `path` (file or directory), then `final`, then `adapter`.
 
 use super::PlanError;
-use crate::files::{ExpertFiles, FileKind};
 use crate::json::Node;
 use crate::manifest::{weights_dir_slugs, ModelView};
+use crate::package::files::{ExpertFiles, FileKind};
 use crate::path::check_relative_path;
 use crate::Code;
 

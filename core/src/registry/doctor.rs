@@ -4,12 +4,12 @@
 //! `Installed` per `experts/NAME/VERSION` directory.
 
 use super::finding::Finding;
-use super::pins::pin_key_id;
 use super::record::InstallRecord;
 use super::rules::{registry_rules, trust_store_rules};
 use super::types::{Registry, TrustStore, VersionEntry};
-use crate::deps::parse_requirement;
-use crate::name::same_name;
+use crate::install::pin_key_id;
+use crate::install::requirement::parse_requirement;
+use crate::manifest::name::same_name;
 use crate::Code;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -4,22 +4,16 @@
 //! registry doctor's comparisons. No I/O: the CLI reads the files, scans
 //! `experts/` and passes what it found.
 
-mod admit;
 mod doctor;
 mod finding;
 mod load;
-mod pins;
-mod policy;
 mod record;
 mod rules;
 mod types;
 
-pub use admit::{admit_name, NameRefusal};
 pub use doctor::{check_tree, dependencies, rebuild, Installed, ManifestFacts};
 pub use finding::Finding;
 pub use load::{load_registry, load_trust_store, parse_registry, parse_trust_store};
-pub use pins::{pin_key_id, pin_names_key, PinCheck};
-pub use policy::{admit_signature, admit_version, Allow, Incoming, Refusal};
 pub use record::{InstallRecord, RECORD_FILE};
-pub use rules::{registry_rules, trust_store_rules};
+pub use rules::{is_key_id, registry_rules, trust_store_rules};
 pub use types::{semver_cmp, ExpertRecord, Registry, TrustStore, TrustedKey, VersionEntry};

@@ -4,7 +4,7 @@
 
 use super::finding::Finding;
 use super::types::{Registry, TrustStore};
-use crate::name::same_name;
+use crate::manifest::name::same_name;
 use crate::path::is_safe_component;
 use crate::sign::PublicKey;
 use crate::Code;
@@ -212,6 +212,6 @@ pub fn trust_store_rules(s: &TrustStore) -> Vec<Finding> {
     out
 }
 
-pub(crate) fn is_key_id(s: &str) -> bool {
+pub fn is_key_id(s: &str) -> bool {
     s.len() == 16 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::name::{name_key, same_name};
+use crate::manifest::name::{name_key, same_name};
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct VersionEntry {

@@ -2,7 +2,6 @@
 //! keys, the signed message, the `integrity` section, verification and the
 //! trust decision.
 
-mod head;
 mod integrity;
 mod key_file;
 mod keys;
@@ -10,11 +9,10 @@ mod legacy;
 mod message;
 mod verify;
 
-pub use head::{read_head, Head};
 pub use integrity::{integrity_node, manifest_digest, signer_claim, SignerClaim};
 pub use key_file::{algorithm_name, key_form, read_key_file, to_encrypted_pkcs8_pem, KeyForm};
 pub use keys::{KeyError, PublicKey, SecretKey};
 pub use message::{signed_message, Claims, SignedFile, DOMAIN, SCHEME};
 pub use verify::{
-    unreadable, verify_package, FileStatus, PackageVerifier, Problem, SmallFiles, Status, Verdict,
+    unreadable, verify_package, FileStatus, PackageVerifier, Problem, Status, Verdict,
 };

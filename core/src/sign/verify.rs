@@ -4,7 +4,7 @@
 //! trusted keys handed in.
 
 use super::{legacy, manifest_digest, signed_message, Claims, PublicKey, SignedFile, SCHEME};
-use crate::archive::{ArchiveError, ArchiveReader, EntryRecord, EntrySink};
+use crate::archive::{ArchiveError, ArchiveReader, EntryRecord, SmallFiles};
 use crate::json::{self, Node};
 use crate::limits::Limits;
 use crate::manifest::{validate, Severity};
@@ -114,49 +114,6 @@ impl Verdict {
         for i in bad {
             self.files[i].ok = false;
         }
-    }
-}
-
-/// Keeps `manifest.json` and `signature.sig` (both size-limited by the
-/// reader) while every other entry is only hashed.
-#[derive(Default)]
-pub struct SmallFiles {
-    current: Option<bool>,
-    pub manifest: Option<Vec<u8>>,
-    pub signature: Option<Vec<u8>>,
-}
-
-impl EntrySink for SmallFiles {
-    fn start(&mut self, path: &str, _size: u64) -> Result<(), ArchiveError> {
-        self.current = match path {
-            "manifest.json" => {
-                self.manifest = Some(Vec::new());
-                Some(true)
-            }
-            "signature.sig" => {
-                self.signature = Some(Vec::new());
-                Some(false)
-            }
-            _ => None,
-        };
-        Ok(())
-    }
-
-    fn data(&mut self, chunk: &[u8]) -> Result<(), ArchiveError> {
-        let target = match self.current {
-            Some(true) => self.manifest.as_mut(),
-            Some(false) => self.signature.as_mut(),
-            None => None,
-        };
-        if let Some(t) = target {
-            t.extend_from_slice(chunk);
-        }
-        Ok(())
-    }
-
-    fn end(&mut self, _: &[u8; 32]) -> Result<(), ArchiveError> {
-        self.current = None;
-        Ok(())
     }
 }
 

@@ -3,7 +3,7 @@
 //! another expert (by folded name) is refused; pre-releases count only
 //! when asked for (`--pre`), as cargo and pip treat them.
 
-use crate::name::same_name;
+use crate::manifest::name::same_name;
 use crate::Code;
 use semver::Version;
 

@@ -10,8 +10,8 @@
 //! as that key is known (trusted, or installed under the pin), on the next
 //! write.
 
-use super::types::TrustStore;
-use crate::name::same_name;
+use crate::manifest::name::same_name;
+use crate::registry::TrustStore;
 use crate::sign::PublicKey;
 
 /// What the pins say about installing `name` signed by a key.
@@ -31,7 +31,7 @@ pub enum PinCheck {
 pub fn pin_names_key(pin: &str, key: &PublicKey) -> bool {
     match PublicKey::parse(pin) {
         Ok(p) => p == *key,
-        Err(_) => super::rules::is_key_id(pin) && pin == key.key_id(),
+        Err(_) => crate::registry::is_key_id(pin) && pin == key.key_id(),
     }
 }
 
@@ -53,7 +53,7 @@ impl TrustStore {
         self.trusted_entry(key).and_then(|k| k.name.as_deref())
     }
 
-    fn trusted_entry(&self, key: &PublicKey) -> Option<&super::TrustedKey> {
+    fn trusted_entry(&self, key: &PublicKey) -> Option<&crate::registry::TrustedKey> {
         self.keys
             .iter()
             .find(|k| PublicKey::parse(&k.pubkey).is_ok_and(|p| p == *key))

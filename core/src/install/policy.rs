@@ -3,9 +3,9 @@
 //! downgrade, `incompatible_with` both ways, every `requires` installed).
 //! The CLI gathers the facts and turns a `Refusal` into its error.
 
-use super::types::{semver_cmp, Registry};
-use crate::deps::{parse_requirement, Requirement};
-use crate::name::same_name;
+use crate::install::requirement::{parse_requirement, Requirement};
+use crate::manifest::name::same_name;
+use crate::registry::{semver_cmp, Registry};
 use crate::sign::{Status, Verdict};
 use crate::Code;
 

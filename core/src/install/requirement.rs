@@ -17,7 +17,7 @@ pub fn parse_requirement(s: &str) -> Result<Requirement, String> {
         ),
         None => (s, None),
     };
-    if let Err(problem) = crate::name::check_name(name) {
+    if let Err(problem) = crate::manifest::name::check_name(name) {
         return Err(format!(
             "\"{}\" is not a valid expert name: {}",
             crate::display::escape(name),
@@ -33,7 +33,7 @@ pub fn parse_requirement(s: &str) -> Result<Requirement, String> {
 impl Requirement {
     /// Whether expert `name` at `version` satisfies this requirement.
     pub fn accepts(&self, name: &str, version: &str) -> bool {
-        crate::name::same_name(name, &self.name)
+        crate::manifest::name::same_name(name, &self.name)
             && self
                 .range
                 .as_ref()

@@ -3,6 +3,7 @@
 //! touches storage itself.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 
 /// What a relative path names inside the expert root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,17 +13,33 @@ pub enum FileKind {
     Missing,
 }
 
+/// An expert's files as the core reads them: the one trait every storage
+/// implements (the CLI's directory, the npm package's in-memory and
+/// Blob-backed sets, `MemoryFiles` in tests). Only `kind`, `list` and
+/// `open` touch storage; hashing and sniffing are built on `open`, so
+/// every storage hashes the same way.
 pub trait ExpertFiles {
-    /// Implementations must refuse paths that leave the root, including
-    /// through symlinks, with an error rather than `Missing`.
+    /// What `rel` names. Implementations must refuse paths that leave the
+    /// root, including through symlinks, with an error rather than `Missing`.
     fn kind(&self, rel: &str) -> Result<FileKind, String>;
     /// Names directly inside a directory, sorted.
     fn list(&self, rel: &str) -> Result<Vec<String>, String>;
-    fn sha256(&self, rel: &str) -> Result<[u8; 32], String>;
+    /// A reader over a file's bytes.
+    fn open(&self, rel: &str) -> Result<Box<dyn Read + '_>, String>;
+    /// The SHA-256 of a file, streamed.
+    fn sha256(&self, rel: &str) -> Result<[u8; 32], String> {
+        let mut r = self.open(rel)?;
+        crate::util::sha256_reader(&mut r, &mut |_| {}).map_err(|e| format!("{rel}: {e}"))
+    }
     /// Up to `n` leading bytes of a file, for content sniffing (Git LFS
-    /// pointers); `None` where the storage cannot say cheaply.
-    fn head(&self, _rel: &str, _n: usize) -> Result<Option<Vec<u8>>, String> {
-        Ok(None)
+    /// pointers).
+    fn head(&self, rel: &str, n: usize) -> Result<Vec<u8>, String> {
+        let mut head = Vec::with_capacity(n);
+        self.open(rel)?
+            .take(n as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| format!("{rel}: {e}"))?;
+        Ok(head)
     }
 }
 
@@ -81,15 +98,10 @@ impl ExpertFiles for MemoryFiles {
         Ok(list_in_map(&self.files, rel))
     }
 
-    fn sha256(&self, rel: &str) -> Result<[u8; 32], String> {
-        use sha2::Digest;
+    fn open(&self, rel: &str) -> Result<Box<dyn Read + '_>, String> {
         self.files
             .get(rel)
-            .map(|d| sha2::Sha256::digest(d).into())
+            .map(|d| Box::new(&d[..]) as Box<dyn Read>)
             .ok_or_else(|| format!("{rel}: no such file"))
-    }
-
-    fn head(&self, rel: &str, n: usize) -> Result<Option<Vec<u8>>, String> {
-        Ok(self.files.get(rel).map(|d| d[..d.len().min(n)].to_vec()))
     }
 }

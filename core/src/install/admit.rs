@@ -6,7 +6,7 @@
 //! pin of the name must hold the signing key.
 
 use super::pins::PinCheck;
-use super::types::{Registry, TrustStore};
+use crate::registry::{Registry, TrustStore};
 use crate::sign::PublicKey;
 use crate::Code;
 

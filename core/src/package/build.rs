@@ -1,25 +1,19 @@
 //! Building a package for one base model, and re-signing an existing one.
 //! The CLI and the npm package both call these, so their bytes agree.
 
+use super::{packaged_manifest, plan, PlanError, PlanOptions, PlannedFile};
+use crate::archive::{read_head, Head};
 use crate::archive::{
     ArchiveError, ArchiveReader, BlockPipeline, EntryRecord, EntrySink, PackageWriter, Sequential,
     DEFAULT_MTIME,
 };
-use crate::files::ExpertFiles;
 use crate::json::{to_pretty, Node, Style};
 use crate::manifest::Manifest;
-use crate::package::{packaged_manifest, plan, PlanError, PlanOptions, PlannedFile};
-use crate::sign::{
-    integrity_node, manifest_digest, read_head, Claims, Head, SecretKey, SignedFile,
-};
+use crate::package::files::ExpertFiles;
+use crate::sign::{integrity_node, manifest_digest, Claims, SecretKey, SignedFile};
 use crate::Code;
 use crate::Limits;
 use std::io::{Read, Write};
-
-/// Opens files of an expert for reading.
-pub trait ExpertSource: ExpertFiles {
-    fn open(&self, rel: &str) -> Result<Box<dyn Read + '_>, String>;
-}
 
 /// Who signs, and the metadata shown to users.
 pub struct Signer<'a> {
@@ -164,7 +158,7 @@ pub fn dry_run(
 }
 
 fn hash(
-    src: &dyn ExpertSource,
+    src: &dyn ExpertFiles,
     f: &PlannedFile,
     progress: &mut dyn FnMut(u64),
 ) -> Result<[u8; 32], BuildError> {
@@ -173,7 +167,7 @@ fn hash(
 }
 
 pub fn build_package(
-    src: &dyn ExpertSource,
+    src: &dyn ExpertFiles,
     manifest: &Manifest,
     model_index: usize,
     opts: &BuildOptions<'_>,
@@ -194,7 +188,7 @@ pub fn build_package(
 /// `build_package` with deflate blocks compressed by `pipeline`; the bytes
 /// are identical for every pipeline.
 pub fn build_package_with(
-    src: &dyn ExpertSource,
+    src: &dyn ExpertFiles,
     manifest: &Manifest,
     model_index: usize,
     opts: &BuildOptions<'_>,
@@ -278,21 +272,21 @@ pub fn build_package_with(
 
 /// A Git LFS pointer where a file should be is `E_LFS_POINTER`; only
 /// files small enough to be one are read (their first bytes).
-fn refuse_lfs_pointers(src: &dyn ExpertSource, files: &[PlannedFile]) -> Result<(), BuildError> {
+fn refuse_lfs_pointers(src: &dyn ExpertFiles, files: &[PlannedFile]) -> Result<(), BuildError> {
     for f in files
         .iter()
-        .filter(|f| f.size < crate::lfs::MAX_POINTER_SIZE)
+        .filter(|f| f.size < crate::package::lfs::MAX_POINTER_SIZE)
     {
-        let mut head = Vec::with_capacity(crate::lfs::HEAD_LEN);
+        let mut head = Vec::with_capacity(crate::package::lfs::HEAD_LEN);
         src.open(&f.source)
             .map_err(io)?
-            .take(crate::lfs::HEAD_LEN as u64)
+            .take(crate::package::lfs::HEAD_LEN as u64)
             .read_to_end(&mut head)
             .map_err(|e| io(format!("{}: {e}", f.source)))?;
-        if crate::lfs::is_pointer(f.size, &head) {
+        if crate::package::lfs::is_pointer(f.size, &head) {
             return Err(BuildError {
                 code: Code::LfsPointer,
-                message: crate::lfs::pointer_message(&f.source),
+                message: crate::package::lfs::pointer_message(&f.source),
             });
         }
     }
@@ -482,14 +476,5 @@ impl<W: Write> EntrySink for Copier<'_, W> {
             .end(size)
             .map(|_| ())
             .map_err(|err| ArchiveError::new(Code::Io, err.to_string()))
-    }
-}
-
-impl ExpertSource for crate::files::MemoryFiles {
-    fn open(&self, rel: &str) -> Result<Box<dyn Read + '_>, String> {
-        self.files
-            .get(rel)
-            .map(|d| Box::new(&d[..]) as Box<dyn Read>)
-            .ok_or_else(|| format!("{rel}: no such file"))
     }
 }
