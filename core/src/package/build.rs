@@ -1,7 +1,7 @@
 //! Building a package for one base model, and re-signing an existing one.
 //! The CLI and the npm package both call these, so their bytes agree.
 
-use super::{packaged_manifest, plan, PlanError, PlanOptions, PlannedFile};
+use super::{packaged_manifest, plan, Plan, PlanError, PlanOptions, PlannedFile};
 use crate::archive::{read_head, Head};
 use crate::archive::{
     ArchiveError, ArchiveReader, BlockPipeline, EntryRecord, EntrySink, PackageWriter, Sequential,
@@ -198,23 +198,13 @@ pub fn build_package_with(
 ) -> Result<Built, BuildError> {
     let plan = plan(src, manifest, model_index, &opts.plan)?;
     refuse_lfs_pointers(src, &plan.files)?;
+    let hashes = hash_first(src, opts, &plan, progress)?;
     let weight = plan
         .files
         .iter()
-        .find(|f| f.archive_path == plan.weight_archive_path)
+        .position(|f| f.archive_path == plan.weight_archive_path)
         .expect("weights are planned");
-    let mut hashes: Vec<Option<[u8; 32]>> = vec![None; plan.files.len()];
-    for (i, f) in plan.files.iter().enumerate() {
-        if hashed_first(opts, f, &weight.archive_path) {
-            hashes[i] = Some(hash(src, f, progress)?);
-        }
-    }
-    let weight_sha = hashes[plan
-        .files
-        .iter()
-        .position(|f| f.archive_path == weight.archive_path)
-        .unwrap()]
-    .unwrap();
+    let weight_sha = hashes[weight].expect("the weights are hashed first");
     let mut root = packaged_manifest(manifest, &plan, &weight_sha, opts.fingerprint.as_deref());
     let mut files: Vec<SignedFile> = plan
         .files
@@ -235,8 +225,55 @@ pub fn build_package_with(
     let mut w = PackageWriter::with_pipeline(out, opts.mtime, pipeline).map_err(io)?;
     w.append_bytes("manifest.json", manifest_text.as_bytes())
         .map_err(io)?;
-    let mut sig_pending = signature.as_deref();
-    for (i, f) in plan.files.iter().enumerate() {
+    write_entries(
+        &mut w,
+        src,
+        &plan.files,
+        &hashes,
+        &mut files,
+        signature.as_deref(),
+        progress,
+    )?;
+    w.finish().map_err(io)?;
+    Ok(Built {
+        file_name: manifest.package_file_name(&plan.model_name),
+        model_name: plan.model_name,
+        files,
+    })
+}
+
+/// The hashes of the files `hashed_first` picks, in plan order (None for
+/// the others).
+fn hash_first(
+    src: &dyn ExpertFiles,
+    opts: &BuildOptions<'_>,
+    plan: &Plan,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Vec<Option<[u8; 32]>>, BuildError> {
+    plan.files
+        .iter()
+        .map(|f| {
+            hashed_first(opts, f, &plan.weight_archive_path)
+                .then(|| hash(src, f, progress))
+                .transpose()
+        })
+        .collect()
+}
+
+/// Writes the planned files after `manifest.json`, with `signature.sig` in
+/// its sorted place. A file whose bytes differ from its hash taken first
+/// changed meanwhile; `files` gets the hash of what was written.
+fn write_entries(
+    w: &mut PackageWriter<&mut dyn Write>,
+    src: &dyn ExpertFiles,
+    planned: &[PlannedFile],
+    hashes: &[Option<[u8; 32]>],
+    files: &mut [SignedFile],
+    signature: Option<&str>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(), BuildError> {
+    let mut sig_pending = signature;
+    for (i, f) in planned.iter().enumerate() {
         if let Some(sig) = sig_pending.filter(|_| f.archive_path.as_str() > "signature.sig") {
             w.append_bytes("signature.sig", sig.as_bytes())
                 .map_err(io)?;
@@ -262,12 +299,7 @@ pub fn build_package_with(
         w.append_bytes("signature.sig", sig.as_bytes())
             .map_err(io)?;
     }
-    w.finish().map_err(io)?;
-    Ok(Built {
-        file_name: manifest.package_file_name(&plan.model_name),
-        model_name: plan.model_name,
-        files,
-    })
+    Ok(())
 }
 
 /// A Git LFS pointer where a file should be is `E_LFS_POINTER`; only
