@@ -6,8 +6,8 @@
 use super::finding::Finding;
 use super::record::InstallRecord;
 use super::rules::{registry_rules, trust_store_rules};
+use super::trust::pin_key_id;
 use super::types::{Registry, TrustStore, VersionEntry};
-use crate::install::pin_key_id;
 use crate::install::requirement::parse_requirement;
 use crate::manifest::name::same_name;
 use crate::Code;

@@ -3,6 +3,7 @@
 //! reports them.
 
 use super::finding::Finding;
+use super::trust::is_key_id;
 use super::types::{ExpertRecord, Registry, TrustStore};
 use crate::manifest::name::same_name;
 use crate::path::is_safe_component;
@@ -229,8 +230,4 @@ pub fn trust_store_rules(s: &TrustStore) -> Vec<Finding> {
         }
     }
     out
-}
-
-pub fn is_key_id(s: &str) -> bool {
-    s.len() == 16 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }

@@ -160,7 +160,7 @@ pub struct TrustStore {
     pub keys: Vec<TrustedKey>,
     /// Expert name (as first installed; matched by its folded key) → the
     /// full public key it is pinned to, `ed25519:<hex>`. Stores written
-    /// before 0.2 hold 16-hex key IDs here; see `pins.rs`.
+    /// before 0.2 hold 16-hex key IDs here; see `trust.rs`.
     #[serde(default)]
     pub pins: BTreeMap<String, String>,
 }
