@@ -17,9 +17,13 @@ use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
 /// Receives entries as they stream past.
+/// An error from the sink stops the read with that error.
 pub trait EntrySink {
+    /// An entry of `size` bytes begins.
     fn start(&mut self, path: &str, size: u64) -> Result<(), ArchiveError>;
+    /// The next bytes of the entry begun last.
     fn data(&mut self, chunk: &[u8]) -> Result<(), ArchiveError>;
+    /// The entry ends; `sha256` is the hash of all its bytes.
     fn end(&mut self, sha256: &[u8; 32]) -> Result<(), ArchiveError>;
 }
 
@@ -41,8 +45,11 @@ impl EntrySink for NullSink {
 /// One regular file of the archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryRecord {
+    /// The entry name, a checked relative path.
     pub path: String,
+    /// Its length in bytes.
     pub size: u64,
+    /// The SHA-256 of its bytes.
     pub sha256: [u8; 32],
     /// How many more entries repeated this one with identical bytes
     /// (upstream 0.3.0 writes README.md twice); they are one file to us.
@@ -91,6 +98,7 @@ pub struct GzipDecoder {
 }
 
 impl GzipDecoder {
+    /// A decoder at the start of a stream, enforcing `limits`.
     pub fn new(limits: Limits) -> Self {
         GzipDecoder {
             limits,
@@ -280,6 +288,7 @@ pub struct TarReader {
 }
 
 impl TarReader {
+    /// A reader at the start of a tar stream, enforcing `limits`.
     pub fn new(limits: Limits) -> Self {
         TarReader {
             limits,
@@ -613,6 +622,7 @@ pub struct ArchiveReader {
 }
 
 impl ArchiveReader {
+    /// A reader at the start of a package, enforcing `limits`.
     pub fn new(limits: Limits) -> Self {
         ArchiveReader {
             gz: GzipDecoder::new(limits),
@@ -718,6 +728,8 @@ pub fn read_all(
 /// Either the source failed or the archive is bad.
 #[derive(Debug)]
 pub enum ReadAllError {
+    /// Reading the source failed.
     Io(std::io::Error),
+    /// The bytes are not an acceptable package.
     Archive(ArchiveError),
 }

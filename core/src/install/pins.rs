@@ -14,7 +14,12 @@ pub enum PinCheck {
     Matches,
     /// A pin for this name holds another key (shown by its key ID), or the
     /// package is unsigned.
-    Differs { pinned_as: String, key_id: String },
+    Differs {
+        /// The spelling the differing pin is stored under.
+        pinned_as: String,
+        /// The pinned key's ID.
+        key_id: String,
+    },
 }
 
 impl TrustStore {
