@@ -17,24 +17,33 @@ use std::io::{Read, Write};
 
 /// Who signs, and the metadata shown to users.
 pub struct Signer<'a> {
+    /// The signing key.
     pub key: &'a SecretKey,
+    /// Who the signature says published the package (a claim; see
+    /// `default_publisher`).
     pub publisher: String,
     /// RFC 3339, from the caller's clock or `SOURCE_DATE_EPOCH`.
     pub created_at: String,
 }
 
+/// How to build one package.
 pub struct BuildOptions<'a> {
+    /// What goes in.
     pub plan: PlanOptions,
     /// Entry mtime (seconds since the epoch).
     pub mtime: u64,
+    /// Who signs; None builds an unsigned package.
     pub signer: Option<Signer<'a>>,
     /// Base-model fingerprint to record in the packaged manifest.
     pub fingerprint: Option<String>,
 }
 
+/// Why a package could not be built; `code` is stable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildError {
+    /// Why, for programs.
     pub code: Code,
+    /// Why, for people: names the file.
     pub message: String,
 }
 
@@ -72,7 +81,9 @@ fn io(e: impl std::fmt::Display) -> BuildError {
 /// What was built.
 #[derive(Debug, Clone)]
 pub struct Built {
+    /// The package's file name (`Manifest::package_file_name`).
     pub file_name: String,
+    /// The base model it is for.
     pub model_name: String,
     /// Every entry but `manifest.json`, in archive order.
     pub files: Vec<SignedFile>,
@@ -166,6 +177,8 @@ fn hash(
     crate::util::sha256_reader(&mut r, progress).map_err(|e| io(format!("{}: {e}", f.source)))
 }
 
+/// Builds the package for base model `model_index` into `out`, reporting
+/// bytes read to `progress` (see `progress_total`).
 pub fn build_package(
     src: &dyn ExpertFiles,
     manifest: &Manifest,

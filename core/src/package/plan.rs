@@ -27,24 +27,34 @@ pub const RESERVED: &[&str] = &["manifest.json", "signature.sig"];
 /// Longest entry name a strict reader accepts (plain ustar `name` field).
 pub const MAX_ENTRY_NAME: usize = 100;
 
+/// What the packager chose on the command line.
 #[derive(Debug, Clone, Default)]
 pub struct PlanOptions {
+    /// `--checkpoint`: the checkpoint directory to take the weights from.
     pub checkpoint: Option<String>,
+    /// `--include-tests`: also package `tests/`.
     pub include_tests: bool,
 }
 
+/// One file of the package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedFile {
+    /// Its name in the archive.
     pub archive_path: String,
     /// Source path relative to the expert root.
     pub source: String,
+    /// Its length in bytes when planned.
     pub size: u64,
 }
 
+/// Everything the package for one base model holds.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// Which of the manifest's base models it is for.
     pub model_index: usize,
+    /// That base model's name.
     pub model_name: String,
+    /// Where its adapter's weights were found.
     pub weights: Weights,
     /// Archive path of the weight file.
     pub weight_archive_path: String,

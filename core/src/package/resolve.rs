@@ -19,6 +19,7 @@ pub struct Weights {
     pub dir: String,
     /// The weight file, relative to the expert root.
     pub weight_file: String,
+    /// The weight file's length in bytes.
     pub weight_size: u64,
 }
 

@@ -17,27 +17,37 @@ use std::path::{Path, PathBuf};
 /// What the installed manifest of one directory says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManifestFacts {
+    /// `name`.
     pub name: String,
+    /// `version`.
     pub version: String,
+    /// The base models' names, in order.
     pub base_models: Vec<String>,
     /// The key ID its `integrity` section names, if signed.
     pub key_id: Option<String>,
+    /// The adapters, as the registry lists them.
     pub adapters: Vec<Value>,
+    /// `capabilities`.
     pub capabilities: Vec<String>,
+    /// `constraints.requires`.
     pub requires: Vec<String>,
+    /// `incompatible_with`.
     pub incompatible_with: Vec<String>,
 }
 
 /// One `experts/NAME/VERSION` directory as the CLI found it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Installed {
-    /// The directory names: `NAME` and `VERSION`.
+    /// The directory name `NAME`.
     pub name: String,
+    /// The directory name `VERSION`.
     pub version: String,
+    /// The directory, as the registry would list it.
     pub path: PathBuf,
     /// The directory's modification time (RFC 3339), the install time of
     /// last resort.
     pub modified: String,
+    /// Its `manifest.json`, or why it could not be read.
     pub manifest: Result<ManifestFacts, String>,
     /// `None` when there is no record file (upstream or by hand).
     pub record: Option<Result<InstallRecord, String>>,
