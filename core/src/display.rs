@@ -69,6 +69,8 @@ pub struct SignerText {
     pub claim: Option<String>,
 }
 
+/// The signer of key `key_id`, named as the user trusted it (`trusted_as`)
+/// and, apart, what the package claims (`claimed`); all of it escaped.
 pub fn signer_text(key_id: &str, trusted_as: Option<&str>, claimed: Option<&str>) -> SignerText {
     let key = match trusted_as {
         Some(n) if !n.is_empty() => format!("key {}, trusted as \"{}\"", escape(key_id), escape(n)),

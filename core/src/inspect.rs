@@ -7,16 +7,24 @@ use crate::util::hex;
 use crate::Limits;
 use serde::Serialize;
 
+/// One adapter as the manifest declares it; fields it lacks (or holds
+/// with another type) are None.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AdapterSummary {
+    /// `type`, such as `lora`.
     #[serde(rename = "type")]
     pub kind: Option<String>,
+    /// The LoRA rank.
     #[serde(serialize_with = "js_number")]
     pub r: Option<f64>,
+    /// The LoRA alpha.
     #[serde(serialize_with = "js_number")]
     pub alpha: Option<f64>,
+    /// Where its weights were, in the expert directory.
     pub path: Option<String>,
+    /// The declared size of its weights.
     pub size_bytes: Option<u64>,
+    /// The declared SHA-256 of its weights (hex).
     pub sha256: Option<String>,
 }
 
@@ -35,28 +43,49 @@ fn js_number<S: serde::Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S
     }
 }
 
+/// One archive entry as the reader measured it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EntrySummary {
+    /// The entry name.
     pub path: String,
+    /// Its length in bytes.
     pub size: u64,
+    /// The SHA-256 of its bytes (hex).
     pub sha256: String,
 }
 
+/// What `inspect` shows (and `inspect --json` writes). The manifest's
+/// fields are None when absent or not strings; the signer fields are what
+/// the package claims, unverified.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Inspection {
+    /// The manifest's `name`.
     pub name: Option<String>,
+    /// The manifest's `version`.
     pub version: Option<String>,
+    /// The manifest's `schema_version`.
     pub schema_version: Option<String>,
+    /// The manifest's `description`.
     pub description: Option<String>,
+    /// The manifest's `author`.
     pub author: Option<String>,
+    /// The manifest's `license`.
     pub license: Option<String>,
+    /// The first base model's name.
     pub base_model: Option<String>,
+    /// The first base model's adapters.
     pub adapters: Vec<AdapterSummary>,
+    /// The manifest's `capabilities` that are strings.
     pub capabilities: Vec<String>,
+    /// Whether the package carries a signature, valid or not.
     pub signed: bool,
+    /// The key ID the `integrity` section names.
     pub key_id: Option<String>,
+    /// The publisher the `integrity` section names.
     pub publisher: Option<String>,
+    /// When the `integrity` section says it was signed.
     pub created_at: Option<String>,
+    /// Every entry, in archive order.
     pub files: Vec<EntrySummary>,
 }
 

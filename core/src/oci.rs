@@ -12,20 +12,31 @@ use std::collections::BTreeMap;
 pub const ARTIFACT_TYPE: &str = "application/vnd.expert.package.v1";
 /// Media type of the one layer: the `.expert` file, unchanged.
 pub const LAYER_MEDIA_TYPE: &str = "application/vnd.expert.package.v1.tar+gzip";
+/// Media type of an image manifest: one variant.
 pub const MANIFEST_MEDIA_TYPE: &str = "application/vnd.oci.image.manifest.v1+json";
+/// Media type of an image index: the tag, listing the variants.
 pub const INDEX_MEDIA_TYPE: &str = "application/vnd.oci.image.index.v1+json";
 /// The OCI 1.1 empty config: `{}`.
 pub const EMPTY_MEDIA_TYPE: &str = "application/vnd.oci.empty.v1+json";
+/// Digest of the empty config, `EMPTY_DATA`.
 pub const EMPTY_DIGEST: &str =
     "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+/// The bytes of the empty config.
 pub const EMPTY_DATA: &[u8] = b"{}";
 
-/// Annotation keys. The title is OCI's; the others are ours.
+// Annotation keys: the two `org.opencontainers` ones are OCI's (for
+// generic tools), the `vnd.expert` ones ours.
+/// The package's file name, on the manifest and its layer.
 pub const ANN_TITLE: &str = "org.opencontainers.image.title";
+/// The expert's version, for generic tools.
 pub const ANN_VERSION_OCI: &str = "org.opencontainers.image.version";
+/// The base model a variant is for; marks an index entry as ours.
 pub const ANN_BASE_MODEL: &str = "vnd.expert.base-model";
+/// The expert's name.
 pub const ANN_NAME: &str = "vnd.expert.name";
+/// The expert's version.
 pub const ANN_VERSION: &str = "vnd.expert.version";
+/// The signing key's ID, or `UNSIGNED_KEY_ID`.
 pub const ANN_KEY_ID: &str = "vnd.expert.key-id";
 /// The value of `vnd.expert.key-id` for an unsigned package.
 pub const UNSIGNED_KEY_ID: &str = "unsigned";
@@ -36,8 +47,11 @@ pub const UNSIGNED_KEY_ID: &str = "unsigned";
 pub struct OciRef {
     /// Host with the port, as written (`localhost:5000`, `[::1]:5000`).
     pub host: String,
+    /// The repository path, such as `acme/expert-demo`.
     pub repo: String,
+    /// The tag, if given.
     pub tag: Option<String>,
+    /// The manifest or index digest, `sha256:<hex>`, if given.
     pub digest: Option<String>,
 }
 
@@ -194,13 +208,19 @@ pub fn parse_layout(s: &str) -> Option<(String, Option<String>, Option<String>)>
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Descriptor {
+    /// What the content is.
     pub media_type: String,
+    /// `sha256:<hex>` of the content.
     pub digest: String,
+    /// Its length in bytes.
     pub size: u64,
+    /// For a manifest, its `artifactType`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifact_type: Option<String>,
+    /// The content itself, base64, when small enough to embed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
+    /// Annotation key → value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
 }
@@ -209,13 +229,19 @@ pub struct Descriptor {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageManifest {
+    /// Always 2.
     pub schema_version: u32,
+    /// `MANIFEST_MEDIA_TYPE` (optional in the spec).
     #[serde(default)]
     pub media_type: Option<String>,
+    /// `ARTIFACT_TYPE` for ours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifact_type: Option<String>,
+    /// The config blob; ours is the empty one.
     pub config: Descriptor,
+    /// The blobs; ours has the package as its one layer.
     pub layers: Vec<Descriptor>,
+    /// Annotation key → value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
 }
@@ -224,12 +250,17 @@ pub struct ImageManifest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ImageIndex {
+    /// Always 2.
     pub schema_version: u32,
+    /// `INDEX_MEDIA_TYPE` (optional in the spec).
     #[serde(default)]
     pub media_type: Option<String>,
+    /// `ARTIFACT_TYPE` for ours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub artifact_type: Option<String>,
+    /// One manifest per variant.
     pub manifests: Vec<Descriptor>,
+    /// Annotation key → value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub annotations: BTreeMap<String, String>,
 }
@@ -237,8 +268,11 @@ pub struct ImageIndex {
 /// What one pushed package is, from its verified manifest and signature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
+    /// The expert's name.
     pub name: String,
+    /// The expert's version.
     pub version: String,
+    /// The base model this package is for.
     pub base_model: String,
     /// `None` when unsigned.
     pub key_id: Option<String>,
@@ -316,18 +350,24 @@ pub fn index_entry(v: &Variant, manifest_digest: &str, manifest_size: u64) -> De
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MergeError {
     /// The tag holds another expert.
-    OtherExpert { found: String },
+    OtherExpert {
+        /// The name the tag holds.
+        found: String,
+    },
     /// The tag holds something that is not our index.
     NotOurs(String),
 }
 
 impl MergeError {
+    /// The stable code: `E_OCI_OTHER_EXPERT` or `E_OCI_FORMAT`.
     pub fn code(&self) -> Code {
         match self {
             MergeError::OtherExpert { .. } => Code::OciOtherExpert,
             MergeError::NotOurs(_) => Code::OciFormat,
         }
     }
+
+    /// What the tag holds, for people.
     pub fn message(&self) -> String {
         match self {
             MergeError::OtherExpert { found } => {
@@ -386,10 +426,16 @@ pub fn merge_index(
 /// One variant an index offers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Offered {
+    /// Its index entry, to fetch its manifest by.
     pub descriptor: Descriptor,
+    /// The expert's name, as annotated (empty if not).
     pub name: String,
+    /// The expert's version, as annotated (empty if not).
     pub version: String,
+    /// The base model it is for.
     pub base_model: String,
+    /// The annotated signing key ID; None when unsigned. A claim until the
+    /// package is verified.
     pub key_id: Option<String>,
 }
 
@@ -484,6 +530,7 @@ pub fn highest_tag(tags: &[String], pre: bool) -> Option<String> {
 pub struct Challenge {
     /// `bearer` or `basic`, lowercase.
     pub scheme: String,
+    /// Its parameters (`realm`, `service`, `scope`, …), keys lowercase.
     pub params: BTreeMap<String, String>,
 }
 

@@ -4,6 +4,9 @@
 use crate::Code;
 
 /// Why a path is unsafe. Each kind has its own stable code.
+// The variants' meanings are `describe()` (and `code()`'s entries in
+// docs/CODES.md); doc comments would be a second copy.
+#[allow(missing_docs)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PathProblem {
@@ -20,6 +23,7 @@ pub enum PathProblem {
 }
 
 impl PathProblem {
+    /// The stable code of this kind.
     pub fn code(self) -> Code {
         match self {
             PathProblem::Empty => Code::PathEmpty,
@@ -35,6 +39,7 @@ impl PathProblem {
         }
     }
 
+    /// What is wrong with the path, for people.
     pub fn describe(self) -> &'static str {
         match self {
             PathProblem::Empty => "the path is empty",

@@ -1,5 +1,6 @@
 //! Small shared helpers.
 
+/// Hex for hashes and keys, without a dependency.
 pub mod hex {
     /// Lowercase hex.
     pub fn encode(bytes: &[u8]) -> String {
@@ -27,6 +28,7 @@ pub mod hex {
         Some(out)
     }
 
+    /// Decodes the hex of a SHA-256 or a key: exactly 32 bytes.
     pub fn decode32(s: &str) -> Option<[u8; 32]> {
         decode::<32>(s)
     }

@@ -6,11 +6,14 @@ use crate::Code;
 /// A rejected archive. `code` is stable and documented in docs/FORMAT.md.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArchiveError {
+    /// What is wrong, for programs.
     pub code: Code,
+    /// What is wrong, for people: names the entry where there is one.
     pub message: String,
 }
 
 impl ArchiveError {
+    /// An error with `code`, explained by `message`.
     pub fn new(code: Code, message: impl Into<String>) -> Self {
         ArchiveError {
             code,

@@ -7,7 +7,9 @@ use crate::{Code, Limits};
 /// What `read_head` kept: every entry's record, and `manifest.json` and
 /// `signature.sig` themselves.
 pub struct Head {
+    /// Every entry, in archive order.
     pub records: Vec<EntryRecord>,
+    /// `manifest.json` and `signature.sig`.
     pub small: SmallFiles,
 }
 

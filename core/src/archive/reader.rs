@@ -17,9 +17,13 @@ use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
 /// Receives entries as they stream past.
+/// An error from the sink stops the read with that error.
 pub trait EntrySink {
+    /// An entry of `size` bytes begins.
     fn start(&mut self, path: &str, size: u64) -> Result<(), ArchiveError>;
+    /// The next bytes of the entry begun last.
     fn data(&mut self, chunk: &[u8]) -> Result<(), ArchiveError>;
+    /// The entry ends; `sha256` is the hash of all its bytes.
     fn end(&mut self, sha256: &[u8; 32]) -> Result<(), ArchiveError>;
 }
 
@@ -41,8 +45,11 @@ impl EntrySink for NullSink {
 /// One regular file of the archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryRecord {
+    /// The entry name, a checked relative path.
     pub path: String,
+    /// Its length in bytes.
     pub size: u64,
+    /// The SHA-256 of its bytes.
     pub sha256: [u8; 32],
     /// How many more entries repeated this one with identical bytes
     /// (upstream 0.3.0 writes README.md twice); they are one file to us.
@@ -61,8 +68,10 @@ enum Tar {
     Data {
         remaining: u64,
     },
+    /// Zero padding after an entry, with this many bytes to come.
     Pad(usize),
-    /// Inside the second zero block of the end marker.
+    /// Inside the second zero block of the end marker, with this many
+    /// bytes of it to come.
     SecondZero(usize),
     /// Past the end marker: only zero padding may follow.
     Finished,
@@ -89,6 +98,7 @@ pub struct GzipDecoder {
 }
 
 impl GzipDecoder {
+    /// A decoder at the start of a stream, enforcing `limits`.
     pub fn new(limits: Limits) -> Self {
         GzipDecoder {
             limits,
@@ -142,80 +152,87 @@ impl GzipDecoder {
                         None => input = &input[take..],
                     }
                 }
-                Gz::Body => {
-                    let before_in = self.inflater.total_in();
-                    let before_out = self.inflater.total_out();
-                    let result =
-                        self.inflater
-                            .decompress(input, &mut self.out, FlushDecompress::None);
-                    let used = (self.inflater.total_in() - before_in) as usize;
-                    let produced = (self.inflater.total_out() - before_out) as usize;
-                    input = &input[used..];
-                    self.draining = produced == self.out.len();
-                    // Output inflated before a deflate error still goes to the
-                    // tar reader first, so the verdict does not depend on
-                    // where the input was split.
-                    if produced > 0 {
-                        let out = std::mem::take(&mut self.out);
-                        let r = self.produced(&out[..produced], emit);
-                        self.out = out;
-                        r?;
-                    }
-                    let status = result.map_err(|e| {
-                        ArchiveError::new(
-                            Code::Deflate,
-                            format!("the compressed data is corrupt: {e}"),
-                        )
-                    })?;
-                    if status == Status::StreamEnd {
-                        self.gz = Gz::Trailer(Vec::with_capacity(8));
-                    } else if used == 0 && produced == 0 {
-                        if input.is_empty() {
-                            // Drained: the rest comes with the next chunk.
-                            break;
-                        }
-                        return Err(ArchiveError::new(
-                            Code::Deflate,
-                            "the compressed data makes no progress",
-                        ));
-                    }
-                }
+                Gz::Body => match self.inflate(input, emit)? {
+                    Some(rest) => input = rest,
+                    // Drained: the rest comes with the next chunk.
+                    None => break,
+                },
                 Gz::Trailer(buf) => {
                     let take = input.len().min(8 - buf.len());
                     buf.extend_from_slice(&input[..take]);
                     input = &input[take..];
-                    if buf.len() == 8 {
-                        let crc = u32::from_le_bytes(buf[..4].try_into().unwrap());
-                        let size = u32::from_le_bytes(buf[4..].try_into().unwrap());
-                        if crc != self.crc.clone().finalize() {
-                            return Err(ArchiveError::new(
-                                Code::GzipCrc,
-                                "the gzip CRC does not match the data; the package is corrupt",
-                            ));
-                        }
-                        if size != self.out_len as u32 {
-                            return Err(ArchiveError::new(
-                                Code::GzipSize,
-                                "the gzip length field does not match the data",
-                            ));
-                        }
+                    if let Ok(trailer) = <[u8; 8]>::try_from(buf.as_slice()) {
+                        self.check_trailer(trailer)?;
                         self.gz = Gz::Done;
                     }
                 }
-                Gz::Done => {
-                    return Err(if input.starts_with(&[0x1f]) {
-                        ArchiveError::new(
-                            Code::GzipMultipleMembers,
-                            "a second gzip member follows the first; it could hide another archive",
-                        )
-                    } else {
-                        ArchiveError::new(
-                            Code::GzipTrailingData,
-                            "data follows the end of the gzip stream",
-                        )
-                    });
-                }
+                Gz::Done => return Err(after_end(input)),
             }
+        }
+        Ok(())
+    }
+
+    /// Inflates from `input` into the output buffer once and emits what
+    /// came out. Returns the unused input, or None when the inflater is
+    /// drained and waits for more.
+    fn inflate<'a>(
+        &mut self,
+        input: &'a [u8],
+        emit: &mut dyn FnMut(&[u8]) -> Result<(), ArchiveError>,
+    ) -> Result<Option<&'a [u8]>, ArchiveError> {
+        let before_in = self.inflater.total_in();
+        let before_out = self.inflater.total_out();
+        let result = self
+            .inflater
+            .decompress(input, &mut self.out, FlushDecompress::None);
+        let used = (self.inflater.total_in() - before_in) as usize;
+        let produced = (self.inflater.total_out() - before_out) as usize;
+        let input = &input[used..];
+        self.draining = produced == self.out.len();
+        // Output inflated before a deflate error still goes to the tar
+        // reader first, so the verdict does not depend on where the input
+        // was split.
+        if produced > 0 {
+            let out = std::mem::take(&mut self.out);
+            let r = self.produced(&out[..produced], emit);
+            self.out = out;
+            r?;
+        }
+        let status = result.map_err(|e| {
+            ArchiveError::new(
+                Code::Deflate,
+                format!("the compressed data is corrupt: {e}"),
+            )
+        })?;
+        if status == Status::StreamEnd {
+            self.gz = Gz::Trailer(Vec::with_capacity(8));
+        } else if used == 0 && produced == 0 {
+            if input.is_empty() {
+                return Ok(None);
+            }
+            return Err(ArchiveError::new(
+                Code::Deflate,
+                "the compressed data makes no progress",
+            ));
+        }
+        Ok(Some(input))
+    }
+
+    /// The trailer's CRC and length must match what was inflated.
+    fn check_trailer(&self, trailer: [u8; 8]) -> Result<(), ArchiveError> {
+        let crc = u32::from_le_bytes(trailer[..4].try_into().unwrap());
+        let size = u32::from_le_bytes(trailer[4..].try_into().unwrap());
+        if crc != self.crc.clone().finalize() {
+            return Err(ArchiveError::new(
+                Code::GzipCrc,
+                "the gzip CRC does not match the data; the package is corrupt",
+            ));
+        }
+        if size != self.out_len as u32 {
+            return Err(ArchiveError::new(
+                Code::GzipSize,
+                "the gzip length field does not match the data",
+            ));
         }
         Ok(())
     }
@@ -271,6 +288,7 @@ pub struct TarReader {
 }
 
 impl TarReader {
+    /// A reader at the start of a tar stream, enforcing `limits`.
     pub fn new(limits: Limits) -> Self {
         TarReader {
             limits,
@@ -300,67 +318,43 @@ impl TarReader {
         Ok(self.records)
     }
 
+    /// Reads the next tar bytes, handing entries to `sink`.
     pub fn push(&mut self, mut data: &[u8], sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
         while !data.is_empty() {
-            match &mut self.state {
-                Tar::Header => {
-                    let take = data.len().min(BLOCK - self.header_len);
-                    self.header[self.header_len..self.header_len + take]
-                        .copy_from_slice(&data[..take]);
-                    self.header_len += take;
-                    data = &data[take..];
-                    if self.header_len == BLOCK {
-                        self.header_len = 0;
-                        if self.header.iter().all(|&b| b == 0) {
-                            self.state = Tar::SecondZero(0);
-                        } else {
-                            self.begin_entry(sink)?;
-                        }
-                    }
-                }
+            data = match &mut self.state {
+                Tar::Header => self.header_bytes(data, sink)?,
                 Tar::Data { remaining } => {
                     let take = data
                         .len()
                         .min(usize::try_from(*remaining).unwrap_or(usize::MAX));
-                    let chunk = &data[..take];
                     *remaining -= take as u64;
                     let done = *remaining == 0;
-                    self.hasher.update(chunk);
-                    if self.repeating.is_none() {
-                        sink.data(chunk)?;
-                    }
-                    data = &data[take..];
-                    if done {
-                        self.end_entry(sink)?;
-                    }
+                    self.entry_data(&data[..take], done, sink)?;
+                    &data[take..]
                 }
                 Tar::Pad(left) => {
-                    let take = data.len().min(*left);
-                    if data[..take].iter().any(|&b| b != 0) {
-                        return Err(ArchiveError::new(
-                            Code::TarPadding,
-                            "non-zero bytes in tar padding could hide data",
-                        ));
-                    }
-                    *left -= take;
-                    data = &data[take..];
+                    let rest = zeros(
+                        data,
+                        left,
+                        Code::TarPadding,
+                        "non-zero bytes in tar padding could hide data",
+                    )?;
                     if *left == 0 {
                         self.state = Tar::Header;
                     }
+                    rest
                 }
-                Tar::SecondZero(seen) => {
-                    let take = data.len().min(BLOCK - *seen);
-                    if data[..take].iter().any(|&b| b != 0) {
-                        return Err(ArchiveError::new(
-                            Code::TarHeader,
-                            "a lone zero block is followed by data; the end marker is malformed",
-                        ));
-                    }
-                    *seen += take;
-                    data = &data[take..];
-                    if *seen == BLOCK {
+                Tar::SecondZero(left) => {
+                    let rest = zeros(
+                        data,
+                        left,
+                        Code::TarHeader,
+                        "a lone zero block is followed by data; the end marker is malformed",
+                    )?;
+                    if *left == 0 {
                         self.state = Tar::Finished;
                     }
+                    rest
                 }
                 Tar::Finished => {
                     if data.iter().any(|&b| b != 0) {
@@ -369,81 +363,63 @@ impl TarReader {
                             "data follows the tar end marker; it could hide entries",
                         ));
                     }
-                    data = &[];
+                    &[]
                 }
-            }
+            };
         }
         Ok(())
     }
 
+    /// Collects header bytes; a full block starts an entry or, all zero,
+    /// the end marker. Returns the unused bytes.
+    fn header_bytes<'a>(
+        &mut self,
+        data: &'a [u8],
+        sink: &mut dyn EntrySink,
+    ) -> Result<&'a [u8], ArchiveError> {
+        let take = data.len().min(BLOCK - self.header_len);
+        self.header[self.header_len..self.header_len + take].copy_from_slice(&data[..take]);
+        self.header_len += take;
+        if self.header_len == BLOCK {
+            self.header_len = 0;
+            if self.header.iter().all(|&b| b == 0) {
+                self.state = Tar::SecondZero(BLOCK);
+            } else {
+                self.begin_entry(sink)?;
+            }
+        }
+        Ok(&data[take..])
+    }
+
+    /// One piece of the open entry's bytes; `last` ends the entry.
+    fn entry_data(
+        &mut self,
+        chunk: &[u8],
+        last: bool,
+        sink: &mut dyn EntrySink,
+    ) -> Result<(), ArchiveError> {
+        self.hasher.update(chunk);
+        if self.repeating.is_none() {
+            sink.data(chunk)?;
+        }
+        if last {
+            self.end_entry(sink)?;
+        }
+        Ok(())
+    }
+
+    /// Judges a parsed header and opens its entry.
     fn begin_entry(&mut self, sink: &mut dyn EntrySink) -> Result<(), ArchiveError> {
         let h = tar_header::parse(&self.header)?;
         let path = &h.path;
-        let kind = match h.typeflag {
-            b'0' | 0 => None,
-            b'x' | b'g' => Some((
-                Code::TarPaxHeader,
-                "a PAX extended header (it could override names and sizes)",
-            )),
-            b'L' | b'K' => Some((Code::TarGnuLongname, "a GNU long-name header")),
-            b'1' => Some((Code::TarHardlink, "a hard link")),
-            b'2' => Some((Code::TarSymlink, "a symbolic link")),
-            b'3' | b'4' => Some((Code::TarDevice, "a device node")),
-            b'5' => Some((Code::TarDirectory, "a directory entry")),
-            b'6' => Some((Code::TarFifo, "a FIFO")),
-            _ => Some((Code::TarEntryType, "an unknown entry type")),
-        };
-        if let Some((code, what)) = kind {
-            return Err(ArchiveError::new(
-                code,
-                format!("{path:?} is {what}; packages hold regular files only"),
-            ));
-        }
+        refuse_entry_type(path, h.typeflag)?;
         if let Err(p) = check_relative_path(path) {
             return Err(ArchiveError::new(
                 p.code(),
                 format!("entry {path:?}: {}", p.describe()),
             ));
         }
-        if self.entries >= self.limits.max_entries {
-            return Err(ArchiveError::new(
-                Code::LimitEntries,
-                format!("more than {} entries", self.limits.max_entries),
-            ));
-        }
-        if h.size > self.limits.max_entry_size {
-            return Err(ArchiveError::new(
-                Code::LimitEntrySize,
-                format!(
-                    "{path} is {} bytes; the limit is {}",
-                    h.size, self.limits.max_entry_size
-                ),
-            ));
-        }
-        self.total = self.total.saturating_add(h.size);
-        if self.total > self.limits.max_total_size {
-            return Err(ArchiveError::new(
-                Code::LimitTotalSize,
-                format!(
-                    "the entries add up to more than {} bytes",
-                    self.limits.max_total_size
-                ),
-            ));
-        }
-        let small = match path.as_str() {
-            "manifest.json" => Some((Code::ManifestTooLarge, self.limits.max_manifest_size)),
-            "signature.sig" => Some((Code::SignatureTooLarge, self.limits.max_signature_size)),
-            _ => None,
-        };
-        if let Some((code, max)) = small {
-            if h.size > max {
-                return Err(ArchiveError::new(
-                    code,
-                    format!("{path} is {} bytes; the limit is {max}", h.size),
-                ));
-            }
-        }
-        self.entries += 1;
+        self.count_within_limits(path, h.size)?;
         self.repeating = self.repeat_of(path, h.size)?;
         if self.repeating.is_none() {
             self.claim_path(path)?;
@@ -457,6 +433,51 @@ impl TarReader {
             self.state = Tar::Data { remaining: h.size };
             Ok(())
         }
+    }
+
+    /// Counts one more entry of `size` bytes against the `Limits`: entries,
+    /// entry size, total size, and the small files' own limits.
+    fn count_within_limits(&mut self, path: &str, size: u64) -> Result<(), ArchiveError> {
+        if self.entries >= self.limits.max_entries {
+            return Err(ArchiveError::new(
+                Code::LimitEntries,
+                format!("more than {} entries", self.limits.max_entries),
+            ));
+        }
+        if size > self.limits.max_entry_size {
+            return Err(ArchiveError::new(
+                Code::LimitEntrySize,
+                format!(
+                    "{path} is {size} bytes; the limit is {}",
+                    self.limits.max_entry_size
+                ),
+            ));
+        }
+        self.total = self.total.saturating_add(size);
+        if self.total > self.limits.max_total_size {
+            return Err(ArchiveError::new(
+                Code::LimitTotalSize,
+                format!(
+                    "the entries add up to more than {} bytes",
+                    self.limits.max_total_size
+                ),
+            ));
+        }
+        let small = match path {
+            "manifest.json" => Some((Code::ManifestTooLarge, self.limits.max_manifest_size)),
+            "signature.sig" => Some((Code::SignatureTooLarge, self.limits.max_signature_size)),
+            _ => None,
+        };
+        if let Some((code, max)) = small {
+            if size > max {
+                return Err(ArchiveError::new(
+                    code,
+                    format!("{path} is {size} bytes; the limit is {max}"),
+                ));
+            }
+        }
+        self.entries += 1;
+        Ok(())
     }
 
     /// A path seen before may come again only with the same size (and, as
@@ -530,6 +551,60 @@ impl TarReader {
     }
 }
 
+/// Packages hold regular files only: every other entry type is refused
+/// by name, never skipped.
+fn refuse_entry_type(path: &str, typeflag: u8) -> Result<(), ArchiveError> {
+    let (code, what) = match typeflag {
+        b'0' | 0 => return Ok(()),
+        b'x' | b'g' => (
+            Code::TarPaxHeader,
+            "a PAX extended header (it could override names and sizes)",
+        ),
+        b'L' | b'K' => (Code::TarGnuLongname, "a GNU long-name header"),
+        b'1' => (Code::TarHardlink, "a hard link"),
+        b'2' => (Code::TarSymlink, "a symbolic link"),
+        b'3' | b'4' => (Code::TarDevice, "a device node"),
+        b'5' => (Code::TarDirectory, "a directory entry"),
+        b'6' => (Code::TarFifo, "a FIFO"),
+        _ => (Code::TarEntryType, "an unknown entry type"),
+    };
+    Err(ArchiveError::new(
+        code,
+        format!("{path:?} is {what}; packages hold regular files only"),
+    ))
+}
+
+/// Consumes up to `left` bytes of `data`, which must all be zero (else
+/// `code`, `why`). Returns the rest of `data`.
+fn zeros<'a>(
+    data: &'a [u8],
+    left: &mut usize,
+    code: Code,
+    why: &str,
+) -> Result<&'a [u8], ArchiveError> {
+    let take = data.len().min(*left);
+    if data[..take].iter().any(|&b| b != 0) {
+        return Err(ArchiveError::new(code, why));
+    }
+    *left -= take;
+    Ok(&data[take..])
+}
+
+/// Anything after the gzip trailer: a second member or stray bytes.
+fn after_end(input: &[u8]) -> ArchiveError {
+    if input.starts_with(&[0x1f]) {
+        ArchiveError::new(
+            Code::GzipMultipleMembers,
+            "a second gzip member follows the first; it could hide another archive",
+        )
+    } else {
+        ArchiveError::new(
+            Code::GzipTrailingData,
+            "data follows the end of the gzip stream",
+        )
+    }
+}
+
 fn duplicate(path: &str) -> ArchiveError {
     ArchiveError::new(
         Code::DuplicateEntry,
@@ -547,6 +622,7 @@ pub struct ArchiveReader {
 }
 
 impl ArchiveReader {
+    /// A reader at the start of a package, enforcing `limits`.
     pub fn new(limits: Limits) -> Self {
         ArchiveReader {
             gz: GzipDecoder::new(limits),
@@ -652,6 +728,8 @@ pub fn read_all(
 /// Either the source failed or the archive is bad.
 #[derive(Debug)]
 pub enum ReadAllError {
+    /// Reading the source failed.
     Io(std::io::Error),
+    /// The bytes are not an acceptable package.
     Archive(ArchiveError),
 }

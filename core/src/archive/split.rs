@@ -13,6 +13,7 @@ pub struct TarHalf {
 }
 
 impl TarHalf {
+    /// A tar half at the start of a stream, enforcing `limits`.
     pub fn new(limits: Limits) -> Self {
         TarHalf {
             tar: TarReader::new(limits),
@@ -29,6 +30,7 @@ impl TarHalf {
         self.failed.is_none()
     }
 
+    /// Whether the tar stream has failed (see `push`).
     pub fn failed(&self) -> bool {
         self.failed.is_some()
     }

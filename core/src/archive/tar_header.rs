@@ -85,18 +85,34 @@ fn parse_octal(field: &[u8], what: &str) -> Result<u64, ArchiveError> {
 /// Parses one non-zero header block. Checks the checksum and the magic;
 /// the caller judges the type and the path.
 pub fn parse(h: &[u8; BLOCK]) -> Result<Header, ArchiveError> {
-    if h[148] & 0x80 != 0 {
-        return Err(ArchiveError::new(
-            Code::TarChecksum,
-            "the header checksum is not an octal number",
-        ));
-    }
-    let stored = parse_octal(&h[148..156], "the header checksum").map_err(|_| {
+    check_checksum(h)?;
+    check_format(h)?;
+    let name_len = h[..100].iter().position(|&b| b == 0).unwrap_or(100);
+    let path = std::str::from_utf8(&h[..name_len])
+        .map_err(|_| ArchiveError::new(Code::PathEncoding, "an entry name is not UTF-8"))?
+        .to_string();
+    let size = parse_octal(&h[124..136], "an entry size")?;
+    check_unused_numbers(h)?;
+    Ok(Header {
+        path,
+        size,
+        typeflag: h[156],
+    })
+}
+
+/// The stored checksum must be the sum of the header's bytes (with the
+/// checksum field as spaces), taken unsigned or, as old tars did, signed.
+fn check_checksum(h: &[u8; BLOCK]) -> Result<(), ArchiveError> {
+    let not_octal = || {
         ArchiveError::new(
             Code::TarChecksum,
             "the header checksum is not an octal number",
         )
-    })?;
+    };
+    if h[148] & 0x80 != 0 {
+        return Err(not_octal());
+    }
+    let stored = parse_octal(&h[148..156], "the header checksum").map_err(|_| not_octal())?;
     let unsigned: u64 = h
         .iter()
         .enumerate()
@@ -125,6 +141,11 @@ pub fn parse(h: &[u8; BLOCK]) -> Result<Header, ArchiveError> {
             "a tar header checksum does not match; the archive is corrupt or forged",
         ));
     }
+    Ok(())
+}
+
+/// ustar or GNU magic, and nothing in the ustar prefix area.
+fn check_format(h: &[u8; BLOCK]) -> Result<(), ArchiveError> {
     let magic = &h[257..265];
     let ustar = magic == b"ustar\x0000";
     let gnu = magic == b"ustar  \0";
@@ -150,13 +171,13 @@ pub fn parse(h: &[u8; BLOCK]) -> Result<Header, ArchiveError> {
             "an entry uses the ustar prefix area; names are limited to the 100-byte name field",
         ));
     }
-    let name_len = h[..100].iter().position(|&b| b == 0).unwrap_or(100);
-    let path = std::str::from_utf8(&h[..name_len])
-        .map_err(|_| ArchiveError::new(Code::PathEncoding, "an entry name is not UTF-8"))?
-        .to_string();
-    let size = parse_octal(&h[124..136], "an entry size")?;
-    // Not used, but a reader that parses them must not disagree with us.
-    // Base-256 is for sizes, ids and times, never for the mode.
+    Ok(())
+}
+
+/// Mode, ids and mtime are not used, but a reader that parses them must
+/// not disagree with us. Base-256 is for sizes, ids and times, never for
+/// the mode.
+fn check_unused_numbers(h: &[u8; BLOCK]) -> Result<(), ArchiveError> {
     if h[100] & 0x80 != 0 {
         return Err(ArchiveError::new(
             Code::TarHeader,
@@ -167,11 +188,7 @@ pub fn parse(h: &[u8; BLOCK]) -> Result<Header, ArchiveError> {
     parse_octal(&h[108..116], "an entry uid")?;
     parse_octal(&h[116..124], "an entry gid")?;
     parse_octal(&h[136..148], "an entry mtime")?;
-    Ok(Header {
-        path,
-        size,
-        typeflag: h[156],
-    })
+    Ok(())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::io::{self, Read, Write};
 
 const COPY_CHUNK: usize = 64 << 10;
 
+/// Writes a package to `W` entry by entry, hashing each as it goes.
 pub struct PackageWriter<W: Write> {
     gz: GzipWriter<W>,
     mtime: u64,
@@ -15,6 +16,8 @@ pub struct PackageWriter<W: Write> {
 }
 
 impl<W: Write> PackageWriter<W> {
+    /// A writer whose entries all carry `mtime`, compressing on this
+    /// thread.
     pub fn new(out: W, mtime: u64) -> io::Result<Self> {
         Self::with_pipeline(out, mtime, Box::new(super::Sequential))
     }
@@ -41,6 +44,7 @@ impl<W: Write> PackageWriter<W> {
         Ok(())
     }
 
+    /// The next bytes of the open entry; more than its size is an error.
     pub fn data(&mut self, chunk: &[u8]) -> io::Result<()> {
         let (path, left, hasher) = self.open.as_mut().expect("an entry is open");
         if chunk.len() as u64 > *left {
@@ -84,6 +88,7 @@ impl<W: Write> PackageWriter<W> {
         self.end(size)
     }
 
+    /// Appends one file held in memory.
     pub fn append_bytes(&mut self, path: &str, data: &[u8]) -> io::Result<[u8; 32]> {
         self.append(path, data.len() as u64, &mut &data[..])
     }

@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 pub const MAX_HEADER: u64 = 100 << 20;
 const DOMAIN: &[u8] = b"expert-base-model-fingerprint-v1\0";
 
+/// Why a model directory cannot be fingerprinted; the text names the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FingerprintError(pub String);
 
@@ -34,8 +35,11 @@ pub fn header_len(prefix: &[u8; 8]) -> Result<u64, FingerprintError> {
 /// One tensor from a safetensors header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TensorInfo {
+    /// The tensor's name, such as `model.embed_tokens.weight`.
     pub name: String,
+    /// Its element type as safetensors spells it (`BF16`, `F32`, …).
     pub dtype: String,
+    /// Its dimensions.
     pub shape: Vec<u64>,
 }
 

@@ -4,10 +4,14 @@
 
 use serde_json::Value;
 
+/// The unquantized floating-point types a model's weights come in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Float {
+    /// IEEE half precision.
     F16,
+    /// bfloat16.
     Bf16,
+    /// IEEE single precision.
     F32,
 }
 
@@ -117,11 +121,16 @@ pub fn describe(config: &Value) -> Option<String> {
     })
 }
 
+/// What `compare` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Agreement {
+    /// Both sides name the same precision.
     Same,
+    /// The manifest was trained at one precision, the local model is another.
     Differs {
+        /// What the manifest declares.
         declared: Precision,
+        /// What the local model's `config.json` states.
         local: Precision,
     },
     /// One side is silent or spelled in a way we do not know.

@@ -14,13 +14,26 @@ use crate::Code;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NameRefusal {
     /// `installed` is installed and is another spelling of the name.
-    SpellingInstalled { name: String, installed: String },
+    SpellingInstalled {
+        /// The name asked for.
+        name: String,
+        /// The installed spelling.
+        installed: String,
+    },
     /// `pinned` is pinned and is another spelling of the name.
-    SpellingPinned { name: String, pinned: String },
+    SpellingPinned {
+        /// The name asked for.
+        name: String,
+        /// The pinned spelling.
+        pinned: String,
+    },
     /// A pin of the name (spelled `pinned_as`) holds another key.
     KeyChanged {
+        /// The name asked for.
         name: String,
+        /// The spelling the pin is stored under.
         pinned_as: String,
+        /// The ID of the pinned key.
         pinned_key_id: String,
         /// The package's key ID; None when it is unsigned.
         key_id: Option<String>,
@@ -28,6 +41,7 @@ pub enum NameRefusal {
 }
 
 impl NameRefusal {
+    /// The stable code: `E_NAME_CONFLICT` or `E_KEY_CHANGED`.
     pub fn code(&self) -> Code {
         match self {
             NameRefusal::SpellingInstalled { .. } | NameRefusal::SpellingPinned { .. } => {
@@ -37,6 +51,7 @@ impl NameRefusal {
         }
     }
 
+    /// What was refused and why, for people.
     pub fn message(&self) -> String {
         match self {
             NameRefusal::SpellingInstalled { name, installed } => format!(
@@ -65,6 +80,7 @@ impl NameRefusal {
         }
     }
 
+    /// What the user can do about it.
     pub fn hint(&self) -> String {
         match self {
             NameRefusal::SpellingInstalled { installed, .. } => format!(

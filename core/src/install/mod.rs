@@ -12,5 +12,5 @@ pub mod requirement;
 pub mod update;
 
 pub use admit::{admit_name, NameRefusal};
-pub use pins::{pin_key_id, pin_names_key, PinCheck};
+pub use pins::PinCheck;
 pub use policy::{admit_signature, admit_version, Allow, Incoming, Refusal};

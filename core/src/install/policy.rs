@@ -12,8 +12,11 @@ use crate::Code;
 /// Why a package is not installed, and what the user can do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
+    /// Why, for programs.
     pub code: Code,
+    /// Why, for people.
     pub message: String,
+    /// What the user can do about it, when there is something.
     pub hint: Option<String>,
 }
 
@@ -28,18 +31,27 @@ fn refusal(code: Code, message: String, hint: &str) -> Refusal {
 /// What the user allowed beyond the defaults (`install --allow-*`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Allow {
+    /// `--allow-unsigned`: a package without a signature.
     pub unsigned: bool,
+    /// `--allow-legacy`: upstream's legacy signature, which does not cover
+    /// the manifest.
     pub legacy: bool,
+    /// `--allow-untrusted`: a valid signature by a key not in the trust store.
     pub untrusted: bool,
+    /// `--allow-downgrade`: a version lower than the installed one.
     pub downgrade: bool,
 }
 
 /// What an incoming package says about itself, for `admit_version`.
 #[derive(Debug, Clone, Copy)]
 pub struct Incoming<'a> {
+    /// The manifest's `name`.
     pub name: &'a str,
+    /// The manifest's `version`.
     pub version: &'a str,
+    /// Its `constraints.requires`: experts that must be installed.
     pub requires: &'a [String],
+    /// Its `incompatible_with`: experts that must not be.
     pub incompatible_with: &'a [String],
 }
 

@@ -5,10 +5,13 @@
 /// A parsed dependency requirement.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Requirement {
+    /// The expert's name as written.
     pub name: String,
+    /// The versions that satisfy it; None: any version.
     pub range: Option<semver::VersionReq>,
 }
 
+/// Parses `NAME` or `NAME@RANGE`; the error says what is wrong with it.
 pub fn parse_requirement(s: &str) -> Result<Requirement, String> {
     let (name, range) = match s.split_once('@') {
         Some((n, r)) => (

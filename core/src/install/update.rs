@@ -29,22 +29,32 @@ pub enum UpdateDecision {
     UpToDate,
     /// The newest is a pre-release and `--pre` was not given.
     PreReleaseSkipped {
+        /// That pre-release.
         version: String,
     },
+    /// The source holds a newer version of the same expert: install it.
     Install,
 }
 
 /// Why `update` refuses the source. `code()` is stable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UpdateRefusal {
-    OtherExpert { installed: String, found: String },
+    /// The source now holds another expert than the installed one.
+    OtherExpert {
+        /// The installed expert's name.
+        installed: String,
+        /// The name the source holds now.
+        found: String,
+    },
 }
 
 impl UpdateRefusal {
+    /// The stable code, `E_UPDATE_OTHER_EXPERT`.
     pub fn code(&self) -> Code {
         Code::UpdateOtherExpert
     }
 
+    /// What was refused and why, for people.
     pub fn message(&self) -> String {
         let UpdateRefusal::OtherExpert { installed, found } = self;
         format!("the source of {installed:?} now holds another expert, {found:?}; update installs only the expert it was asked for")

@@ -1,7 +1,7 @@
 //! Building a package for one base model, and re-signing an existing one.
 //! The CLI and the npm package both call these, so their bytes agree.
 
-use super::{packaged_manifest, plan, PlanError, PlanOptions, PlannedFile};
+use super::{packaged_manifest, plan, Plan, PlanError, PlanOptions, PlannedFile};
 use crate::archive::{read_head, Head};
 use crate::archive::{
     ArchiveError, ArchiveReader, BlockPipeline, EntryRecord, EntrySink, PackageWriter, Sequential,
@@ -17,24 +17,33 @@ use std::io::{Read, Write};
 
 /// Who signs, and the metadata shown to users.
 pub struct Signer<'a> {
+    /// The signing key.
     pub key: &'a SecretKey,
+    /// Who the signature says published the package (a claim; see
+    /// `default_publisher`).
     pub publisher: String,
     /// RFC 3339, from the caller's clock or `SOURCE_DATE_EPOCH`.
     pub created_at: String,
 }
 
+/// How to build one package.
 pub struct BuildOptions<'a> {
+    /// What goes in.
     pub plan: PlanOptions,
     /// Entry mtime (seconds since the epoch).
     pub mtime: u64,
+    /// Who signs; None builds an unsigned package.
     pub signer: Option<Signer<'a>>,
     /// Base-model fingerprint to record in the packaged manifest.
     pub fingerprint: Option<String>,
 }
 
+/// Why a package could not be built; `code` is stable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildError {
+    /// Why, for programs.
     pub code: Code,
+    /// Why, for people: names the file.
     pub message: String,
 }
 
@@ -72,7 +81,9 @@ fn io(e: impl std::fmt::Display) -> BuildError {
 /// What was built.
 #[derive(Debug, Clone)]
 pub struct Built {
+    /// The package's file name (`Manifest::package_file_name`).
     pub file_name: String,
+    /// The base model it is for.
     pub model_name: String,
     /// Every entry but `manifest.json`, in archive order.
     pub files: Vec<SignedFile>,
@@ -166,6 +177,8 @@ fn hash(
     crate::util::sha256_reader(&mut r, progress).map_err(|e| io(format!("{}: {e}", f.source)))
 }
 
+/// Builds the package for base model `model_index` into `out`, reporting
+/// bytes read to `progress` (see `progress_total`).
 pub fn build_package(
     src: &dyn ExpertFiles,
     manifest: &Manifest,
@@ -198,23 +211,13 @@ pub fn build_package_with(
 ) -> Result<Built, BuildError> {
     let plan = plan(src, manifest, model_index, &opts.plan)?;
     refuse_lfs_pointers(src, &plan.files)?;
+    let hashes = hash_first(src, opts, &plan, progress)?;
     let weight = plan
         .files
         .iter()
-        .find(|f| f.archive_path == plan.weight_archive_path)
+        .position(|f| f.archive_path == plan.weight_archive_path)
         .expect("weights are planned");
-    let mut hashes: Vec<Option<[u8; 32]>> = vec![None; plan.files.len()];
-    for (i, f) in plan.files.iter().enumerate() {
-        if hashed_first(opts, f, &weight.archive_path) {
-            hashes[i] = Some(hash(src, f, progress)?);
-        }
-    }
-    let weight_sha = hashes[plan
-        .files
-        .iter()
-        .position(|f| f.archive_path == weight.archive_path)
-        .unwrap()]
-    .unwrap();
+    let weight_sha = hashes[weight].expect("the weights are hashed first");
     let mut root = packaged_manifest(manifest, &plan, &weight_sha, opts.fingerprint.as_deref());
     let mut files: Vec<SignedFile> = plan
         .files
@@ -235,8 +238,55 @@ pub fn build_package_with(
     let mut w = PackageWriter::with_pipeline(out, opts.mtime, pipeline).map_err(io)?;
     w.append_bytes("manifest.json", manifest_text.as_bytes())
         .map_err(io)?;
-    let mut sig_pending = signature.as_deref();
-    for (i, f) in plan.files.iter().enumerate() {
+    write_entries(
+        &mut w,
+        src,
+        &plan.files,
+        &hashes,
+        &mut files,
+        signature.as_deref(),
+        progress,
+    )?;
+    w.finish().map_err(io)?;
+    Ok(Built {
+        file_name: manifest.package_file_name(&plan.model_name),
+        model_name: plan.model_name,
+        files,
+    })
+}
+
+/// The hashes of the files `hashed_first` picks, in plan order (None for
+/// the others).
+fn hash_first(
+    src: &dyn ExpertFiles,
+    opts: &BuildOptions<'_>,
+    plan: &Plan,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Vec<Option<[u8; 32]>>, BuildError> {
+    plan.files
+        .iter()
+        .map(|f| {
+            hashed_first(opts, f, &plan.weight_archive_path)
+                .then(|| hash(src, f, progress))
+                .transpose()
+        })
+        .collect()
+}
+
+/// Writes the planned files after `manifest.json`, with `signature.sig` in
+/// its sorted place. A file whose bytes differ from its hash taken first
+/// changed meanwhile; `files` gets the hash of what was written.
+fn write_entries(
+    w: &mut PackageWriter<&mut dyn Write>,
+    src: &dyn ExpertFiles,
+    planned: &[PlannedFile],
+    hashes: &[Option<[u8; 32]>],
+    files: &mut [SignedFile],
+    signature: Option<&str>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(), BuildError> {
+    let mut sig_pending = signature;
+    for (i, f) in planned.iter().enumerate() {
         if let Some(sig) = sig_pending.filter(|_| f.archive_path.as_str() > "signature.sig") {
             w.append_bytes("signature.sig", sig.as_bytes())
                 .map_err(io)?;
@@ -262,12 +312,7 @@ pub fn build_package_with(
         w.append_bytes("signature.sig", sig.as_bytes())
             .map_err(io)?;
     }
-    w.finish().map_err(io)?;
-    Ok(Built {
-        file_name: manifest.package_file_name(&plan.model_name),
-        model_name: plan.model_name,
-        files,
-    })
+    Ok(())
 }
 
 /// A Git LFS pointer where a file should be is `E_LFS_POINTER`; only

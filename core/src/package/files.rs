@@ -8,8 +8,14 @@ use std::io::Read;
 /// What a relative path names inside the expert root.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileKind {
-    File { size: u64 },
+    /// A regular file.
+    File {
+        /// Its length in bytes.
+        size: u64,
+    },
+    /// A directory.
     Dir,
+    /// Nothing (or nothing the core may read).
     Missing,
 }
 
@@ -46,10 +52,12 @@ pub trait ExpertFiles {
 /// An expert held in memory: relative path → contents.
 #[derive(Debug, Default, Clone)]
 pub struct MemoryFiles {
+    /// Relative path → contents; directories are implied by the paths.
     pub files: BTreeMap<String, Vec<u8>>,
 }
 
 impl MemoryFiles {
+    /// Adds (or replaces) the file at `path`.
     pub fn insert(&mut self, path: &str, data: Vec<u8>) {
         self.files.insert(path.to_string(), data);
     }

@@ -17,7 +17,9 @@ pub use resolve::{resolve_weights, Weights};
 /// Why a package cannot be planned; `code` is stable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanError {
+    /// Why, for programs.
     pub code: Code,
+    /// Why, for people: names the file or field.
     pub message: String,
 }
 

@@ -8,6 +8,8 @@ use crate::json::{Node, Value};
 use crate::manifest::{Manifest, SchemaVersion};
 use crate::util::hex;
 
+/// The packaged manifest for `plan`, with the weights' hash and, if
+/// given, the base-model fingerprint.
 pub fn packaged_manifest(
     manifest: &Manifest,
     plan: &Plan,

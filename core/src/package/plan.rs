@@ -27,24 +27,34 @@ pub const RESERVED: &[&str] = &["manifest.json", "signature.sig"];
 /// Longest entry name a strict reader accepts (plain ustar `name` field).
 pub const MAX_ENTRY_NAME: usize = 100;
 
+/// What the packager chose on the command line.
 #[derive(Debug, Clone, Default)]
 pub struct PlanOptions {
+    /// `--checkpoint`: the checkpoint directory to take the weights from.
     pub checkpoint: Option<String>,
+    /// `--include-tests`: also package `tests/`.
     pub include_tests: bool,
 }
 
+/// One file of the package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlannedFile {
+    /// Its name in the archive.
     pub archive_path: String,
     /// Source path relative to the expert root.
     pub source: String,
+    /// Its length in bytes when planned.
     pub size: u64,
 }
 
+/// Everything the package for one base model holds.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// Which of the manifest's base models it is for.
     pub model_index: usize,
+    /// That base model's name.
     pub model_name: String,
+    /// Where its adapter's weights were found.
     pub weights: Weights,
     /// Archive path of the weight file.
     pub weight_archive_path: String,
@@ -60,6 +70,8 @@ fn basename(p: &str) -> &str {
     p.rsplit('/').next().unwrap_or(p)
 }
 
+/// The files of the package for base model `model_index`, with its
+/// weights; refuses what a strict reader would refuse.
 pub fn plan(
     files: &dyn ExpertFiles,
     manifest: &Manifest,
@@ -91,46 +103,8 @@ pub fn plan(
         opts.checkpoint.as_deref(),
     )?;
     let mut out = Planned::default();
-    let weight_archive_path = basename(&weights.weight_file).to_string();
-    out.add(
-        &weight_archive_path,
-        &weights.weight_file,
-        weights.weight_size,
-    )?;
-    let prefix = if weights.dir.is_empty() {
-        String::new()
-    } else {
-        format!("{}/", weights.dir)
-    };
-    for name in ADAPTER_FILES {
-        let source = format!("{prefix}{name}");
-        match files.kind(&source).map_err(io)? {
-            FileKind::File { size } => out.add(name, &source, size)?,
-            _ if *name == "adapter_config.json" => {
-                return Err(PlanError::new(Code::FileMissing, format!("{source}: adapter_config.json is missing next to the weights; PEFT needs it to load the adapter")))
-            }
-            _ => {}
-        }
-    }
-
-    let root = &manifest.root;
-    let declared = crate::manifest::declared_files(root);
-    for (node, field) in &declared {
-        if let Some(p) = node.as_str() {
-            out.declared(files, p, field)?;
-        }
-    }
-    if !declared
-        .iter()
-        .any(|(_, field)| field == "training.decoding.grammar_file")
-    {
-        out.optional(files, "grammar.gbnf")?;
-    }
-    out.optional(files, "README.md")?;
-    out.optional(files, "LICENSE")?;
-    if opts.include_tests {
-        out.tree(files, "tests")?;
-    }
+    let weight_archive_path = out.adapter(files, &weights)?;
+    out.resources(files, manifest, opts)?;
     out.files
         .sort_by(|a, b| a.archive_path.cmp(&b.archive_path));
     Ok(Plan {
@@ -190,6 +164,61 @@ impl Planned {
             source: source.to_string(),
             size,
         });
+        Ok(())
+    }
+
+    /// The weight file and its `ADAPTER_FILES` neighbours, at the archive
+    /// root. Returns the weight file's archive path.
+    fn adapter(&mut self, files: &dyn ExpertFiles, weights: &Weights) -> Result<String, PlanError> {
+        let weight_archive_path = basename(&weights.weight_file).to_string();
+        self.add(
+            &weight_archive_path,
+            &weights.weight_file,
+            weights.weight_size,
+        )?;
+        let prefix = if weights.dir.is_empty() {
+            String::new()
+        } else {
+            format!("{}/", weights.dir)
+        };
+        for name in ADAPTER_FILES {
+            let source = format!("{prefix}{name}");
+            match files.kind(&source).map_err(io)? {
+                FileKind::File { size } => self.add(name, &source, size)?,
+                _ if *name == "adapter_config.json" => {
+                    return Err(PlanError::new(Code::FileMissing, format!("{source}: adapter_config.json is missing next to the weights; PEFT needs it to load the adapter")))
+                }
+                _ => {}
+            }
+        }
+        Ok(weight_archive_path)
+    }
+
+    /// The files the manifest declares, the optional grammar, README and
+    /// LICENSE, and `tests/` when asked for.
+    fn resources(
+        &mut self,
+        files: &dyn ExpertFiles,
+        manifest: &Manifest,
+        opts: &PlanOptions,
+    ) -> Result<(), PlanError> {
+        let declared = crate::manifest::declared_files(&manifest.root);
+        for (node, field) in &declared {
+            if let Some(p) = node.as_str() {
+                self.declared(files, p, field)?;
+            }
+        }
+        if !declared
+            .iter()
+            .any(|(_, field)| field == "training.decoding.grammar_file")
+        {
+            self.optional(files, "grammar.gbnf")?;
+        }
+        self.optional(files, "README.md")?;
+        self.optional(files, "LICENSE")?;
+        if opts.include_tests {
+            self.tree(files, "tests")?;
+        }
         Ok(())
     }
 

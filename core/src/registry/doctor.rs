@@ -6,8 +6,8 @@
 use super::finding::Finding;
 use super::record::InstallRecord;
 use super::rules::{registry_rules, trust_store_rules};
+use super::trust::pin_key_id;
 use super::types::{Registry, TrustStore, VersionEntry};
-use crate::install::pin_key_id;
 use crate::install::requirement::parse_requirement;
 use crate::manifest::name::same_name;
 use crate::Code;
@@ -17,27 +17,37 @@ use std::path::{Path, PathBuf};
 /// What the installed manifest of one directory says.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManifestFacts {
+    /// `name`.
     pub name: String,
+    /// `version`.
     pub version: String,
+    /// The base models' names, in order.
     pub base_models: Vec<String>,
     /// The key ID its `integrity` section names, if signed.
     pub key_id: Option<String>,
+    /// The adapters, as the registry lists them.
     pub adapters: Vec<Value>,
+    /// `capabilities`.
     pub capabilities: Vec<String>,
+    /// `constraints.requires`.
     pub requires: Vec<String>,
+    /// `incompatible_with`.
     pub incompatible_with: Vec<String>,
 }
 
 /// One `experts/NAME/VERSION` directory as the CLI found it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Installed {
-    /// The directory names: `NAME` and `VERSION`.
+    /// The directory name `NAME`.
     pub name: String,
+    /// The directory name `VERSION`.
     pub version: String,
+    /// The directory, as the registry would list it.
     pub path: PathBuf,
     /// The directory's modification time (RFC 3339), the install time of
     /// last resort.
     pub modified: String,
+    /// Its `manifest.json`, or why it could not be read.
     pub manifest: Result<ManifestFacts, String>,
     /// `None` when there is no record file (upstream or by hand).
     pub record: Option<Result<InstallRecord, String>>,
@@ -133,42 +143,7 @@ fn compare(name: &str, v: &VersionEntry, d: &Installed) -> Vec<Finding> {
             )
             .fix(REINSTALL),
         ),
-        Ok(m) => {
-            let mut differs = Vec::new();
-            if !same_name(&m.name, name) {
-                differs.push(format!("name {:?}", m.name));
-            }
-            if m.version != v.version {
-                differs.push(format!("version {:?}", m.version));
-            }
-            if !m.base_models.contains(&v.base_model) {
-                differs.push(format!(
-                    "base model {:?} (not {:?})",
-                    m.base_models.join(", "),
-                    v.base_model
-                ));
-            }
-            if !differs.is_empty() {
-                out.push(
-                    Finding::error(
-                        Code::RegistryManifestMismatch,
-                        &at,
-                        format!("the installed manifest says {}", differs.join(", ")),
-                    )
-                    .fix(format!(
-                        "{REBUILD} to list what is installed, or {REINSTALL}"
-                    )),
-                );
-            }
-            if m.key_id.is_some() && v.key_id.is_some() && m.key_id != v.key_id {
-                out.push(key_mismatch(
-                    &at,
-                    "the installed manifest's signature",
-                    &m.key_id,
-                    &v.key_id,
-                ));
-            }
-        }
+        Ok(m) => compare_manifest(name, v, m, &at, &mut out),
     }
     match &d.record {
         None => {}
@@ -180,27 +155,81 @@ fn compare(name: &str, v: &VersionEntry, d: &Installed) -> Vec<Finding> {
             Finding::warning(Code::WarnRegistryRecord, &at, "its install record names another expert or version")
                 .fix("reinstall it to write a new record"),
         ),
-        Some(Ok(rec)) => {
-            if rec.entry.package_sha256 != v.package_sha256 {
-                out.push(
-                    Finding::error(
-                        Code::RegistryHashMismatch,
-                        &at,
-                        format!(
-                            "the registry records package {} but the directory was installed from {}",
-                            v.package_sha256.as_deref().unwrap_or("(none)"),
-                            rec.entry.package_sha256.as_deref().unwrap_or("(none)")
-                        ),
-                    )
-                    .fix(format!("{REBUILD} to take what the directory records")),
-                );
-            }
-            if rec.entry.key_id != v.key_id {
-                out.push(key_mismatch(&at, "its install record", &rec.entry.key_id, &v.key_id));
-            }
-        }
+        Some(Ok(rec)) => compare_record(v, rec, &at, &mut out),
     }
     out
+}
+
+/// The listed version against the installed manifest: name, version, base
+/// model and signing key.
+fn compare_manifest(
+    name: &str,
+    v: &VersionEntry,
+    m: &ManifestFacts,
+    at: &str,
+    out: &mut Vec<Finding>,
+) {
+    let mut differs = Vec::new();
+    if !same_name(&m.name, name) {
+        differs.push(format!("name {:?}", m.name));
+    }
+    if m.version != v.version {
+        differs.push(format!("version {:?}", m.version));
+    }
+    if !m.base_models.contains(&v.base_model) {
+        differs.push(format!(
+            "base model {:?} (not {:?})",
+            m.base_models.join(", "),
+            v.base_model
+        ));
+    }
+    if !differs.is_empty() {
+        out.push(
+            Finding::error(
+                Code::RegistryManifestMismatch,
+                at,
+                format!("the installed manifest says {}", differs.join(", ")),
+            )
+            .fix(format!(
+                "{REBUILD} to list what is installed, or {REINSTALL}"
+            )),
+        );
+    }
+    if m.key_id.is_some() && v.key_id.is_some() && m.key_id != v.key_id {
+        out.push(key_mismatch(
+            at,
+            "the installed manifest's signature",
+            &m.key_id,
+            &v.key_id,
+        ));
+    }
+}
+
+/// The listed version against the directory's install record: package
+/// hash and signing key.
+fn compare_record(v: &VersionEntry, rec: &InstallRecord, at: &str, out: &mut Vec<Finding>) {
+    if rec.entry.package_sha256 != v.package_sha256 {
+        out.push(
+            Finding::error(
+                Code::RegistryHashMismatch,
+                at,
+                format!(
+                    "the registry records package {} but the directory was installed from {}",
+                    v.package_sha256.as_deref().unwrap_or("(none)"),
+                    rec.entry.package_sha256.as_deref().unwrap_or("(none)")
+                ),
+            )
+            .fix(format!("{REBUILD} to take what the directory records")),
+        );
+    }
+    if rec.entry.key_id != v.key_id {
+        out.push(key_mismatch(
+            at,
+            "its install record",
+            &rec.entry.key_id,
+            &v.key_id,
+        ));
+    }
 }
 
 fn key_mismatch(at: &str, what: &str, disk: &Option<String>, reg: &Option<String>) -> Finding {

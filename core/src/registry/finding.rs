@@ -4,8 +4,11 @@ use crate::manifest::Severity;
 use crate::Code;
 use serde::Serialize;
 
+/// Built as `Finding::error(…)` or `warning(…)`, then `.expert(…)` and
+/// `.fix(…)`; `registry validate` prints or serializes it as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
+    /// An error makes `registry validate` fail; a warning does not.
     pub severity: Severity,
     /// Stable code such as `E_REGISTRY_EMPTY_VERSIONS`; never reworded.
     pub code: Code,
@@ -14,12 +17,14 @@ pub struct Finding {
     /// Where in the file: a JSON path such as `experts[1].versions[0]`, or
     /// a directory under `EXPERT_HOME` such as `experts/x/1.0.0`.
     pub at: String,
+    /// What is wrong, for people.
     pub message: String,
     /// What to run or change to fix it.
     pub fix: String,
 }
 
 impl Finding {
+    /// An error at `at`, without an expert or a fix yet.
     pub fn error(code: Code, at: impl Into<String>, message: impl Into<String>) -> Self {
         Finding {
             severity: Severity::Error,
@@ -31,6 +36,7 @@ impl Finding {
         }
     }
 
+    /// A warning at `at`, without an expert or a fix yet.
     pub fn warning(code: Code, at: impl Into<String>, message: impl Into<String>) -> Self {
         Finding {
             severity: Severity::Warning,
@@ -38,6 +44,7 @@ impl Finding {
         }
     }
 
+    /// Names the expert concerned, and its version when one is.
     pub fn expert(mut self, name: &str, version: Option<&str>) -> Self {
         self.expert = Some(match version {
             Some(v) => format!("{name}@{v}"),
@@ -46,11 +53,13 @@ impl Finding {
         self
     }
 
+    /// Sets what to do about it.
     pub fn fix(mut self, fix: impl Into<String>) -> Self {
         self.fix = fix.into();
         self
     }
 
+    /// Whether it is an error rather than a warning.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

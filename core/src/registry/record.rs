@@ -10,16 +10,19 @@ use serde::{Deserialize, Serialize};
 /// The record's file name inside `experts/NAME/VERSION/`.
 pub const RECORD_FILE: &str = ".expert-install.json";
 
+/// The contents of `RECORD_FILE`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct InstallRecord {
     /// Format of this file; 1.
     pub record: u32,
+    /// The expert's name as installed (the directory holds its folded key).
     pub name: String,
     /// The registry entry as it was written at install time.
     pub entry: VersionEntry,
 }
 
 impl InstallRecord {
+    /// A record in the current format.
     pub fn new(name: &str, entry: VersionEntry) -> Self {
         InstallRecord {
             record: 1,
@@ -28,6 +31,7 @@ impl InstallRecord {
         }
     }
 
+    /// The file's bytes: pretty JSON and a final newline.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
         out.push(b'\n');

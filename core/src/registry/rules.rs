@@ -3,7 +3,8 @@
 //! reports them.
 
 use super::finding::Finding;
-use super::types::{Registry, TrustStore};
+use super::trust::is_key_id;
+use super::types::{ExpertRecord, Registry, TrustStore};
 use crate::manifest::name::same_name;
 use crate::path::is_safe_component;
 use crate::sign::PublicKey;
@@ -24,52 +25,7 @@ pub fn registry_rules(reg: &Registry, home: &Path) -> Vec<Finding> {
     let experts_dir = home.join("experts");
     for (i, r) in reg.experts.iter().enumerate() {
         let at = format!("experts[{i}]");
-        if !is_safe_component(&r.name) || r.name.trim() != r.name {
-            out.push(
-                Finding::error(
-                    Code::RegistryBadName,
-                    format!("{at}.name"),
-                    format!("{:?} is not a usable expert name", r.name),
-                )
-                .fix(REBUILD),
-            );
-        }
-        if let Some(other) = reg
-            .experts
-            .iter()
-            .take(i)
-            .find(|o| o.name != r.name && same_name(&o.name, &r.name))
-        {
-            out.push(
-                Finding::warning(
-                    Code::WarnRegistryNameSpellings,
-                    &at,
-                    format!(
-                        "{:?} and {:?} are two spellings of one expert name; installs made before names were folded let both in",
-                        other.name, r.name
-                    ),
-                )
-                .expert(&r.name, None)
-                .fix(format!(
-                    "uninstall the one you did not mean to install: `expert-cli uninstall {}`",
-                    r.name
-                )),
-            );
-        }
-        if !names.insert(r.name.as_str()) {
-            out.push(
-                Finding::error(
-                    Code::RegistryDuplicateName,
-                    &at,
-                    "the expert is listed twice",
-                )
-                .expert(&r.name, None)
-                .fix(format!(
-                    "merge the two entries named {:?} into one, or {REBUILD}",
-                    r.name
-                )),
-            );
-        }
+        name_rules(reg, i, &at, &mut names, &mut out);
         if r.versions.is_empty() {
             out.push(
                 Finding::error(
@@ -81,43 +37,107 @@ pub fn registry_rules(reg: &Registry, home: &Path) -> Vec<Finding> {
                 .fix(format!("delete the entry for {:?}, or {REBUILD}", r.name)),
             );
         }
-        let mut versions = BTreeSet::new();
-        for (j, v) in r.versions.iter().enumerate() {
-            let vat = format!("{at}.versions[{j}]");
-            let who = |f: Finding| f.expert(&r.name, Some(&v.version));
-            if !is_safe_component(&v.version) {
-                out.push(who(Finding::error(
-                    Code::RegistryBadVersion,
-                    format!("{vat}.version"),
-                    format!("{:?} is not a usable version", v.version),
-                )
-                .fix(REBUILD)));
-            }
-            if !versions.insert(v.version.as_str()) {
-                out.push(who(Finding::error(
-                    Code::RegistryDuplicateVersion,
-                    &vat,
-                    "the version is listed twice",
-                )
-                .fix(format!("keep one of the two entries, or {REBUILD}"))));
-            }
-            if !inside(&v.path, &experts_dir) {
-                out.push(who(Finding::error(
-                    Code::RegistryPathOutsideHome,
-                    format!("{vat}.path"),
-                    format!(
-                        "{} is not a directory under {}",
-                        v.path.display(),
-                        experts_dir.display()
-                    ),
-                )
-                .fix(format!(
-                    "if EXPERT_HOME moved, {REBUILD}; otherwise correct the path"
-                ))));
-            }
-        }
+        version_rules(r, &at, &experts_dir, &mut out);
     }
     out
+}
+
+/// The name of `reg.experts[i]`: usable, listed once, and not another
+/// spelling of an earlier expert's name. `names` holds the names seen.
+fn name_rules<'a>(
+    reg: &'a Registry,
+    i: usize,
+    at: &str,
+    names: &mut BTreeSet<&'a str>,
+    out: &mut Vec<Finding>,
+) {
+    let r = &reg.experts[i];
+    if !is_safe_component(&r.name) || r.name.trim() != r.name {
+        out.push(
+            Finding::error(
+                Code::RegistryBadName,
+                format!("{at}.name"),
+                format!("{:?} is not a usable expert name", r.name),
+            )
+            .fix(REBUILD),
+        );
+    }
+    if let Some(other) = reg
+        .experts
+        .iter()
+        .take(i)
+        .find(|o| o.name != r.name && same_name(&o.name, &r.name))
+    {
+        out.push(
+            Finding::warning(
+                Code::WarnRegistryNameSpellings,
+                at,
+                format!(
+                    "{:?} and {:?} are two spellings of one expert name; installs made before names were folded let both in",
+                    other.name, r.name
+                ),
+            )
+            .expert(&r.name, None)
+            .fix(format!(
+                "uninstall the one you did not mean to install: `expert-cli uninstall {}`",
+                r.name
+            )),
+        );
+    }
+    if !names.insert(r.name.as_str()) {
+        out.push(
+            Finding::error(
+                Code::RegistryDuplicateName,
+                at,
+                "the expert is listed twice",
+            )
+            .expert(&r.name, None)
+            .fix(format!(
+                "merge the two entries named {:?} into one, or {REBUILD}",
+                r.name
+            )),
+        );
+    }
+}
+
+/// One expert's versions: usable as directory names, listed once, and
+/// installed under `experts_dir`.
+fn version_rules(r: &ExpertRecord, at: &str, experts_dir: &Path, out: &mut Vec<Finding>) {
+    let mut versions = BTreeSet::new();
+    for (j, v) in r.versions.iter().enumerate() {
+        let vat = format!("{at}.versions[{j}]");
+        let who = |f: Finding| f.expert(&r.name, Some(&v.version));
+        if !is_safe_component(&v.version) {
+            out.push(who(Finding::error(
+                Code::RegistryBadVersion,
+                format!("{vat}.version"),
+                format!("{:?} is not a usable version", v.version),
+            )
+            .fix(REBUILD)));
+        }
+        if !versions.insert(v.version.as_str()) {
+            out.push(who(Finding::error(
+                Code::RegistryDuplicateVersion,
+                &vat,
+                "the version is listed twice",
+            )
+            .fix(format!("keep one of the two entries, or {REBUILD}"))));
+        }
+        if !inside(&v.path, experts_dir) {
+            out.push(who(Finding::error(
+                Code::RegistryPathOutsideHome,
+                format!("{vat}.path"),
+                format!(
+                    "{} is not a directory under {}",
+                    v.path.display(),
+                    experts_dir.display()
+                ),
+            )
+            .fix(format!(
+                "if EXPERT_HOME moved, {REBUILD}; otherwise correct the path"
+            ))));
+        }
+    }
 }
 
 /// Whether `p` is absolute, has no `.`/`..` parts, and lies strictly
@@ -210,8 +230,4 @@ pub fn trust_store_rules(s: &TrustStore) -> Vec<Finding> {
         }
     }
     out
-}
-
-pub fn is_key_id(s: &str) -> bool {
-    s.len() == 16 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }

@@ -9,27 +9,40 @@ use std::path::PathBuf;
 
 use crate::manifest::name::{name_key, same_name};
 
+/// One installed version of an expert.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct VersionEntry {
+    /// The manifest's `version`.
     pub version: String,
+    /// The base model the installed package is for.
     pub base_model: String,
+    /// Its directory, `EXPERT_HOME/experts/NAME/VERSION` (see `rules`).
     pub path: PathBuf,
+    /// Where it was installed from, as the user named it (`unknown` after
+    /// a rebuild that could not tell).
     pub source: String,
+    /// When it was installed (RFC 3339).
     pub installed_at: String,
+    /// The manifest's adapters.
     #[serde(default)]
     pub adapters: Vec<Value>,
+    /// The manifest's `capabilities`.
     #[serde(default)]
     pub capabilities: Vec<String>,
+    /// `requires` in upstream's form (see `dependencies`).
     #[serde(default)]
     pub dependencies: Vec<Value>,
-    /// Ours: names this expert cannot be loaded with, and the signing key,
-    /// verdict and package hash at install time.
+    // Ours, from here: upstream's registry has no such fields.
+    /// Names this expert cannot be loaded with.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub incompatible_with: Vec<String>,
+    /// The signing key's ID at install time; None when unsigned or unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
+    /// The signature verdict at install time (`verified`, `unsigned`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+    /// The SHA-256 (hex) of the package it was installed from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub package_sha256: Option<String>,
     /// Fields written by other tools, kept as they are.
@@ -37,21 +50,32 @@ pub struct VersionEntry {
     pub extra: Map<String, Value>,
 }
 
+/// One expert with every installed version of it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ExpertRecord {
+    /// The expert's name as first installed.
     pub name: String,
+    /// Newest first, as `Registry::put` keeps them.
     pub versions: Vec<VersionEntry>,
 }
 
+/// `expert-registry.json`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Registry {
+    /// The file's format version, as upstream writes it.
     pub version: String,
+    /// When it was last written (RFC 3339).
     pub last_updated: String,
+    /// Where experts are installed: `EXPERT_HOME/experts`.
     pub install_dir: PathBuf,
+    /// Where base models live: `EXPERT_HOME/models`.
     pub models_dir: PathBuf,
+    /// Upstream's base-model list, kept as it is.
     #[serde(default)]
     pub base_models: Vec<Value>,
+    /// By name, as `put` keeps them.
     pub experts: Vec<ExpertRecord>,
+    /// Fields written by other tools, kept as they are.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -147,20 +171,27 @@ pub fn semver_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     }
 }
 
+/// A key the user trusts (`trust add`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TrustedKey {
+    /// The key's ID, as shown to people; must be the ID of `pubkey`.
     pub key_id: String,
+    /// The full key, `ed25519:<hex>`.
     pub pubkey: String,
+    /// The name the user gave it (`trust add --name`).
     pub name: Option<String>,
 }
 
+/// `trust.json`: the trusted keys and the per-expert pins.
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq)]
 pub struct TrustStore {
+    /// The file's format version; 1.
     pub version: u32,
+    /// Trusted keys, in the order added.
     pub keys: Vec<TrustedKey>,
     /// Expert name (as first installed; matched by its folded key) → the
     /// full public key it is pinned to, `ed25519:<hex>`. Stores written
-    /// before 0.2 hold 16-hex key IDs here; see `pins.rs`.
+    /// before 0.2 hold 16-hex key IDs here; see `trust.rs`.
     #[serde(default)]
     pub pins: BTreeMap<String, String>,
 }
