@@ -1,6 +1,6 @@
 //! The trust store, `$EXPERT_HOME/trust.json` (docs/FORMAT.md §7):
 //! trusted public keys (shown by key ID) and per-expert pins of full public
-//! keys (old key-ID pins are upgraded on write: core `install::pin_key_id`).
+//! keys (old key-ID pins are upgraded on write: core `registry::TrustStore::upgrade_pins`).
 //! Writes are atomic and
 //! made under an exclusive lock; an unreadable store is an error, never
 //! silently replaced.
