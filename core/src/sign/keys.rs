@@ -35,7 +35,9 @@ pub(super) fn base64(data: &[u8]) -> String {
 /// found, never the key's bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyError {
+    /// The problem code.
     pub code: Code,
+    /// What is wrong with the key, for people.
     pub message: String,
 }
 
@@ -95,15 +97,18 @@ impl SecretKey {
         der
     }
 
+    /// The public half, which verifiers trust and pin.
     pub fn public(&self) -> PublicKey {
         PublicKey(self.0.verifying_key())
     }
 
+    /// The Ed25519 signature over `message`.
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.0.sign(message).to_bytes()
     }
 }
 
+/// An Ed25519 public key, written `ed25519:<64 hex>`; never a weak one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PublicKey(VerifyingKey);
 
@@ -128,6 +133,7 @@ impl PublicKey {
         Ok(PublicKey(key))
     }
 
+    /// The raw 32 bytes.
     pub fn bytes(&self) -> [u8; 32] {
         self.0.to_bytes()
     }

@@ -13,17 +13,24 @@ use crate::Code;
 use serde::Serialize;
 use std::collections::HashMap;
 
+/// The verdict's one word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
+    /// Signed, intact, and by a trusted key.
     Verified,
+    /// Signed and intact, by a key that is not trusted.
     ValidUntrusted,
+    /// Unreadable, invalid, tampered with or wrongly signed: see the problems.
     Invalid,
+    /// Valid, with no signature.
     Unsigned,
+    /// Intact under upstream's scheme, which leaves the manifest uncovered.
     Legacy,
 }
 
 impl Status {
+    /// The word as `verify` prints it (`valid-untrusted`).
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Verified => "verified",
@@ -35,34 +42,49 @@ impl Status {
     }
 }
 
+/// One package entry as read, and whether it passed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileStatus {
+    /// Entry path in the package.
     pub path: String,
+    /// Size in bytes.
     pub size: u64,
+    /// SHA-256 of its bytes, in hex.
     pub sha256: String,
+    /// False when a problem names this entry.
     pub ok: bool,
 }
 
+/// Why a package is not `verified` (or a warning about one that is).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
+    /// The problem code.
     pub code: Code,
+    /// What was found, for people.
     pub message: String,
 }
 
 /// The `verify --json` object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {
+    /// The outcome.
     pub status: Status,
+    /// The manifest's `name`, when it has one.
     pub name: Option<String>,
+    /// The manifest's `version`, when it has one.
     pub version: Option<String>,
+    /// The (first) base model's name.
     pub base_model: Option<String>,
+    /// The signer's key ID; None unless the package is signed and not invalid.
     pub key_id: Option<String>,
     /// The signer's full public key (`ed25519:<hex>`): what trust and pins
     /// compare. The key ID is its short display name.
     pub pubkey: Option<String>,
     /// What the package says about its publisher: a claim, not an identity.
     pub publisher: Option<String>,
+    /// Every entry, in package order.
     pub files: Vec<FileStatus>,
+    /// Every problem and warning found.
     pub problems: Vec<Problem>,
 }
 
@@ -125,6 +147,7 @@ pub struct PackageVerifier {
 }
 
 impl PackageVerifier {
+    /// A verifier that reads within `limits`.
     pub fn new(limits: Limits) -> Self {
         PackageVerifier {
             limits,
@@ -139,6 +162,7 @@ impl PackageVerifier {
         let _ = self.reader.update(chunk, &mut self.small);
     }
 
+    /// The verdict, with `trusted` deciding `verified` over `valid-untrusted`.
     pub fn finish(self, trusted: &[PublicKey]) -> Verdict {
         let records = self.reader.finish();
         verify_package(records, self.small, trusted, &self.limits)
