@@ -3,6 +3,7 @@
 
 mod diagnostic;
 mod displayed;
+mod fields;
 mod migrate;
 pub mod name;
 mod select;
@@ -10,6 +11,7 @@ mod upstream_compat;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Report, Severity};
+pub use fields::AdapterView;
 pub use migrate::{migrate_v1_to_v2, MigrateError};
 pub use select::{
     choose_model, model_slug, normalized_model_key, package_file_name, select_model,
