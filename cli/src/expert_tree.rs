@@ -5,7 +5,6 @@
 use crate::error::Result;
 use expert_core::manifest::Manifest;
 use expert_core::registry::{InstallRecord, Installed, ManifestFacts, RECORD_FILE};
-use expert_core::sign::PublicKey;
 use expert_core::Limits;
 use std::path::{Path, PathBuf};
 
@@ -72,13 +71,7 @@ fn facts(dir: &Path) -> std::result::Result<ManifestFacts, String> {
             .unwrap_or_else(|| "manifest.json is not valid".into())
     })?;
     let c = crate::source::candidate_of(&m, &p);
-    let key_id = m
-        .root
-        .get("integrity")
-        .and_then(|i| i.get("pubkey"))
-        .and_then(|n| n.as_str())
-        .and_then(|k| PublicKey::parse(k).ok())
-        .map(|k| k.key_id());
+    let key_id = m.signer_pubkey().map(|k| k.key_id());
     Ok(ManifestFacts {
         name: c.name,
         version: c.version,

@@ -6,7 +6,7 @@ use crate::error::{CliError, Code, Context, Result};
 use crate::staging::ScratchDir;
 use expert_core::archive::SmallFiles;
 use expert_core::archive::{read_all, ArchiveError, EntrySink, ReadAllError};
-use expert_core::manifest::{select_model, Manifest};
+use expert_core::manifest::{select_model, AdapterView, Manifest};
 use expert_core::Limits;
 use std::path::{Path, PathBuf};
 
@@ -119,26 +119,17 @@ pub struct Candidate {
 
 /// An adapter as upstream's registry records it: type, path, size (0 when
 /// not set) and hash (null when not set).
-fn registry_adapter(a: &expert_core::json::Node) -> serde_json::Value {
-    let text = |k: &str| a.get(k).and_then(|n| n.as_str()).unwrap_or("");
-    let sha = Some(text("sha256")).filter(|s| !s.is_empty());
+fn registry_adapter(a: AdapterView) -> serde_json::Value {
     serde_json::json!({
-        "type": text("type"),
-        "path": text("path"),
-        "size_bytes": a.get("size_bytes").and_then(|n| n.as_u64()).unwrap_or(0),
-        "sha256": sha,
+        "type": a.kind().unwrap_or(""),
+        "path": a.path().unwrap_or(""),
+        "size_bytes": a.size_bytes().unwrap_or(0),
+        "sha256": a.sha256(),
     })
 }
 
-fn strings(m: &Manifest, key: &str) -> Vec<String> {
-    m.root
-        .get("constraints")
-        .and_then(|c| c.get(key))
-        .and_then(|n| n.items())
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(|n| n.as_str().map(str::to_string))
-        .collect()
+fn owned(strings: Vec<&str>) -> Vec<String> {
+    strings.into_iter().map(str::to_string).collect()
 }
 
 /// What a package says about itself, read only up to the end of its
@@ -210,42 +201,20 @@ impl EntrySink for ManifestOnly {
 
 /// What a valid manifest says, as a candidate at `path`.
 pub fn candidate_of(m: &Manifest, path: &Path) -> Candidate {
+    let model = m.models().first().copied();
     Candidate {
         path: path.to_path_buf(),
         name: m.name().to_string(),
         version: m.version().to_string(),
-        base_model: m
-            .model_names()
-            .first()
-            .map(|s| s.to_string())
+        base_model: model.map(|v| v.name.to_string()).unwrap_or_default(),
+        requires: owned(m.requires()),
+        incompatible_with: owned(m.incompatible_with()),
+        fingerprint: model.and_then(|v| v.fingerprint()).map(str::to_string),
+        quantization: model.and_then(|v| v.quantization()).map(str::to_string),
+        adapters: model
+            .map(|v| v.adapter_views().map(registry_adapter).collect())
             .unwrap_or_default(),
-        requires: strings(m, "requires"),
-        incompatible_with: strings(m, "incompatible_with"),
-        fingerprint: m
-            .models()
-            .first()
-            .and_then(|v| v.node.get("fingerprint"))
-            .and_then(|n| n.as_str())
-            .map(str::to_string),
-        quantization: m
-            .models()
-            .first()
-            .and_then(|v| v.node.get("quantization"))
-            .and_then(|n| n.as_str())
-            .map(str::to_string),
-        adapters: m
-            .models()
-            .first()
-            .map(|v| v.adapters.iter().map(registry_adapter).collect())
-            .unwrap_or_default(),
-        capabilities: m
-            .root
-            .get("capabilities")
-            .and_then(|n| n.items())
-            .unwrap_or(&[])
-            .iter()
-            .filter_map(|n| n.as_str().map(str::to_string))
-            .collect(),
+        capabilities: owned(m.capabilities()),
     }
 }
 

@@ -14,35 +14,49 @@ pub use write::{to_pretty, Style};
 /// Byte range of a node in the source text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
+    /// Offset of the node's first byte.
     pub start: usize,
+    /// Offset just past the node's last byte.
     pub end: usize,
 }
 
+/// A JSON value with where it was in the source.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
+    /// What the node holds.
     pub value: Value,
+    /// Where it was read from; empty for synthesized nodes.
     pub span: Span,
 }
 
+/// The JSON types, with numbers and strings kept as written.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// `null`: an absent field to [`Node::get`].
     Null,
+    /// `true` or `false`.
     Bool(bool),
     /// The number exactly as written (`5e-5`, `8.0`, `0.90`).
     Number(String),
+    /// A string, decoded and as written.
     String(JsonStr),
+    /// An array, in order.
     Array(Vec<Node>),
+    /// An object's members in source order, duplicates included.
     Object(Vec<Member>),
 }
 
 /// A string with its decoded value and its source text between the quotes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JsonStr {
+    /// The decoded string.
     pub value: String,
+    /// The escaped text as written, so that writing it back changes nothing.
     pub raw: String,
 }
 
 impl JsonStr {
+    /// A string to write, escaped as our writer does.
     pub fn new(value: &str) -> Self {
         JsonStr {
             value: value.to_string(),
@@ -51,10 +65,14 @@ impl JsonStr {
     }
 }
 
+/// One `"key": value` of an object.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Member {
+    /// The key, decoded and as written.
     pub key: JsonStr,
+    /// Where the key was in the source.
     pub key_span: Span,
+    /// The member's value.
     pub value: Node,
 }
 
@@ -67,14 +85,17 @@ impl Node {
         }
     }
 
+    /// A synthesized string node.
     pub fn string(s: &str) -> Self {
         Node::new(Value::String(JsonStr::new(s)))
     }
 
+    /// A synthesized integer node.
     pub fn uint(n: u64) -> Self {
         Node::new(Value::Number(n.to_string()))
     }
 
+    /// A synthesized object with these members, in this order.
     pub fn object(members: Vec<(&str, Node)>) -> Self {
         Node::new(Value::Object(
             members
@@ -112,6 +133,7 @@ impl Node {
         }
     }
 
+    /// An object's members (all of them, `null` values included).
     pub fn members(&self) -> Option<&[Member]> {
         match &self.value {
             Value::Object(ms) => Some(ms),
@@ -119,6 +141,7 @@ impl Node {
         }
     }
 
+    /// An array's items.
     pub fn items(&self) -> Option<&[Node]> {
         match &self.value {
             Value::Array(xs) => Some(xs),
@@ -126,6 +149,7 @@ impl Node {
         }
     }
 
+    /// A string's decoded value.
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
             Value::String(s) => Some(&s.value),
@@ -133,6 +157,7 @@ impl Node {
         }
     }
 
+    /// A number as the nearest double.
     pub fn as_f64(&self) -> Option<f64> {
         match &self.value {
             Value::Number(raw) => raw.parse().ok(),
@@ -148,6 +173,7 @@ impl Node {
         }
     }
 
+    /// Whether the value is `null`.
     pub fn is_null(&self) -> bool {
         matches!(self.value, Value::Null)
     }
@@ -177,6 +203,7 @@ impl Node {
         false
     }
 
+    /// The value's type, as findings name it ("a string", "an object").
     pub fn kind(&self) -> &'static str {
         match self.value {
             Value::Null => "null",
@@ -203,6 +230,7 @@ pub struct LineIndex<'a> {
 const STRIDE: usize = 64;
 
 impl<'a> LineIndex<'a> {
+    /// Indexes `text` once; every lookup after is cheap.
     pub fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
@@ -224,6 +252,8 @@ impl<'a> LineIndex<'a> {
         self.chars_before[k] + char_starts(&self.text.as_bytes()[k * STRIDE..offset])
     }
 
+    /// The 1-based line and column of a byte offset; inside a character,
+    /// the column counts bytes from the line start.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;

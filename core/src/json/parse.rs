@@ -5,6 +5,7 @@ use super::{index_path, key_path, JsonStr, Member, Node, Span, Value};
 use crate::Code;
 use std::collections::HashSet;
 
+/// Why a text is not JSON we accept, for its problem code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ParseErrorKind {
@@ -19,6 +20,7 @@ pub enum ParseErrorKind {
 }
 
 impl ParseErrorKind {
+    /// The problem code reported for this kind of error.
     pub fn code(self) -> Code {
         match self {
             ParseErrorKind::Bom => Code::JsonBom,
@@ -29,9 +31,12 @@ impl ParseErrorKind {
     }
 }
 
+/// The first reason a text is not accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
+    /// What went wrong, for the problem code.
     pub kind: ParseErrorKind,
+    /// What went wrong, for people.
     pub message: String,
     /// Byte offset of the problem.
     pub offset: usize,
@@ -40,15 +45,22 @@ pub struct ParseError {
 /// A key that appears more than once in one object.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Duplicate {
+    /// JSON path of the repeated member.
     pub path: String,
+    /// The repeated key.
     pub key: String,
+    /// Where the repeat is in the source.
     pub span: Span,
 }
 
+/// A parsed document and what the parse noticed on the way.
 #[derive(Debug)]
 pub struct Parsed<'a> {
+    /// The document's top value.
     pub root: Node,
+    /// The source text, for its style (indent, line ending).
     pub text: &'a str,
+    /// Keys that repeat, in source order; validation decides what they cost.
     pub duplicates: Vec<Duplicate>,
 }
 

@@ -6,7 +6,9 @@ use super::{Node, Value};
 /// Indentation and line ending, taken from the source so edits look native.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Style {
+    /// One level of indentation.
     pub indent: String,
+    /// `\n` or `\r\n`.
     pub newline: &'static str,
 }
 

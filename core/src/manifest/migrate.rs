@@ -4,9 +4,12 @@
 use super::{detect_schema, SchemaVersion};
 use crate::json::{JsonStr, Member, Node, Span, Value};
 
+/// Why a manifest cannot be migrated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MigrateError {
+    /// There is nothing to do.
     AlreadyV2,
+    /// The v1 fields the migration moves are missing (which one, said).
     NotV1Shape(&'static str),
 }
 

@@ -3,6 +3,7 @@
 
 mod diagnostic;
 mod displayed;
+mod fields;
 mod migrate;
 pub mod name;
 mod select;
@@ -10,6 +11,7 @@ mod upstream_compat;
 mod validate;
 
 pub use diagnostic::{Diagnostic, Report, Severity};
+pub use fields::AdapterView;
 pub use migrate::{migrate_v1_to_v2, MigrateError};
 pub use select::{
     choose_model, model_slug, normalized_model_key, package_file_name, select_model,
@@ -20,13 +22,17 @@ pub use validate::{validate, validate_with_files};
 use crate::json::{self, Node, Style};
 use crate::limits::Limits;
 
+/// The manifest layouts we read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SchemaVersion {
+    /// 1.0 (upstream's): one `base_model` and root `adapters`.
     V1,
+    /// 2.0: a `base_models` array, each with its own adapters.
     V2,
 }
 
 impl SchemaVersion {
+    /// The version as `schema_version` spells it.
     pub fn as_str(self) -> &'static str {
         match self {
             SchemaVersion::V1 => "1.0",
@@ -38,8 +44,11 @@ impl SchemaVersion {
 /// A manifest that parsed and validated without errors.
 #[derive(Debug, Clone)]
 pub struct Manifest {
+    /// The lossless tree: edits keep every field they do not own.
     pub root: Node,
+    /// The author's indent and line ending, for writing it back.
     pub style: Style,
+    /// The detected schema.
     pub schema: SchemaVersion,
 }
 
@@ -47,11 +56,15 @@ pub struct Manifest {
 /// `base_model` plus the root `adapters` in v1.
 #[derive(Debug, Clone, Copy)]
 pub struct ModelView<'a> {
+    /// Position in `base_models` (0 in v1).
     pub index: usize,
+    /// The model's `name`.
     pub name: &'a str,
+    /// The `base_models[i]` or `base_model` object.
     pub node: &'a Node,
     /// JSON path of the adapters array.
     pub adapters_path: &'static str,
+    /// The model's adapters (empty when absent).
     pub adapters: &'a [Node],
 }
 
@@ -71,10 +84,12 @@ impl Manifest {
         })
     }
 
+    /// `name`; never empty in a validated manifest.
     pub fn name(&self) -> &str {
         self.root.get("name").and_then(Node::as_str).unwrap_or("")
     }
 
+    /// `version`, a semantic version once validated.
     pub fn version(&self) -> &str {
         self.root
             .get("version")
@@ -82,10 +97,12 @@ impl Manifest {
             .unwrap_or("")
     }
 
+    /// Every base model with its adapters, in manifest order.
     pub fn models(&self) -> Vec<ModelView<'_>> {
         models_of(&self.root, self.schema)
     }
 
+    /// The base model names, in manifest order.
     pub fn model_names(&self) -> Vec<&str> {
         self.models().iter().map(|m| m.name).collect()
     }

@@ -18,7 +18,9 @@ pub const MAX_NAME_LEN: usize = 128;
 /// Why a name is not allowed. Each problem says which characters are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NameProblem {
+    /// No characters at all.
     Empty,
+    /// Longer than `MAX_NAME_LEN` bytes (the length is given).
     TooLong(usize),
     /// Characters outside the allowed set, each once, in order of appearance.
     Characters(Vec<char>),
@@ -29,6 +31,7 @@ pub enum NameProblem {
 }
 
 impl NameProblem {
+    /// The problem in words, to follow "name …: ".
     pub fn describe(&self) -> String {
         match self {
             NameProblem::Empty => "it is empty".into(),

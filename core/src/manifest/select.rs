@@ -55,19 +55,27 @@ pub fn package_file_name(name: &str, version: &str, model: Option<&str>) -> Stri
     }
 }
 
+/// Why no single base model was chosen.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SelectError {
+    /// The query names no model.
     NotFound {
+        /// What the user asked for.
         query: String,
+        /// Every model name, to choose from.
         choices: Vec<String>,
     },
+    /// The query names several models at its best tier.
     Ambiguous {
+        /// What the user asked for.
         query: String,
+        /// The names it matched.
         matches: Vec<String>,
     },
     /// Several models and no query: packaging one of them is the user's
     /// call, never a guess.
     Required {
+        /// Every model name, to choose from.
         choices: Vec<String>,
     },
 }
@@ -96,6 +104,7 @@ impl std::fmt::Display for SelectError {
 }
 
 impl SelectError {
+    /// The problem code reported for this error.
     pub fn code(&self) -> Code {
         match self {
             SelectError::NotFound { .. } => Code::ModelNotFound,

@@ -57,11 +57,15 @@ pub fn integrity_node(key: &SecretKey, claims: &Claims) -> (Node, String) {
 /// the declared `key_id`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SignerClaim {
+    /// The signer's key ID, derived from `pubkey` when it parses.
     pub key_id: Option<String>,
+    /// `publisher`, as claimed.
     pub publisher: Option<String>,
+    /// `created_at`, as written.
     pub created_at: Option<String>,
 }
 
+/// Reads the signer claim of an `integrity` section, without checking it.
 pub fn signer_claim(integrity: &Node) -> SignerClaim {
     let s = |key: &str| integrity.get(key).and_then(Node::as_str);
     let key_id = s("pubkey")

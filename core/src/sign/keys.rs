@@ -5,6 +5,8 @@
 use crate::util::hex;
 use crate::Code;
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use pkcs8::der::pem;
+use pkcs8::LineEnding;
 use sha2::{Digest, Sha256};
 
 /// DER of `PrivateKeyInfo { version 0, AlgorithmIdentifier { id-Ed25519 },
@@ -13,29 +15,13 @@ const PKCS8_V1_PREFIX: [u8; 16] = [
     0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
 ];
 
-pub(super) fn base64(data: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for c in data.chunks(3) {
-        let n = (u32::from(c[0]) << 16)
-            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*c.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= c.len() {
-                out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 /// Why a key cannot be used; `code` is stable. Messages say what was
 /// found, never the key's bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyError {
+    /// The problem code.
     pub code: Code,
+    /// What is wrong with the key, for people.
     pub message: String,
 }
 
@@ -81,11 +67,8 @@ impl SecretKey {
     /// PKCS#8 v1 (RFC 8410), the form `openssl genpkey -algorithm ed25519`
     /// writes and every OpenSSL 3 reads.
     pub fn to_pkcs8_pem(&self) -> String {
-        let der = self.to_pkcs8_der();
-        format!(
-            "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
-            base64(&der)
-        )
+        pem::encode_string("PRIVATE KEY", LineEnding::LF, &self.to_pkcs8_der())
+            .expect("PRIVATE KEY is a valid label")
     }
 
     /// The DER that `to_pkcs8_pem` wraps.
@@ -95,15 +78,18 @@ impl SecretKey {
         der
     }
 
+    /// The public half, which verifiers trust and pin.
     pub fn public(&self) -> PublicKey {
         PublicKey(self.0.verifying_key())
     }
 
+    /// The Ed25519 signature over `message`.
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.0.sign(message).to_bytes()
     }
 }
 
+/// An Ed25519 public key, written `ed25519:<64 hex>`; never a weak one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PublicKey(VerifyingKey);
 
@@ -128,6 +114,7 @@ impl PublicKey {
         Ok(PublicKey(key))
     }
 
+    /// The raw 32 bytes.
     pub fn bytes(&self) -> [u8; 32] {
         self.0.to_bytes()
     }
@@ -187,6 +174,20 @@ mod tests {
             "small-order keys are refused"
         );
         assert!(SecretKey::parse(b"hello").is_err());
+    }
+
+    #[test]
+    fn pem_is_the_rfc_8410_form() {
+        // RFC 8410 §10.3: the example private key.
+        let seed =
+            hex::decode32("d4ee72dbf913584ad5b6d8f1f769f8ad3afe7c28cbf1d4fbe097a88f44755842")
+                .unwrap();
+        assert_eq!(
+            SecretKey::from_seed(&seed).to_pkcs8_pem(),
+            "-----BEGIN PRIVATE KEY-----\n\
+             MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n\
+             -----END PRIVATE KEY-----\n"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! keys, the signed message, the `integrity` section, verification and the
 //! trust decision.
 
+mod expert_sig_v1;
 mod integrity;
 mod key_file;
 mod keys;

@@ -3,27 +3,34 @@
 //! or `legacy`. The verdict depends only on the package bytes and the
 //! trusted keys handed in.
 
-use super::{legacy, manifest_digest, signed_message, Claims, PublicKey, SignedFile, SCHEME};
+use super::{expert_sig_v1, legacy, PublicKey};
 use crate::archive::{ArchiveError, ArchiveReader, EntryRecord, SmallFiles};
 use crate::json::{self, Node};
 use crate::limits::Limits;
 use crate::manifest::{validate, Severity};
-use crate::util::{hex, is_lower_hex, parse_rfc3339_utc};
+use crate::util::hex;
 use crate::Code;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
+/// The verdict's one word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
+    /// Signed, intact, and by a trusted key.
     Verified,
+    /// Signed and intact, by a key that is not trusted.
     ValidUntrusted,
+    /// Unreadable, invalid, tampered with or wrongly signed: see the problems.
     Invalid,
+    /// Valid, with no signature.
     Unsigned,
+    /// Intact under upstream's scheme, which leaves the manifest uncovered.
     Legacy,
 }
 
 impl Status {
+    /// The word as `verify` prints it (`valid-untrusted`).
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Verified => "verified",
@@ -35,34 +42,49 @@ impl Status {
     }
 }
 
+/// One package entry as read, and whether it passed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FileStatus {
+    /// Entry path in the package.
     pub path: String,
+    /// Size in bytes.
     pub size: u64,
+    /// SHA-256 of its bytes, in hex.
     pub sha256: String,
+    /// False when a problem names this entry.
     pub ok: bool,
 }
 
+/// Why a package is not `verified` (or a warning about one that is).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
+    /// The problem code.
     pub code: Code,
+    /// What was found, for people.
     pub message: String,
 }
 
 /// The `verify --json` object.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Verdict {
+    /// The outcome.
     pub status: Status,
+    /// The manifest's `name`, when it has one.
     pub name: Option<String>,
+    /// The manifest's `version`, when it has one.
     pub version: Option<String>,
+    /// The (first) base model's name.
     pub base_model: Option<String>,
+    /// The signer's key ID; None unless the package is signed and not invalid.
     pub key_id: Option<String>,
     /// The signer's full public key (`ed25519:<hex>`): what trust and pins
     /// compare. The key ID is its short display name.
     pub pubkey: Option<String>,
     /// What the package says about its publisher: a claim, not an identity.
     pub publisher: Option<String>,
+    /// Every entry, in package order.
     pub files: Vec<FileStatus>,
+    /// Every problem and warning found.
     pub problems: Vec<Problem>,
 }
 
@@ -81,20 +103,20 @@ impl Verdict {
         }
     }
 
-    fn problem(&mut self, code: Code, message: impl Into<String>) {
+    pub(super) fn problem(&mut self, code: Code, message: impl Into<String>) {
         self.problems.push(Problem {
             code,
             message: message.into(),
         });
     }
 
-    fn invalid(mut self, code: Code, message: impl Into<String>) -> Verdict {
+    pub(super) fn invalid(mut self, code: Code, message: impl Into<String>) -> Verdict {
         self.problem(code, message);
         self.status = Status::Invalid;
         self
     }
 
-    fn mark(&mut self, path: &str, ok: bool) {
+    pub(super) fn mark(&mut self, path: &str, ok: bool) {
         if let Some(f) = self.files.iter_mut().find(|f| f.path == path) {
             f.ok &= ok;
         }
@@ -125,6 +147,7 @@ pub struct PackageVerifier {
 }
 
 impl PackageVerifier {
+    /// A verifier that reads within `limits`.
     pub fn new(limits: Limits) -> Self {
         PackageVerifier {
             limits,
@@ -139,6 +162,7 @@ impl PackageVerifier {
         let _ = self.reader.update(chunk, &mut self.small);
     }
 
+    /// The verdict, with `trusted` deciding `verified` over `valid-untrusted`.
     pub fn finish(self, trusted: &[PublicKey]) -> Verdict {
         let records = self.reader.finish();
         verify_package(records, self.small, trusted, &self.limits)
@@ -261,212 +285,10 @@ fn judge(
             Code::IntegrityMissing,
             "signature.sig is present but the manifest has no integrity section",
         ),
+        // A `scheme` names ours (expert-sig-v1); upstream's has none.
         (Some(i), Some(sig)) if i.get("scheme").is_some() => {
-            current(v, &root, i, &sig, &records, trusted)
+            expert_sig_v1::verify(v, &root, i, &sig, &records, trusted)
         }
         (Some(i), Some(sig)) => legacy::verify(v, i, &sig, &records),
     }
-}
-
-fn field<'a>(i: &'a Node, key: &str) -> Result<&'a str, (Code, String)> {
-    i.get(key).and_then(Node::as_str).ok_or((
-        Code::IntegrityField,
-        format!("integrity.{key} is missing or not a string"),
-    ))
-}
-
-/// Hex as `integrity` must spell it: lower case, exactly `N` bytes.
-fn lower_hex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    is_lower_hex(s).then(|| hex::decode::<N>(s)).flatten()
-}
-
-/// `created_at` exactly as the signer writes it (FORMAT.md §6).
-fn created_at(s: &str) -> Result<&str, (Code, String)> {
-    parse_rfc3339_utc(s).map(|_| s).ok_or((
-        Code::IntegrityField,
-        format!("integrity.created_at {s:?} is not of the form 2026-11-25T00:00:00Z"),
-    ))
-}
-
-fn current(
-    mut v: Verdict,
-    root: &Node,
-    i: &Node,
-    sig_file: &[u8],
-    records: &[EntryRecord],
-    trusted: &[PublicKey],
-) -> Verdict {
-    let parsed = (|| {
-        let scheme = field(i, "scheme")?;
-        if scheme != SCHEME {
-            return Err((
-                Code::IntegrityScheme,
-                format!("unknown signature scheme {scheme:?}; this verifier knows {SCHEME}"),
-            ));
-        }
-        if field(i, "signature_algorithm")? != "ed25519" {
-            return Err((
-                Code::IntegrityAlgorithm,
-                "integrity.signature_algorithm must be \"ed25519\"".to_string(),
-            ));
-        }
-        let pubkey_text = field(i, "pubkey")?;
-        // One spelling: `ed25519:` and 64 lower-case hex digits.
-        if !pubkey_text
-            .strip_prefix("ed25519:")
-            .is_some_and(|h| h.len() == 64 && is_lower_hex(h))
-        {
-            return Err((
-                Code::IntegrityPubkey,
-                "integrity.pubkey must be ed25519: and 64 lower-case hex digits".to_string(),
-            ));
-        }
-        let pubkey = PublicKey::parse(pubkey_text)
-            .map_err(|e| (Code::IntegrityPubkey, format!("integrity.pubkey: {e}")))?;
-        let key_id = field(i, "key_id")?;
-        if key_id != pubkey.key_id() {
-            return Err((
-                Code::KeyIdMismatch,
-                format!(
-                    "integrity.key_id {key_id} does not belong to integrity.pubkey (its ID is {})",
-                    pubkey.key_id()
-                ),
-            ));
-        }
-        let signature_hex = field(i, "signature")?;
-        let signature = lower_hex::<64>(signature_hex).ok_or((
-            Code::IntegrityField,
-            "integrity.signature must be 128 lower-case hex digits".to_string(),
-        ))?;
-        let manifest_sha256 = lower_hex::<32>(field(i, "manifest_sha256")?).ok_or((
-            Code::IntegrityField,
-            "integrity.manifest_sha256 must be 64 lower-case hex digits".to_string(),
-        ))?;
-        let mut files = Vec::new();
-        for m in i.get("files").and_then(Node::members).ok_or((
-            Code::IntegrityField,
-            "integrity.files must be an object".to_string(),
-        ))? {
-            if matches!(m.key.value.as_str(), "manifest.json" | "signature.sig") {
-                return Err((
-                    Code::IntegrityField,
-                    format!(
-                        "integrity.files lists {}, which the signature covers otherwise",
-                        m.key.value
-                    ),
-                ));
-            }
-            let size = m.value.get("size").and_then(Node::as_u64);
-            let sha = m
-                .value
-                .get("sha256")
-                .and_then(Node::as_str)
-                .and_then(lower_hex::<32>);
-            let (Some(size), Some(sha256)) = (size, sha) else {
-                return Err((
-                    Code::IntegrityField,
-                    format!(
-                        "integrity.files[{:?}] needs an integer size and a sha256 of 64 lower-case hex digits",
-                        m.key.value
-                    ),
-                ));
-            };
-            files.push(SignedFile {
-                path: m.key.value.clone(),
-                size,
-                sha256,
-            });
-        }
-        let claims = Claims {
-            key_id: key_id.to_string(),
-            publisher: field(i, "publisher")?.to_string(),
-            created_at: created_at(field(i, "created_at")?)?.to_string(),
-            manifest_sha256,
-            files,
-        };
-        Ok((pubkey, claims, signature, signature_hex))
-    })();
-    let (pubkey, claims, signature, signature_hex) = match parsed {
-        Ok(p) => p,
-        Err((code, msg)) => return v.invalid(code, msg),
-    };
-    v.key_id = Some(claims.key_id.clone());
-    v.pubkey = Some(pubkey.to_string());
-    v.publisher = Some(claims.publisher.clone());
-
-    if sig_file != signature_hex.as_bytes() {
-        v.mark("signature.sig", false);
-        return v.invalid(
-            Code::SignatureFileMismatch,
-            "signature.sig does not equal integrity.signature (swapped or edited)",
-        );
-    }
-    if manifest_digest(root) != Some(claims.manifest_sha256) {
-        v.mark("manifest.json", false);
-        return v.invalid(Code::ManifestDigestMismatch, "manifest.json was changed after signing (its canonical SHA-256 differs from integrity.manifest_sha256)");
-    }
-    // Every lookup below goes through a map or a set built once, so the
-    // comparison is linear in the entries and claims (a nested scan here
-    // made 10,000 entries cost minutes before any signature check).
-    let actual: Vec<&EntryRecord> = records
-        .iter()
-        .filter(|r| r.path != "manifest.json" && r.path != "signature.sig")
-        .collect();
-    let present: HashSet<&str> = actual.iter().map(|r| r.path.as_str()).collect();
-    let mut claimed: HashMap<&str, &SignedFile> = HashMap::new();
-    // A renamed file is an unlisted entry whose hash matches the first claim
-    // (in claim order) whose path is absent from the package.
-    let mut absent_by_hash: HashMap<[u8; 32], &SignedFile> = HashMap::new();
-    for f in &claims.files {
-        claimed.entry(f.path.as_str()).or_insert(f);
-        if !present.contains(f.path.as_str()) {
-            absent_by_hash.entry(f.sha256).or_insert(f);
-        }
-    }
-    let mut problems: Vec<(Code, String, String)> = Vec::new();
-    let mut renamed_from: HashSet<&str> = HashSet::new();
-    for r in &actual {
-        match claimed.get(r.path.as_str()) {
-            Some(f) if f.size != r.size => problems.push((Code::FileSizeMismatch, r.path.clone(), format!("{}: {} bytes, but the signature says {}", r.path, r.size, f.size))),
-            Some(f) if f.sha256 != r.sha256 => problems.push((Code::FileHashMismatch, r.path.clone(), format!("{}: SHA-256 {}, but the signature says {}", r.path, hex::encode(&r.sha256), hex::encode(&f.sha256)))),
-            Some(_) => {}
-            None => match absent_by_hash.get(&r.sha256) {
-                Some(f) => {
-                    renamed_from.insert(&f.path);
-                    problems.push((Code::FileRenamed, r.path.clone(), format!("{} is the signed file {} under another name", r.path, f.path)));
-                }
-                None => problems.push((Code::FileUnlisted, r.path.clone(), format!("{} is in the package but not covered by the signature (added after signing?)", r.path))),
-            },
-        }
-    }
-    for f in &claims.files {
-        if !present.contains(f.path.as_str()) && !renamed_from.contains(f.path.as_str()) {
-            problems.push((
-                Code::FileMissing,
-                f.path.clone(),
-                format!(
-                    "{} is covered by the signature but missing from the package (removed?)",
-                    f.path
-                ),
-            ));
-        }
-    }
-    if !problems.is_empty() {
-        v.mark_bad(problems.iter().map(|(_, path, _)| path.as_str()));
-        for (code, _, msg) in problems {
-            v.problem(code, msg);
-        }
-        v.status = Status::Invalid;
-        return v;
-    }
-    if !pubkey.verify(&signed_message(&claims), &signature) {
-        v.mark("signature.sig", false);
-        return v.invalid(Code::SignatureInvalid, "the Ed25519 signature does not match the signed claims (integrity was edited or the signature forged)");
-    }
-    v.status = if trusted.contains(&pubkey) {
-        Status::Verified
-    } else {
-        Status::ValidUntrusted
-    };
-    v
 }
