@@ -60,6 +60,8 @@
 //! docs/FORMAT.md specifies the format; docs/SECURITY.md lists the attacks
 //! this design avoids and the test that holds each one.
 
+#![deny(missing_docs)]
+
 pub mod archive;
 pub mod base_model;
 pub mod code;

@@ -62,8 +62,6 @@ pub struct ModelView<'a> {
     pub name: &'a str,
     /// The `base_models[i]` or `base_model` object.
     pub node: &'a Node,
-    /// JSON path of the adapters array.
-    pub adapters_path: &'static str,
     /// The model's adapters (empty when absent).
     pub adapters: &'a [Node],
 }
@@ -134,7 +132,6 @@ pub(crate) fn models_of(root: &Node, schema: SchemaVersion) -> Vec<ModelView<'_>
                 index: 0,
                 name: model_name(bm),
                 node: bm,
-                adapters_path: "adapters",
                 adapters: root.get("adapters").and_then(Node::items).unwrap_or(&[]),
             })
             .into_iter()
@@ -149,7 +146,6 @@ pub(crate) fn models_of(root: &Node, schema: SchemaVersion) -> Vec<ModelView<'_>
                 index,
                 name: model_name(bm),
                 node: bm,
-                adapters_path: "adapters",
                 adapters: bm.get("adapters").and_then(Node::items).unwrap_or(&[]),
             })
             .collect(),
