@@ -259,7 +259,7 @@ codes! {
     Safetensors = "E_SAFETENSORS", General, "A safetensors file cannot be read.";
     Worker = "E_WORKER", General, "An npm worker failed.";
     Internal = "E_INTERNAL", General, "An internal error; please report it.";
-    OciReference = "E_OCI_REFERENCE", Usage, "A registry reference is not oci://HOST[:PORT]/REPO[:TAG|@sha256:DIGEST] (or oci-layout:DIR[:TAG]).";
+    OciReference = "E_OCI_REFERENCE", Usage, "A registry reference is not `oci://HOST[:PORT]/REPO[:TAG|@sha256:DIGEST]` (or `oci-layout:DIR[:TAG]`).";
     OciFormat = "E_OCI_FORMAT", General, "A registry or layout answered with JSON that is not an OCI index or manifest of ours.";
     OciOtherExpert = "E_OCI_OTHER_EXPERT", Compatibility, "The tag being pushed to holds another expert.";
     PushMixed = "E_PUSH_MIXED", Usage, "push was given packages of different experts or versions.";
@@ -270,7 +270,7 @@ codes! {
     Http = "E_HTTP", General, "Connecting, TLS, a timeout or a broken transfer failed.";
     HttpInsecure = "E_HTTP_INSECURE", Usage, "Plain http:// to a host that is not loopback, without --allow-http.";
     DownloadTooLarge = "E_DOWNLOAD_TOO_LARGE", Integrity, "A server sent more bytes than a package may hold, or than it announced.";
-    SidecarMismatch = "E_SIDECAR_MISMATCH", Integrity, "The <url>.sha256 sidecar names another digest than the download's.";
+    SidecarMismatch = "E_SIDECAR_MISMATCH", Integrity, "The `<url>.sha256` sidecar names another digest than the download's.";
     OciNotFound = "E_OCI_NOT_FOUND", General, "The tag or digest is not in the registry or the layout.";
     Panic = "E_PANIC", General, "The npm package's WebAssembly module panicked; the message says where, and the next call gets a fresh instance. Please report it.";
     Stopped = "E_STOPPED", General, "Internal: a read stopped on purpose once it had what it needed; never reported.";
