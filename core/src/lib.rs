@@ -76,6 +76,7 @@ pub mod package;
 pub mod path;
 pub mod registry;
 pub mod sign;
+pub mod text;
 pub mod util;
 
 pub use code::{Code, ExitClass};

@@ -558,10 +558,11 @@ export function parsePublicKey(text: string): string;
 
 /**
  * A public key's key ID (16 hex digits, as verdicts and generateKeyPair
- * give it). Throws as parsePublicKey does; resolves to null where WebCrypto
- * is unavailable (a page over plain HTTP, not from localhost).
+ * give it), computed by the core. Async for compatibility (it once used
+ * WebCrypto); rejects as parsePublicKey throws. It used to resolve to null
+ * without WebCrypto; it now always resolves to the ID.
  */
-export function keyId(publicKey: string): Promise<string | null>;
+export function keyId(publicKey: string): Promise<string>;
 
 /**
  * The base model names the manifest declares, in order (v2 `base_models`,
@@ -580,7 +581,7 @@ export function parseTimestamp(text: string): number;
 /**
  * The `.sha256` sidecar for a built package, as `expert-cli package` writes
  * it (`sha256sum` format): `<sha256>  <fileName>\n`. Throws `E_BAD_ARGUMENT`
- * for a name with a directory or line break, or a digest that is not 64
- * lowercase hex digits.
+ * for a name with a directory, backslash or line break, or a digest that is
+ * not 64 lowercase hex digits.
  */
 export function sidecar(fileName: string, sha256: string): string;

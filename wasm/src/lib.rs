@@ -31,11 +31,12 @@ use wasm_bindgen::prelude::*;
 mod file_set;
 mod panic;
 mod pipeline;
+mod text;
 pub use file_set::FileSet;
 pub use pipeline::{Inflater, TarVerifier};
 
 /// A JS `Error` with a stable `code` property (`Code::as_str`).
-fn error(code: Code, message: &str) -> JsValue {
+pub(crate) fn error(code: Code, message: &str) -> JsValue {
     let e = js_sys::Error::new(message);
     let _ = js_sys::Reflect::set(
         &e,
@@ -107,6 +108,13 @@ pub fn select_model(manifest: &[u8], query: &str) -> Result<JsValue, JsValue> {
         index,
         name: m.model_names()[index],
     })
+}
+
+/// The base model names the manifest declares, in order: those
+/// `selectModel` and `package --model` choose from.
+#[wasm_bindgen(js_name = modelNames)]
+pub fn model_names(manifest: &[u8]) -> Result<JsValue, JsValue> {
+    to_js(&parse_manifest(manifest)?.model_names())
 }
 
 #[wasm_bindgen(js_name = packageFileName)]

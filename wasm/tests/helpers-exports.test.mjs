@@ -50,6 +50,14 @@ test('keyId equals the key ID generateKeyPair and the verifier report', async ()
   await assert.rejects(ef.keyId('ed25519:00'), { code: 'E_KEY_FORMAT' });
 });
 
+test('keyId needs no WebCrypto: the core computes it', async (t) => {
+  const pair = ef.generateKeyPair();
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+  Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+  t.after(() => Object.defineProperty(globalThis, 'crypto', saved));
+  assert.equal(await ef.keyId(`# generated\n${pair.publicKey}\n`), pair.keyId);
+});
+
 test('modelNames lists v2 base_models in order, a v1 base_model, and refuses an invalid manifest', () => {
   assert.deepEqual(ef.modelNames(manifestOf(MULTI)), ['Qwen/Qwen3-0.6B', 'Qwen/Qwen3-1.7B']);
   assert.deepEqual(ef.modelNames(new TextEncoder().encode(manifestOf(SINGLE))), ['Qwen/Qwen3-0.6B']);
@@ -75,7 +83,7 @@ test('sidecar is byte for byte the .sha256 file expert-cli package writes', (t) 
   const r = cliJson(['package', SINGLE, '--out-dir', out, '--json']);
   const name = readdirSync(out).find((f) => f.endsWith('.expert'));
   assert.equal(ef.sidecar(name, r.packages[0].sha256), readFileSync(join(out, `${name}.sha256`), 'utf8'));
-  for (const [file, sha] of [['a/b.expert', 'a'.repeat(64)], ['a\n.expert', 'a'.repeat(64)], ['', 'a'.repeat(64)], ['x.expert', 'A'.repeat(64)], ['x.expert', 'a'.repeat(63)]]) {
+  for (const [file, sha] of [['a/b.expert', 'a'.repeat(64)], ['a\n.expert', 'a'.repeat(64)], ['a\\b.expert', 'a'.repeat(64)], [7, 'a'.repeat(64)], ['x.expert', null], ['', 'a'.repeat(64)], ['x.expert', 'A'.repeat(64)], ['x.expert', 'a'.repeat(63)]]) {
     assert.equal(thrown(() => ef.sidecar(file, sha)).code, 'E_BAD_ARGUMENT', JSON.stringify([file, sha]));
   }
 });

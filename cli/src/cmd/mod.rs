@@ -62,7 +62,8 @@ pub fn load_key(path: &Path) -> Result<expert_core::sign::SecretKey> {
     crate::key_input::load_signing_key(path)
 }
 
-/// `sha256sum`-format sidecar next to `pkg`.
+/// `sha256sum`-format sidecar next to `pkg` (`text::sidecar`, as the npm
+/// package writes it).
 pub fn write_sidecar(pkg: &Path, sha256_hex: &str) -> Result<std::path::PathBuf> {
     let name = pkg
         .file_name()
@@ -71,7 +72,9 @@ pub fn write_sidecar(pkg: &Path, sha256_hex: &str) -> Result<std::path::PathBuf>
     let mut side = pkg.as_os_str().to_owned();
     side.push(".sha256");
     let side = std::path::PathBuf::from(side);
-    crate::atomic::write(&side, format!("{sha256_hex}  {name}\n").as_bytes())?;
+    let line = expert_core::text::sidecar::line(name, sha256_hex)
+        .map_err(|e| CliError::new(Code::Io, format!("{}: {e}", side.display())))?;
+    crate::atomic::write(&side, line.as_bytes())?;
     Ok(side)
 }
 
