@@ -340,7 +340,7 @@ pub fn download_package(url: &str, dest: &Path) -> Result<[u8; 32]> {
             let mut v = Vec::new();
             save_body(&sidecar_url, resp, &mut v, 64 << 10, "")?;
             let text = String::from_utf8_lossy(&v).to_string();
-            Some(expert_core::oci::sidecar_digest(&text).ok_or_else(|| {
+            Some(expert_core::text::sidecar::digest(&text).ok_or_else(|| {
                 CliError::new(
                     Code::SidecarMismatch,
                     format!("{sidecar_url} is not a sha256sum line"),

@@ -613,13 +613,6 @@ pub fn max_package_size(limits: &crate::Limits) -> u64 {
         .saturating_add(1024)
 }
 
-/// The `sha256sum` line of a `.sha256` sidecar: its digest, lowercase.
-pub fn sidecar_digest(text: &str) -> Option<String> {
-    let first = text.split_whitespace().next()?;
-    (first.len() == 64 && first.bytes().all(|c| c.is_ascii_hexdigit()))
-        .then(|| first.to_ascii_lowercase())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -813,14 +806,9 @@ mod tests {
     }
 
     #[test]
-    fn the_download_cap_covers_the_largest_package_and_sidecars_parse() {
+    fn the_download_cap_covers_the_largest_package() {
         let l = crate::Limits::default();
         assert!(max_package_size(&l) > l.max_total_size);
         assert!(max_package_size(&l) < l.max_total_size + l.max_total_size / 1000 + (64 << 20));
-        assert_eq!(
-            sidecar_digest(&format!("{}  e.expert\n", "AB".repeat(32))),
-            Some("ab".repeat(32))
-        );
-        assert_eq!(sidecar_digest("nope"), None);
     }
 }

@@ -1,5 +1,6 @@
 //! The `.sha256` sidecar written next to a package: one line in
-//! `sha256sum` format, so `sha256sum -c` checks the download.
+//! `sha256sum` format, so `sha256sum -c` checks the download; and the
+//! digest a published sidecar names, which `install https://…` checks.
 
 use crate::util::is_lower_hex;
 
@@ -37,6 +38,16 @@ pub fn line(file_name: &str, sha256: &str) -> Result<String, SidecarError> {
     Ok(format!("{sha256}  {file_name}\n"))
 }
 
+/// The digest a sidecar names: the first word of its text when that is 64
+/// hex digits (either case, as servers publish them), lowercased. The rest
+/// of the line (the file name) is not checked: the download's own URL
+/// names the file.
+pub fn digest(text: &str) -> Option<String> {
+    let first = text.split_whitespace().next()?;
+    (first.len() == 64 && first.bytes().all(|c| c.is_ascii_hexdigit()))
+        .then(|| first.to_ascii_lowercase())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -48,13 +59,15 @@ mod tests {
             line("e.expert", &sha).unwrap(),
             format!("{sha}  e.expert\n")
         );
-        assert_eq!(
-            crate::oci::sidecar_digest(&line("e.expert", &sha).unwrap()),
-            Some(sha.clone())
-        );
+        assert_eq!(digest(&line("e.expert", &sha).unwrap()), Some(sha.clone()));
         for name in ["", "a/b.expert", "a\\b.expert", "a\n.expert", "a\r.expert"] {
             assert_eq!(line(name, &sha), Err(SidecarError::FileName), "{name:?}");
         }
+        assert_eq!(
+            digest(&format!("{}  e.expert\n", "AB".repeat(32))),
+            Some("ab".repeat(32))
+        );
+        assert_eq!(digest("nope"), None);
         for digest in ["AB".repeat(32), "a".repeat(63), "g".repeat(64)] {
             assert_eq!(line("e.expert", &digest), Err(SidecarError::Digest));
         }
