@@ -4,8 +4,14 @@
 
 mod common;
 use common::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
+use std::sync::{Mutex, OnceLock};
+
+/// The `requires` member of the example manifests, for `Env::expert`.
+const NO_REQUIRES: &str = "\"requires\": []";
 
 struct Env {
     dir: tempfile::TempDir,
@@ -16,8 +22,7 @@ impl Env {
         let e = Env {
             dir: tempfile::tempdir().unwrap(),
         };
-        let out = run(e.cli().arg("keygen").arg("-o").arg(e.key()));
-        assert_eq!(out.status.code(), Some(0));
+        publisher_key().write(e.dir.path());
         e
     }
     fn home(&self) -> PathBuf {
@@ -47,6 +52,12 @@ impl Env {
     /// packages for both models under `versions/`.
     fn expert(&self, name: &str, version: &str, extra: &str) -> PathBuf {
         let dir = self.dir.path().join(format!("src-{name}-{version}"));
+        packaged(name, version, extra).write(&dir);
+        dir
+    }
+    /// Builds what `expert` returns, in this env.
+    fn package_expert(&self, name: &str, version: &str, extra: &str) -> PathBuf {
+        let dir = self.dir.path().join(format!("src-{name}-{version}"));
         copy_dir(&example("multi-model-expert"), &dir);
         let m = std::fs::read_to_string(dir.join("manifest.json")).unwrap();
         let m = m
@@ -60,7 +71,7 @@ impl Env {
                 &format!("\"version\": \"{version}\""),
                 1,
             )
-            .replacen("\"requires\": []", extra, 1);
+            .replacen(NO_REQUIRES, extra, 1);
         std::fs::write(dir.join("manifest.json"), m).unwrap();
         let out = run(self
             .cli()
@@ -93,34 +104,70 @@ impl Env {
             })
             .collect()
     }
-    fn install(&self, args: &[&str]) -> std::process::Output {
+    fn install(&self, args: &[&str]) -> Output {
         run(self.cli().arg("install").args(args))
     }
 }
 
-/// Every file under `root` with its content, to prove nothing changed.
-fn snapshot(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    fn walk(p: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
-        let Ok(rd) = std::fs::read_dir(p) else { return };
-        for e in rd.flatten() {
-            if e.file_type().unwrap().is_dir() {
-                walk(&e.path(), out);
-            } else if !e.file_name().to_string_lossy().ends_with(".lock") {
-                out.push((e.path(), std::fs::read(e.path()).unwrap()));
-            }
-        }
-    }
-    walk(root, &mut out);
-    out.sort();
-    out
+/// The publisher key of every `Env`, made once per test binary, so that
+/// packages can be shared between tests.
+fn publisher_key() -> &'static Tree {
+    static KEY: OnceLock<Tree> = OnceLock::new();
+    KEY.get_or_init(|| {
+        let scratch = tempfile::tempdir().unwrap();
+        let keys = scratch.path().join("keys");
+        std::fs::create_dir_all(&keys).unwrap();
+        let out = run(cli(&scratch.path().join("home"))
+            .arg("keygen")
+            .arg("-o")
+            .arg(keys.join("publisher.pem")));
+        assert_eq!(out.status.code(), Some(0));
+        Tree::read(&keys)
+    })
 }
 
-#[test]
-fn install_from_git_tag_directory_and_file_and_choose_variants() {
+/// What `Env::expert` writes, built once per test binary for each name,
+/// version and `requires`: packaging is deterministic and every `Env` has
+/// the same key, so a package built for one test is the one another would
+/// build.
+fn packaged(name: &str, version: &str, extra: &str) -> &'static Tree {
+    static BUILT: Mutex<BTreeMap<String, &'static OnceLock<Tree>>> = Mutex::new(BTreeMap::new());
+    let cell: &'static OnceLock<Tree> = BUILT
+        .lock()
+        .unwrap()
+        .entry(format!("{name} {version} {extra}"))
+        .or_insert_with(|| Box::leak(Box::default()));
+    cell.get_or_init(|| Tree::read(&Env::new().package_expert(name, version, extra)))
+}
+
+/// The Qwen3-0.6B package of `name` at `version` in the source `dir`.
+fn package_0_6b(dir: &Path, name: &str, version: &str) -> String {
+    dir.join(format!("versions/{name}-qwen3-0-6b.v{version}.expert"))
+        .display()
+        .to_string()
+}
+
+/// An `Env` whose publisher key is trusted.
+fn trusted_env() -> Env {
     let env = Env::new();
     env.trust();
-    let src = env.expert("expert-a", "1.0.0", "\"requires\": []");
+    env
+}
+
+/// Every file under `root` with its content but lock files, to prove
+/// nothing changed.
+fn snapshot(root: &Path) -> Tree {
+    let mut files = Tree::read(root);
+    files
+        .0
+        .retain(|(p, _)| !p.to_string_lossy().ends_with(".lock"));
+    files
+}
+
+/// A bare git repository with expert-a 1.0.0 (both variants) at tag
+/// v1.0.0; returns it as an install source.
+fn git_tag_of_expert_a(env: &Env) -> String {
+    let src = env.expert("expert-a", "1.0.0", NO_REQUIRES);
     git(&src, &["init", "-q"]);
     git(&src, &["add", "-A"]);
     git(&src, &["commit", "-qm", "v1"]);
@@ -133,17 +180,28 @@ fn install_from_git_tag_directory_and_file_and_choose_variants() {
         .status()
         .unwrap()
         .success());
+    format!("git+file://{}#v1.0.0", bare.display())
+}
 
-    let two = env.install(&[&format!("git+file://{}#v1.0.0", bare.display())]);
+#[test]
+fn a_git_tag_with_two_variants_and_no_local_model_asks_which() {
+    let env = trusted_env();
+    let two = env.install(&[&git_tag_of_expert_a(&env)]);
     assert_eq!(
         two.status.code(),
         Some(2),
         "two variants and no local model: the user must choose"
     );
     assert!(String::from_utf8_lossy(&two.stderr).contains("Qwen/Qwen3-0.6B, Qwen/Qwen3-1.7B"));
+}
 
+/// Where expert-a 1.0.0 installs under the home.
+const INSTALLED_A: &str = "experts/expert-a/1.0.0";
+
+/// Installs expert-a 1.0.0's Qwen3-1.7B variant from its git tag.
+fn install_1_7b_from_a_git_tag(env: &Env) -> Output {
     let out = env.install(&[
-        &format!("git+file://{}#v1.0.0", bare.display()),
+        &git_tag_of_expert_a(env),
         "--base-model",
         "qwen3-1.7b",
         "--json",
@@ -154,24 +212,42 @@ fn install_from_git_tag_directory_and_file_and_choose_variants() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out
+}
+
+#[test]
+fn a_git_tag_installs_the_chosen_variant_verified_with_its_files() {
+    let env = trusted_env();
+    let out = install_1_7b_from_a_git_tag(&env);
     assert_eq!(json(&out)["installed"][0]["status"], "verified");
     assert_eq!(
         env.list(),
         [("expert-a".into(), "1.0.0".into(), "Qwen/Qwen3-1.7B".into())]
     );
-    let installed = env.home().join("experts/expert-a/1.0.0");
+    let installed = env.home().join(INSTALLED_A);
     assert!(
         installed.join("adapter_model.safetensors").is_file()
             && installed.join("soft_prompts/demo_style_16.bin").is_file()
     );
-    // The registry entry carries the installed variant's adapters and the
-    // capabilities in upstream's shape, taken from the installed manifest.
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(installed.join("manifest.json")).unwrap()).unwrap();
-    let registry: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(env.home().join("expert-registry.json")).unwrap())
-            .unwrap();
-    let entry = &registry["experts"][0]["versions"][0];
+}
+
+/// Installs expert-a's Qwen3-1.7B variant; returns its installed manifest
+/// and its registry entry.
+fn installed_manifest_and_entry(env: &Env) -> (Value, Value) {
+    install_1_7b_from_a_git_tag(env);
+    let read =
+        |p: PathBuf| -> Value { serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap() };
+    let manifest = read(env.home().join(INSTALLED_A).join("manifest.json"));
+    let registry = read(env.home().join("expert-registry.json"));
+    (manifest, registry["experts"][0]["versions"][0].clone())
+}
+
+/// The registry entry carries the installed variant's adapters and the
+/// capabilities in upstream's shape, taken from the installed manifest.
+#[test]
+fn the_registry_entry_has_the_variants_adapters_and_the_capabilities() {
+    let env = trusted_env();
+    let (manifest, entry) = installed_manifest_and_entry(&env);
     let model = &manifest["base_models"][0];
     assert_eq!(model["name"], "Qwen/Qwen3-1.7B");
     let adapter = &model["adapters"][0];
@@ -186,12 +262,23 @@ fn install_from_git_tag_directory_and_file_and_choose_variants() {
     );
     assert_eq!(
         adapter["size_bytes"].as_u64().unwrap(),
-        std::fs::metadata(installed.join(adapter["path"].as_str().unwrap()))
-            .unwrap()
-            .len()
+        std::fs::metadata(
+            env.home()
+                .join(INSTALLED_A)
+                .join(adapter["path"].as_str().unwrap())
+        )
+        .unwrap()
+        .len()
     );
     assert_eq!(entry["capabilities"], manifest["capabilities"]);
     assert!(!entry["capabilities"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn list_shows_the_entrys_adapters_and_capabilities() {
+    let env = trusted_env();
+    let (manifest, entry) = installed_manifest_and_entry(&env);
+    let adapter = &manifest["base_models"][0]["adapters"][0];
     let listed = json(&run(env.cli().args(["list", "--json"])));
     assert_eq!(listed["experts"][0]["adapters"], entry["adapters"]);
     assert_eq!(listed["experts"][0]["capabilities"], entry["capabilities"]);
@@ -205,20 +292,29 @@ fn install_from_git_tag_directory_and_file_and_choose_variants() {
         )) && text.contains("    can    "),
         "{text}"
     );
+}
 
-    // A detected base model (a fake Hugging Face cache) picks the variant.
+/// A fake Hugging Face cache in the env holding Qwen/Qwen3-0.6B.
+fn hf_cache_with_qwen3_0_6b(env: &Env) -> PathBuf {
     let hub = env.dir.path().join("hub");
     let snap = hub.join("models--Qwen--Qwen3-0.6B/snapshots/abc123");
     std::fs::create_dir_all(&snap).unwrap();
     std::fs::write(snap.join("config.json"), b"{\"hidden_size\": 1024}").unwrap();
     std::fs::create_dir_all(hub.join("models--Qwen--Qwen3-0.6B/refs")).unwrap();
     std::fs::write(hub.join("models--Qwen--Qwen3-0.6B/refs/main"), b"abc123").unwrap();
+    hub
+}
+
+#[test]
+fn a_detected_base_model_picks_the_variant() {
+    let env = trusted_env();
+    let hub = hf_cache_with_qwen3_0_6b(&env);
     let models = json(&run(env
         .cli()
         .env("HF_HUB_CACHE", &hub)
         .args(["models", "--json"])));
     assert_eq!(models["models"][0]["name"], "Qwen/Qwen3-0.6B");
-    let b = env.expert("expert-b", "1.0.0", "\"requires\": []");
+    let b = env.expert("expert-b", "1.0.0", NO_REQUIRES);
     let out = run(env
         .cli()
         .env("HF_HUB_CACHE", &hub)
@@ -232,15 +328,28 @@ fn install_from_git_tag_directory_and_file_and_choose_variants() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(json(&out)["installed"][0]["base_model"], "Qwen/Qwen3-0.6B");
+}
 
-    // A .expert file, and a file:// URL.
-    let c = env.expert("expert-c", "2.0.0", "\"requires\": []");
-    let file = c.join("versions/expert-c-qwen3-0-6b.v2.0.0.expert");
+#[test]
+fn an_expert_file_installs() {
+    let env = trusted_env();
+    let c = env.expert("expert-c", "2.0.0", NO_REQUIRES);
     assert_eq!(
-        env.install(&[file.to_str().unwrap()]).status.code(),
+        env.install(&[&package_0_6b(&c, "expert-c", "2.0.0")])
+            .status
+            .code(),
         Some(0)
     );
-    let d = env.expert("expert-d", "0.1.0", "\"requires\": []");
+    assert_eq!(
+        env.list(),
+        [("expert-c".into(), "2.0.0".into(), "Qwen/Qwen3-0.6B".into())]
+    );
+}
+
+#[test]
+fn a_file_url_installs() {
+    let env = trusted_env();
+    let d = env.expert("expert-d", "0.1.0", NO_REQUIRES);
     assert_eq!(
         env.install(&[&format!(
             "file://{}",
@@ -251,7 +360,10 @@ fn install_from_git_tag_directory_and_file_and_choose_variants() {
         .code(),
         Some(0)
     );
-    assert_eq!(env.list().len(), 4);
+    assert_eq!(
+        env.list(),
+        [("expert-d".into(), "0.1.0".into(), "Qwen/Qwen3-1.7B".into())]
+    );
 }
 
 #[test]
@@ -269,65 +381,98 @@ fn a_source_without_packages_is_packaged_locally_and_is_unsigned() {
     assert_eq!(json(&ok)["installed"][0]["status"], "unsigned");
 }
 
-#[test]
-fn every_refusal_has_its_exit_code_and_changes_nothing() {
-    let env = Env::new();
-    let a2 = env.expert("expert-a", "2.0.0", "\"requires\": []");
-    let pkg = |dir: &Path, v: &str| {
-        dir.join(format!("versions/expert-a-qwen3-0-6b.v{v}.expert"))
-            .display()
-            .to_string()
-    };
+/// Installs expert-a 2.0.0 from its source `a2` with --allow-untrusted,
+/// which pins its key.
+fn allow_untrusted_a2(env: &Env, a2: &Path) {
+    assert_eq!(
+        env.install(&[&package_0_6b(a2, "expert-a", "2.0.0"), "--allow-untrusted"])
+            .status
+            .code(),
+        Some(0)
+    );
+}
 
-    // Untrusted: 6, unless --allow-untrusted, which pins the key.
+#[test]
+fn an_untrusted_package_is_refused_with_6_and_writes_nothing_unless_allowed() {
+    let env = Env::new();
+    let a2 = env.expert("expert-a", "2.0.0", NO_REQUIRES);
     let before = snapshot(&env.home());
-    assert_eq!(env.install(&[&pkg(&a2, "2.0.0")]).status.code(), Some(6));
+    assert_eq!(
+        env.install(&[&package_0_6b(&a2, "expert-a", "2.0.0")])
+            .status
+            .code(),
+        Some(6)
+    );
     assert_eq!(
         snapshot(&env.home()),
         before,
         "an untrusted refusal writes nothing"
     );
-    assert_eq!(
-        env.install(&[&pkg(&a2, "2.0.0"), "--allow-untrusted"])
-            .status
-            .code(),
-        Some(0)
-    );
+    allow_untrusted_a2(&env, &a2);
+}
 
-    let check = |args: &[&str], code: i32, what: &str| {
-        let before = snapshot(&env.home());
-        let out = env.install(args);
-        assert_eq!(
-            out.status.code(),
-            Some(code),
-            "{what}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(
-            snapshot(&env.home()),
-            before,
-            "{what} must not change the disk"
-        );
-    };
-    // Downgrade: 4.
-    let a1 = env.expert("expert-a", "1.0.0", "\"requires\": []");
-    check(&[&pkg(&a1, "1.0.0"), "--allow-untrusted"], 4, "downgrade");
-    // Tampered: 5.
+/// A home with expert-a 2.0.0 installed untrusted (its key pinned), the
+/// state each refusal below must leave as it was; and a2's source.
+fn home_with_a2() -> (Env, PathBuf) {
+    let env = Env::new();
+    let a2 = env.expert("expert-a", "2.0.0", NO_REQUIRES);
+    allow_untrusted_a2(&env, &a2);
+    (env, a2)
+}
+
+/// `install ARGS` exits with `code`, changes nothing on disk and leaves
+/// expert-a 2.0.0 the only expert.
+fn assert_refused(env: &Env, args: &[&str], code: i32, what: &str) {
+    let before = snapshot(&env.home());
+    let out = env.install(args);
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        snapshot(&env.home()),
+        before,
+        "{what} must not change the disk"
+    );
+    assert_eq!(
+        env.list(),
+        [("expert-a".into(), "2.0.0".into(), "Qwen/Qwen3-0.6B".into())],
+        "{what}"
+    );
+}
+
+#[test]
+fn a_downgrade_is_refused_with_4() {
+    let (env, _) = home_with_a2();
+    let a1 = env.expert("expert-a", "1.0.0", NO_REQUIRES);
+    let args = [
+        &*package_0_6b(&a1, "expert-a", "1.0.0"),
+        "--allow-untrusted",
+    ];
+    assert_refused(&env, &args, 4, "downgrade");
+}
+
+#[test]
+fn a_tampered_package_is_refused_with_5() {
+    let (env, a2) = home_with_a2();
     let bad = env.dir.path().join("bad.expert");
-    let mut bytes = std::fs::read(pkg(&a2, "2.0.0")).unwrap();
+    let mut bytes = std::fs::read(package_0_6b(&a2, "expert-a", "2.0.0")).unwrap();
     let n = bytes.len();
     bytes[n / 2] ^= 1;
     std::fs::write(&bad, bytes).unwrap();
-    check(
-        &[
-            bad.to_str().unwrap(),
-            "--allow-untrusted",
-            "--allow-unsigned",
-        ],
-        5,
-        "tampered",
-    );
-    // Another key for a pinned name: 6.
+    let args = [
+        bad.to_str().unwrap(),
+        "--allow-untrusted",
+        "--allow-unsigned",
+    ];
+    assert_refused(&env, &args, 5, "tampered");
+}
+
+#[test]
+fn another_key_for_a_pinned_name_is_refused_with_6() {
+    let (env, _) = home_with_a2();
     let other = env.dir.path().join("other.pem");
     assert_eq!(
         run(env.cli().arg("keygen").arg("-o").arg(&other))
@@ -335,40 +480,39 @@ fn every_refusal_has_its_exit_code_and_changes_nothing() {
             .code(),
         Some(0)
     );
-    let a3 = env.expert("expert-a", "3.0.0", "\"requires\": []");
+    let a3 = package_0_6b(
+        &env.expert("expert-a", "3.0.0", NO_REQUIRES),
+        "expert-a",
+        "3.0.0",
+    );
     assert_eq!(
-        run(env
-            .cli()
-            .arg("sign")
-            .arg(pkg(&a3, "3.0.0"))
-            .arg("--key")
-            .arg(&other))
-        .status
-        .code(),
+        run(env.cli().arg("sign").arg(&a3).arg("--key").arg(&other))
+            .status
+            .code(),
         Some(0)
     );
-    check(
-        &[&pkg(&a3, "3.0.0"), "--allow-untrusted"],
-        6,
-        "key change on a pinned name",
-    );
-    // Missing dependency: 3; incompatible: 4.
+    let args = [&*a3, "--allow-untrusted"];
+    assert_refused(&env, &args, 6, "key change on a pinned name");
+}
+
+#[test]
+fn a_missing_dependency_is_refused_with_3() {
+    let (env, _) = home_with_a2();
     let needs = env.expert(
         "expert-needs",
         "1.0.0",
         "\"requires\": [\"expert-zzz@>=1.0.0\"]",
     );
-    check(
-        &[
-            needs
-                .join("versions/expert-needs-qwen3-0-6b.v1.0.0.expert")
-                .to_str()
-                .unwrap(),
-            "--allow-untrusted",
-        ],
-        3,
-        "missing dependency",
-    );
+    let args = [
+        &*package_0_6b(&needs, "expert-needs", "1.0.0"),
+        "--allow-untrusted",
+    ];
+    assert_refused(&env, &args, 3, "missing dependency");
+}
+
+/// expert-clash 1.0.0 for Qwen3-0.6B, signed: it requires expert-a and is
+/// incompatible_with expert-a@>=2.
+fn clash_with_expert_a_2(env: &Env) -> PathBuf {
     let clash = env.expert(
         "expert-clash",
         "1.0.0",
@@ -398,55 +542,63 @@ fn every_refusal_has_its_exit_code_and_changes_nothing() {
         .code(),
         Some(0)
     );
-    check(
-        &[clash_pkg.to_str().unwrap(), "--allow-untrusted"],
-        4,
-        "incompatible_with an installed expert",
-    );
-    assert_eq!(
-        env.list(),
-        [("expert-a".into(), "2.0.0".into(), "Qwen/Qwen3-0.6B".into())]
-    );
+    clash_pkg
 }
 
 #[test]
-fn upgrade_update_uninstall_and_dependency_order() {
-    let env = Env::new();
-    env.trust();
+fn an_expert_incompatible_with_an_installed_one_is_refused_with_4() {
+    let (env, _) = home_with_a2();
+    let clash = clash_with_expert_a_2(&env);
+    let args = [clash.to_str().unwrap(), "--allow-untrusted"];
+    assert_refused(&env, &args, 4, "incompatible_with an installed expert");
+}
+
+/// Packages the git work tree `src` at `version` for Qwen3-0.6B into
+/// `versions/`, then commits and tags it `v{version}`.
+fn publish(env: &Env, src: &Path, version: &str) {
+    let m = std::fs::read_to_string(src.join("manifest.json")).unwrap();
+    let m = regex_version(&m, version);
+    std::fs::write(src.join("manifest.json"), m).unwrap();
+    let _ = std::fs::remove_dir_all(src.join("versions"));
+    assert_eq!(
+        run(env
+            .cli()
+            .arg("package")
+            .arg(src)
+            .args(["--model", "qwen3-0.6b", "--out-dir"])
+            .arg(src.join("versions"))
+            .arg("--sign-key")
+            .arg(env.key()))
+        .status
+        .code(),
+        Some(0)
+    );
+    git(src, &["add", "-A"]);
+    git(src, &["commit", "-qm", version]);
+    git(src, &["tag", &format!("v{version}")]);
+}
+
+/// expert-u installed from tag v1.0.0 of its git repository, in which
+/// 1.1.0 and 1.10.0 were published afterwards.
+fn expert_u_installed_then_newer_tags() -> Env {
+    let env = trusted_env();
     let src = env.dir.path().join("repo");
-    copy_dir(&env.expert("expert-u", "1.0.0", "\"requires\": []"), &src);
+    copy_dir(&env.expert("expert-u", "1.0.0", NO_REQUIRES), &src);
     std::fs::remove_dir_all(src.join("versions")).unwrap();
-    let publish = |version: &str| {
-        let m = std::fs::read_to_string(src.join("manifest.json")).unwrap();
-        let m = regex_version(&m, version);
-        std::fs::write(src.join("manifest.json"), m).unwrap();
-        let _ = std::fs::remove_dir_all(src.join("versions"));
-        assert_eq!(
-            run(env
-                .cli()
-                .arg("package")
-                .arg(&src)
-                .args(["--model", "qwen3-0.6b", "--out-dir"])
-                .arg(src.join("versions"))
-                .arg("--sign-key")
-                .arg(env.key()))
-            .status
-            .code(),
-            Some(0)
-        );
-        git(&src, &["add", "-A"]);
-        git(&src, &["commit", "-qm", version]);
-        git(&src, &["tag", &format!("v{version}")]);
-    };
     git(&src, &["init", "-q"]);
-    publish("1.0.0");
+    publish(&env, &src, "1.0.0");
     let url = format!("git+file://{}", src.display());
     assert_eq!(
         env.install(&[&format!("{url}#v1.0.0")]).status.code(),
         Some(0)
     );
-    publish("1.1.0");
-    publish("1.10.0");
+    publish(&env, &src, "1.1.0");
+    publish(&env, &src, "1.10.0");
+    env
+}
+
+/// `update expert-u --json`, which must succeed.
+fn update_expert_u(env: &Env) -> Output {
     let up = run(env.cli().args(["update", "expert-u", "--json"]));
     assert_eq!(
         up.status.code(),
@@ -454,6 +606,13 @@ fn upgrade_update_uninstall_and_dependency_order() {
         "{}",
         String::from_utf8_lossy(&up.stderr)
     );
+    up
+}
+
+#[test]
+fn update_takes_the_highest_semver_tag_from_git() {
+    let env = expert_u_installed_then_newer_tags();
+    let up = update_expert_u(&env);
     assert_eq!(
         json(&up)["installed"][0]["version"],
         "1.10.0",
@@ -465,7 +624,12 @@ fn upgrade_update_uninstall_and_dependency_order() {
     );
     let again = run(env.cli().args(["update", "expert-u"]));
     assert!(stdout(&again).contains("up to date"));
+}
 
+#[test]
+fn uninstall_removes_one_version_then_the_rest_then_fails_with_1() {
+    let env = expert_u_installed_then_newer_tags();
+    update_expert_u(&env);
     assert_eq!(
         run(env.cli().args(["uninstall", "expert-u@1.0.0"]))
             .status
@@ -482,20 +646,22 @@ fn upgrade_update_uninstall_and_dependency_order() {
         run(env.cli().args(["uninstall", "expert-u"])).status.code(),
         Some(1)
     );
+}
 
-    // Two sources in one command install in dependency order; a cycle is named.
-    let base = env.expert("expert-base", "1.0.0", "\"requires\": []");
+#[test]
+fn two_sources_in_one_command_install_in_dependency_order() {
+    let env = trusted_env();
+    let base = env.expert("expert-base", "1.0.0", NO_REQUIRES);
     let top = env.expert(
         "expert-top",
         "1.0.0",
         "\"requires\": [\"expert-base@>=1.0.0\"]",
     );
-    let p = |d: &Path, n: &str| {
-        d.join(format!("versions/{n}-qwen3-0-6b.v1.0.0.expert"))
-            .display()
-            .to_string()
-    };
-    let out = env.install(&[&p(&top, "expert-top"), &p(&base, "expert-base"), "--json"]);
+    let out = env.install(&[
+        &package_0_6b(&top, "expert-top", "1.0.0"),
+        &package_0_6b(&base, "expert-base", "1.0.0"),
+        "--json",
+    ]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -509,9 +675,17 @@ fn upgrade_update_uninstall_and_dependency_order() {
         .map(|i| i["name"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(order, ["expert-base", "expert-top"]);
+}
+
+#[test]
+fn a_dependency_cycle_is_refused_with_3_and_named() {
+    let env = trusted_env();
     let x = env.expert("expert-x", "1.0.0", "\"requires\": [\"expert-y\"]");
     let y = env.expert("expert-y", "1.0.0", "\"requires\": [\"expert-x\"]");
-    let cyc = env.install(&[&p(&x, "expert-x"), &p(&y, "expert-y")]);
+    let cyc = env.install(&[
+        &package_0_6b(&x, "expert-x", "1.0.0"),
+        &package_0_6b(&y, "expert-y", "1.0.0"),
+    ]);
     assert_eq!(cyc.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&cyc.stderr).contains("cycle"));
 }
@@ -524,14 +698,11 @@ fn regex_version(m: &str, v: &str) -> String {
 
 #[test]
 fn ten_concurrent_installs_lose_no_entry() {
-    let env = Env::new();
-    env.trust();
+    let env = trusted_env();
     let pkgs: Vec<String> = (0..10)
         .map(|i| {
-            let d = env.expert(&format!("expert-c{i}"), "1.0.0", "\"requires\": []");
-            d.join(format!("versions/expert-c{i}-qwen3-0-6b.v1.0.0.expert"))
-                .display()
-                .to_string()
+            let name = format!("expert-c{i}");
+            package_0_6b(&env.expert(&name, "1.0.0", NO_REQUIRES), &name, "1.0.0")
         })
         .collect();
     let children: Vec<_> = pkgs
@@ -564,16 +735,18 @@ fn ten_concurrent_installs_lose_no_entry() {
 
 #[test]
 fn a_crash_at_any_step_leaves_a_consistent_state() {
-    let env = Env::new();
-    env.trust();
-    let v1 = env.expert("expert-k", "1.0.0", "\"requires\": []");
-    let v2 = env.expert("expert-k", "2.0.0", "\"requires\": []");
-    let pkg = |d: &Path, v: &str| {
-        d.join(format!("versions/expert-k-qwen3-0-6b.v{v}.expert"))
-            .display()
-            .to_string()
-    };
-    assert_eq!(env.install(&[&pkg(&v1, "1.0.0")]).status.code(), Some(0));
+    let env = trusted_env();
+    let v1 = package_0_6b(
+        &env.expert("expert-k", "1.0.0", NO_REQUIRES),
+        "expert-k",
+        "1.0.0",
+    );
+    let v2 = package_0_6b(
+        &env.expert("expert-k", "2.0.0", NO_REQUIRES),
+        "expert-k",
+        "2.0.0",
+    );
+    assert_eq!(env.install(&[&v1]).status.code(), Some(0));
     for point in [
         "after-verify",
         "staging-created",
@@ -586,7 +759,7 @@ fn a_crash_at_any_step_leaves_a_consistent_state() {
             .cli()
             .env("EXPERT_FAIL_AT", point)
             .arg("install")
-            .arg(pkg(&v2, "2.0.0")));
+            .arg(&v2));
         assert_eq!(crashed.status.code(), Some(70), "{point}");
         // The next run repairs: the registry still says 1.0.0 (the crash was
         // before the registry write), and no stray directory survives.
@@ -620,7 +793,7 @@ fn a_crash_at_any_step_leaves_a_consistent_state() {
             .collect();
         assert!(stray.is_empty(), "{point}: {stray:?}");
     }
-    assert_eq!(env.install(&[&pkg(&v2, "2.0.0")]).status.code(), Some(0));
+    assert_eq!(env.install(&[&v2]).status.code(), Some(0));
     assert_eq!(env.list()[0].1, "2.0.0");
 }
 
@@ -640,8 +813,7 @@ fn fake_model(dir: &Path, hidden: u64) {
 
 #[test]
 fn base_model_fingerprints_bind_packages_to_models() {
-    let env = Env::new();
-    env.trust();
+    let env = trusted_env();
     let right = env.dir.path().join("models-right/Qwen3-0.6B");
     let wrong = env.dir.path().join("models-wrong/Qwen3-0.6B");
     fake_model(&right, 1024);

@@ -10,6 +10,7 @@ use common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::OnceLock;
 
 fn env(name: &str) -> Option<String> {
     let v = std::env::var(name).ok().filter(|v| !v.is_empty());
@@ -165,32 +166,89 @@ fn skopeo() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-#[test]
-fn push_both_variants_then_install_by_tag_and_by_digest() {
-    let Some(reg) = registry() else { return };
-    let t = T::new();
-    let pkgs = t.package("1.2.0");
-    let r = repo("shape");
-    let target = format!("oci://{reg}/{r}");
-    let o = t.push(&pkgs, &target);
-    assert_eq!(code(&o), Some(0), "{}", err(&o));
-    let out = json(&o);
-    assert_eq!(out["tag"], "1.2.0", "TAG defaults to the version");
-    let index_digest = out["index_digest"].as_str().unwrap().to_string();
+/// Both variants of 1.2.0, pushed once per test binary to a repository of
+/// their own, which the tests below only read.
+struct Pushed {
+    /// `oci://REGISTRY/REPOSITORY`.
+    target: String,
+    repo: String,
+    /// What `push --json` printed.
+    out: Value,
+    /// The pushing T's files: its key (trusted in its home) and packages.
+    files: Tree,
+    /// The packages, relative to a T's directory.
+    pkgs: Vec<PathBuf>,
+}
 
-    // The index, read with a plain HTTP client.
-    let (status, body) = http_get(&format!("http://{reg}/v2/{r}/manifests/1.2.0"), INDEX);
+fn pushed(reg: &str) -> &'static Pushed {
+    static PUSHED: OnceLock<Pushed> = OnceLock::new();
+    PUSHED.get_or_init(|| {
+        let t = T::new();
+        let pkgs = t.package("1.2.0");
+        let repo = repo("shape");
+        let target = format!("oci://{reg}/{repo}");
+        let o = t.push(&pkgs, &target);
+        assert_eq!(code(&o), Some(0), "{}", err(&o));
+        std::fs::remove_dir_all(t.path("src-1.2.0")).unwrap();
+        Pushed {
+            target,
+            repo,
+            out: json(&o),
+            files: Tree::read(t.dir.path()),
+            pkgs: pkgs
+                .iter()
+                .map(|p| p.strip_prefix(t.dir.path()).unwrap().to_path_buf())
+                .collect(),
+        }
+    })
+}
+
+impl Pushed {
+    /// A T as the pusher left it: its key trusted, its packages.
+    fn pusher(&self) -> T {
+        let t = T::new();
+        self.files.write(t.dir.path());
+        t
+    }
+    /// The index at tag 1.2.0, read with a plain HTTP client: its bytes
+    /// and JSON.
+    fn index(&self, reg: &str) -> (Vec<u8>, Value) {
+        index_at(reg, &self.repo, "1.2.0")
+    }
+}
+
+/// The index of `repo` at `tag`, read with a plain HTTP client.
+fn index_at(reg: &str, repo: &str, tag: &str) -> (Vec<u8>, Value) {
+    let (status, body) = http_get(&format!("http://{reg}/v2/{repo}/manifests/{tag}"), INDEX);
     assert_eq!(status, 200);
-    let index: Value = serde_json::from_slice(&body).unwrap();
+    let index = serde_json::from_slice(&body).unwrap();
+    (body, index)
+}
+
+#[test]
+fn push_tags_the_version_and_indexes_both_variants() {
+    let Some(reg) = registry() else { return };
+    let p = pushed(&reg);
+    assert_eq!(p.out["tag"], "1.2.0", "TAG defaults to the version");
+    let (_, index) = p.index(&reg);
     assert_eq!(index["mediaType"], INDEX);
     assert_eq!(index["artifactType"], "application/vnd.expert.package.v1");
-    let entries = index["manifests"].as_array().unwrap();
-    let models: Vec<&str> = entries
+    let models: Vec<&str> = index["manifests"]
+        .as_array()
+        .unwrap()
         .iter()
         .map(|e| e["annotations"]["vnd.expert.base-model"].as_str().unwrap())
         .collect();
     assert_eq!(models, ["Qwen/Qwen3-0.6B", "Qwen/Qwen3-1.7B"]);
-    for (e, pkg) in entries.iter().zip(&pkgs) {
+}
+
+#[test]
+fn each_variant_is_an_artifact_whose_one_layer_is_its_package_unchanged() {
+    let Some(reg) = registry() else { return };
+    let p = pushed(&reg);
+    let t = p.pusher();
+    let (_, index) = p.index(&reg);
+    for (e, pkg) in index["manifests"].as_array().unwrap().iter().zip(&p.pkgs) {
         assert_eq!(e["mediaType"], MANIFEST);
         assert_eq!(e["annotations"]["vnd.expert.name"], "expert-demo");
         assert_eq!(e["annotations"]["vnd.expert.version"], "1.2.0");
@@ -201,52 +259,65 @@ fn push_both_variants_then_install_by_tag_and_by_digest() {
                 .len(),
             16
         );
-        // Each variant's manifest: OCI 1.1 artifact, empty config, one layer.
-        let (s, m) = http_get(
-            &format!(
-                "http://{reg}/v2/{r}/manifests/{}",
-                e["digest"].as_str().unwrap()
-            ),
-            MANIFEST,
+        assert_artifact_of(
+            &reg,
+            &p.repo,
+            e["digest"].as_str().unwrap(),
+            &t.dir.path().join(pkg),
         );
-        assert_eq!(s, 200);
-        let m: Value = serde_json::from_slice(&m).unwrap();
-        assert_eq!(m["artifactType"], "application/vnd.expert.package.v1");
-        assert_eq!(
-            m["config"]["mediaType"],
-            "application/vnd.oci.empty.v1+json"
-        );
-        let layers = m["layers"].as_array().unwrap();
-        assert_eq!(layers.len(), 1);
-        assert_eq!(
-            layers[0]["mediaType"],
-            "application/vnd.expert.package.v1.tar+gzip"
-        );
-        assert_eq!(
-            layers[0]["annotations"]["org.opencontainers.image.title"],
-            pkg.file_name().unwrap().to_str().unwrap()
-        );
-        // The blob digest is the package's .sha256 sidecar.
-        let sidecar = std::fs::read_to_string(format!("{}.sha256", pkg.display())).unwrap();
-        assert_eq!(
-            layers[0]["digest"].as_str().unwrap(),
-            format!("sha256:{}", sidecar.split_whitespace().next().unwrap())
-        );
-        let (s, blob) = http_get(
-            &format!(
-                "http://{reg}/v2/{r}/blobs/{}",
-                layers[0]["digest"].as_str().unwrap()
-            ),
-            "*/*",
-        );
-        assert_eq!(s, 200);
-        assert!(blob == std::fs::read(pkg).unwrap(), "pushed unchanged");
     }
-    // The same bytes through skopeo, when Debian's skopeo is here.
+}
+
+/// The manifest `digest` is an OCI 1.1 artifact with an empty config and
+/// one layer: `pkg`, byte for byte, its digest the package's sidecar.
+fn assert_artifact_of(reg: &str, repo: &str, digest: &str, pkg: &Path) {
+    let (s, m) = http_get(
+        &format!("http://{reg}/v2/{repo}/manifests/{digest}"),
+        MANIFEST,
+    );
+    assert_eq!(s, 200);
+    let m: Value = serde_json::from_slice(&m).unwrap();
+    assert_eq!(m["artifactType"], "application/vnd.expert.package.v1");
+    assert_eq!(
+        m["config"]["mediaType"],
+        "application/vnd.oci.empty.v1+json"
+    );
+    let layers = m["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 1);
+    assert_eq!(
+        layers[0]["mediaType"],
+        "application/vnd.expert.package.v1.tar+gzip"
+    );
+    assert_eq!(
+        layers[0]["annotations"]["org.opencontainers.image.title"],
+        pkg.file_name().unwrap().to_str().unwrap()
+    );
+    let sidecar = std::fs::read_to_string(format!("{}.sha256", pkg.display())).unwrap();
+    assert_eq!(
+        layers[0]["digest"].as_str().unwrap(),
+        format!("sha256:{}", sidecar.split_whitespace().next().unwrap())
+    );
+    let (s, blob) = http_get(
+        &format!(
+            "http://{reg}/v2/{repo}/blobs/{}",
+            layers[0]["digest"].as_str().unwrap()
+        ),
+        "*/*",
+    );
+    assert_eq!(s, 200);
+    assert!(blob == std::fs::read(pkg).unwrap(), "pushed unchanged");
+}
+
+/// The same bytes through skopeo, when Debian's skopeo is here.
+#[test]
+fn skopeo_sees_the_same_index() {
+    let Some(reg) = registry() else { return };
+    let p = pushed(&reg);
+    let (body, _) = p.index(&reg);
     if skopeo() {
         let s = std::process::Command::new("skopeo")
             .args(["inspect", "--raw", "--tls-verify=false"])
-            .arg(format!("docker://{reg}/{r}:1.2.0"))
+            .arg(format!("docker://{reg}/{}:1.2.0", p.repo))
             .output()
             .unwrap();
         assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
@@ -254,16 +325,26 @@ fn push_both_variants_then_install_by_tag_and_by_digest() {
     } else {
         eprintln!("note: skopeo is not installed; the index was checked over plain HTTP only");
     }
+}
 
-    // Two variants and no local base model: the user must choose.
-    let o = t.run(&["install", &format!("{target}:1.2.0")]);
+#[test]
+fn install_by_tag_with_two_variants_and_no_local_base_model_asks_which() {
+    let Some(reg) = registry() else { return };
+    let p = pushed(&reg);
+    let t = p.pusher();
+    let o = t.run(&["install", &format!("{}:1.2.0", p.target)]);
     assert_eq!(code(&o), Some(2), "{}", err(&o));
     assert!(err(&o).contains("E_VARIANT"), "{}", err(&o));
     assert!(t.installed().is_empty());
+}
 
-    // By tag, with the variant whose base model is found locally.
+#[test]
+fn install_by_tag_takes_the_local_base_models_variant_and_records_its_digest() {
+    let Some(reg) = registry() else { return };
+    let p = pushed(&reg);
+    let t = p.pusher();
     t.local_model("Qwen/Qwen3-1.7B");
-    let o = t.run(&["install", &format!("{target}:1.2.0")]);
+    let o = t.run(&["install", &format!("{}:1.2.0", p.target)]);
     assert_eq!(code(&o), Some(0), "{}", err(&o));
     let got = t.installed();
     assert_eq!(got.len(), 1);
@@ -271,29 +352,39 @@ fn push_both_variants_then_install_by_tag_and_by_digest() {
         (got[0].0.as_str(), got[0].1.as_str()),
         ("1.2.0", "Qwen/Qwen3-1.7B")
     );
-    let m17 = &entries[1]["digest"].as_str().unwrap();
+    let (_, index) = p.index(&reg);
+    let m17 = index["manifests"][1]["digest"].as_str().unwrap();
     assert_eq!(
         got[0].2,
-        format!("{target}:1.2.0@{m17}"),
+        format!("{}:1.2.0@{m17}", p.target),
         "the source records the resolved manifest digest"
     );
+}
 
-    // By the index digest, in another home, with --base-model.
+#[test]
+fn install_by_the_index_digest_in_a_fresh_home_with_base_model() {
+    let Some(reg) = registry() else { return };
+    let p = pushed(&reg);
     let t2 = T::new();
     let o = t2.run(&[
         "install",
-        &format!("{target}@{index_digest}"),
+        &format!("{}@{}", p.target, p.out["index_digest"].as_str().unwrap()),
         "--base-model",
         "qwen3-0.6b",
         "--allow-untrusted",
     ]);
     assert_eq!(code(&o), Some(0), "{}", err(&o));
     assert_eq!(t2.installed()[0].1, "Qwen/Qwen3-0.6B");
+}
 
-    // pull writes the chosen package byte for byte, with its sidecar.
+#[test]
+fn pull_writes_the_chosen_package_byte_for_byte_with_its_sidecar() {
+    let Some(reg) = registry() else { return };
+    let p = pushed(&reg);
+    let t = p.pusher();
     let o = t.run(&[
         "pull",
-        &target,
+        &p.target,
         "--base-model",
         "Qwen/Qwen3-0.6B",
         "-o",
@@ -301,7 +392,10 @@ fn push_both_variants_then_install_by_tag_and_by_digest() {
         "--json",
     ]);
     assert_eq!(code(&o), Some(0), "{}", err(&o));
-    assert!(std::fs::read(t.path("pulled.expert")).unwrap() == std::fs::read(&pkgs[0]).unwrap());
+    assert!(
+        std::fs::read(t.path("pulled.expert")).unwrap()
+            == std::fs::read(t.dir.path().join(&p.pkgs[0])).unwrap()
+    );
     assert_eq!(json(&o)["status"], "verified");
     assert!(t.path("pulled.expert.sha256").exists());
 }
@@ -328,8 +422,7 @@ fn pushing_another_variant_keeps_the_others() {
         json(&o)["variants"],
         serde_json::json!(["Qwen/Qwen3-0.6B", "Qwen/Qwen3-1.7B"])
     );
-    let (_, body) = http_get(&format!("http://{reg}/v2/{r}/manifests/1.2.0"), INDEX);
-    let index: Value = serde_json::from_slice(&body).unwrap();
+    let (_, index) = index_at(&reg, &r, "1.2.0");
     assert_eq!(index["manifests"].as_array().unwrap().len(), 2);
 }
 

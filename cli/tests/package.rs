@@ -5,6 +5,7 @@ mod common;
 use common::*;
 use std::path::Path;
 use std::process::Command;
+use std::sync::OnceLock;
 
 fn package(home: &Path, dir: &Path, out_dir: &Path, cwd: &Path) -> Vec<(String, String)> {
     let out = run(cli(home)
@@ -102,25 +103,47 @@ fn collect(root: &Path, rel: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-#[test]
-fn gnu_tar_python_and_sha256sum_accept_the_output() {
-    let home = tempfile::tempdir().unwrap();
-    let out_dir = tempfile::tempdir().unwrap();
-    let pkgs = package(
-        home.path(),
-        &example("multi-model-expert"),
-        out_dir.path(),
-        home.path(),
-    );
-    let (pkg, _) = &pkgs[0];
+/// A fresh directory with the multi-model example's packages (both
+/// variants) and their sidecars, packaged once per test binary; and the
+/// path of the first package there.
+fn packaged_example() -> (tempfile::TempDir, String) {
+    static BUILT: OnceLock<(Tree, String)> = OnceLock::new();
+    let (files, first) = BUILT.get_or_init(|| {
+        let home = tempfile::tempdir().unwrap();
+        let out_dir = tempfile::tempdir().unwrap();
+        let pkgs = package(
+            home.path(),
+            &example("multi-model-expert"),
+            out_dir.path(),
+            home.path(),
+        );
+        let first = Path::new(&pkgs[0].0).file_name().unwrap();
+        (
+            Tree::read(out_dir.path()),
+            first.to_str().unwrap().to_string(),
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    files.write(dir.path());
+    let pkg = dir.path().join(first).display().to_string();
+    (dir, pkg)
+}
 
-    let tar = Command::new("tar").arg("-tvzf").arg(pkg).output().unwrap();
+#[test]
+fn gnu_tar_lists_the_package_without_a_warning() {
+    let (_dir, pkg) = packaged_example();
+    let tar = Command::new("tar").arg("-tvzf").arg(&pkg).output().unwrap();
     assert!(
         tar.status.success() && tar.stderr.is_empty(),
         "tar warned: {}",
         String::from_utf8_lossy(&tar.stderr)
     );
-    let py = Command::new("python3").args(["-W", "error", "-c", "import sys,tarfile; t=tarfile.open(sys.argv[1]); print('\\n'.join(m.name for m in t.getmembers() if m.isfile()))"]).arg(pkg).output().unwrap();
+}
+
+#[test]
+fn python_tarfile_reads_the_package_without_a_warning_manifest_first() {
+    let (_dir, pkg) = packaged_example();
+    let py = Command::new("python3").args(["-W", "error", "-c", "import sys,tarfile; t=tarfile.open(sys.argv[1]); print('\\n'.join(m.name for m in t.getmembers() if m.isfile()))"]).arg(&pkg).output().unwrap();
     assert!(
         py.status.success() && py.stderr.is_empty(),
         "python: {}",
@@ -132,13 +155,17 @@ fn gnu_tar_python_and_sha256sum_accept_the_output() {
         .map(str::to_string)
         .collect();
     assert_eq!(listed[0], "manifest.json");
+}
 
-    // Extracting gives exactly the files the packaged manifest references,
-    // plus the shared docs and the adapter's companions.
+/// Extracting gives exactly the files the packaged manifest references,
+/// plus the shared docs and the adapter's companions.
+#[test]
+fn extracting_gives_exactly_the_files_the_manifest_references() {
+    let (_dir, pkg) = packaged_example();
     let x = tempfile::tempdir().unwrap();
     assert!(Command::new("tar")
         .arg("-xzf")
-        .arg(pkg)
+        .arg(&pkg)
         .arg("-C")
         .arg(x.path())
         .status()
@@ -179,11 +206,15 @@ fn gnu_tar_python_and_sha256sum_accept_the_output() {
         .path()
         .join(m["training"]["decoding"]["grammar_file"].as_str().unwrap())
         .is_file());
+}
 
+#[test]
+fn sha256sum_accepts_the_sidecar() {
+    let (dir, pkg) = packaged_example();
     let check = Command::new("sha256sum")
         .arg("-c")
         .arg(format!("{pkg}.sha256"))
-        .current_dir(out_dir.path())
+        .current_dir(dir.path())
         .output()
         .unwrap();
     assert!(

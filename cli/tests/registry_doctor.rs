@@ -4,14 +4,21 @@
 
 mod common;
 use common::*;
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 struct Home {
     dir: tempfile::TempDir,
 }
 
 impl Home {
+    fn new() -> Home {
+        Home {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
     fn home(&self) -> PathBuf {
         self.dir.path().join("home")
     }
@@ -42,6 +49,31 @@ impl Home {
         let out = run(self.cli().args(["registry", "rebuild", "--json"]));
         (out.status.code().unwrap(), json(&out))
     }
+    /// Changes the registry file through its JSON.
+    fn edit_registry(&self, edit: impl FnOnce(&mut Value)) {
+        edit_json(&self.registry(), edit)
+    }
+    fn edit_trust_store(&self, edit: impl FnOnce(&mut Value)) {
+        edit_json(&self.home().join("trust.json"), edit)
+    }
+    /// `registry validate` exits 1 with the findings `want` (sorted), each
+    /// naming its expert and how to fix it, and writes nothing.
+    fn assert_findings(&self, want: &[&str]) {
+        let before = std::fs::read(self.registry()).unwrap();
+        let (code, v) = self.validate();
+        assert_eq!(code, 1, "{v}");
+        let mut got = Home::codes(&v);
+        got.sort();
+        assert_eq!(got, want, "{v}");
+        for f in v["findings"].as_array().unwrap() {
+            assert!(f["expert"].is_string(), "names the expert: {f}");
+            assert!(
+                !f["fix"].as_str().unwrap().is_empty(),
+                "says how to fix: {f}"
+            );
+        }
+        assert_eq!(std::fs::read(self.registry()).unwrap(), before, "read-only");
+    }
     fn codes(v: &serde_json::Value) -> Vec<String> {
         v["findings"]
             .as_array()
@@ -52,46 +84,73 @@ impl Home {
     }
 }
 
+fn read_json(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+fn edit_json(p: &Path, edit: impl FnOnce(&mut Value)) {
+    let mut v = read_json(p);
+    edit(&mut v);
+    std::fs::write(p, serde_json::to_vec(&v).unwrap()).unwrap();
+}
+
+/// The experts `installed_home` installs: name, version, signed.
+const EXPERTS: [(&str, &str, bool); 3] = [
+    ("expert-signed", "1.0.0", true),
+    ("expert-plain", "1.0.0", false),
+    ("expert-plain", "1.1.0", false),
+];
+
+/// `publisher.pem` (and .pub) and the package `NAME-VERSION.expert` of
+/// each of `EXPERTS`, made once per test binary.
+fn packages() -> &'static Tree {
+    static BUILT: OnceLock<Tree> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let h = Home::new();
+        let out = h.dir.path().join("out");
+        let key = out.join("publisher.pem");
+        std::fs::create_dir_all(&out).unwrap();
+        assert_eq!(
+            run(h.cli().arg("keygen").arg("-o").arg(&key)).status.code(),
+            Some(0)
+        );
+        for (name, version, sign) in EXPERTS {
+            let src = h.dir.path().join(format!("src-{name}-{version}"));
+            copy_dir(&example("single-model-expert"), &src);
+            let m = std::fs::read_to_string(src.join("manifest.json")).unwrap();
+            let m = regex_replace(&m, "name", name);
+            let m = regex_replace(&m, "version", version);
+            std::fs::write(src.join("manifest.json"), m).unwrap();
+            let pkg = out.join(format!("{name}-{version}.expert"));
+            let mut c = h.cli();
+            c.arg("package").arg(&src).arg("-o").arg(&pkg);
+            if sign {
+                c.arg("--sign-key").arg(&key);
+            }
+            let out = run(&mut c);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Tree::read(&out)
+    })
+}
+
 /// A home with two experts installed: one signed by a trusted key (from a
 /// directory, so its source is a path) and one unsigned, at two versions.
 fn installed_home() -> Home {
-    let h = Home {
-        dir: tempfile::tempdir().unwrap(),
-    };
-    let key = h.dir.path().join("publisher.pem");
-    assert_eq!(
-        run(h.cli().arg("keygen").arg("-o").arg(&key)).status.code(),
-        Some(0)
-    );
+    let h = Home::new();
+    packages().write(h.dir.path());
     let out = run(h
         .cli()
         .args(["trust", "add"])
-        .arg(key.with_extension("pub")));
+        .arg(h.dir.path().join("publisher.pub")));
     assert_eq!(out.status.code(), Some(0));
-    for (name, version, sign) in [
-        ("expert-signed", "1.0.0", true),
-        ("expert-plain", "1.0.0", false),
-        ("expert-plain", "1.1.0", false),
-    ] {
-        let src = h.dir.path().join(format!("src-{name}-{version}"));
-        copy_dir(&example("single-model-expert"), &src);
-        let m = std::fs::read_to_string(src.join("manifest.json")).unwrap();
-        let m = regex_replace(&m, "name", name);
-        let m = regex_replace(&m, "version", version);
-        std::fs::write(src.join("manifest.json"), m).unwrap();
+    for (name, version, _) in EXPERTS {
         let pkg = h.dir.path().join(format!("{name}-{version}.expert"));
-        let mut c = h.cli();
-        c.arg("package").arg(&src).arg("-o").arg(&pkg);
-        if sign {
-            c.arg("--sign-key").arg(&key);
-        }
-        let out = run(&mut c);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
         let out = run(h.cli().arg("install").arg(&pkg).arg("--allow-unsigned"));
         assert_eq!(
             out.status.code(),
@@ -119,9 +178,7 @@ fn full_list(h: &Home) -> (serde_json::Value, String) {
 
 #[test]
 fn validate_is_clean_on_a_fresh_home_and_an_installed_one() {
-    let h = Home {
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let h = Home::new();
     assert_eq!(
         h.validate(),
         (0, serde_json::json!({"clean": true, "findings": []}))
@@ -145,8 +202,7 @@ fn rebuild_after_deleting_or_truncating_the_registry_loses_nothing() {
     let before = full_list(&h);
     assert_eq!(before.0["experts"].as_array().unwrap().len(), 3);
     assert!(before.1.contains("status verified"), "{}", before.1);
-    let original: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(h.registry()).unwrap()).unwrap();
+    let original = read_json(&h.registry());
 
     std::fs::remove_file(h.registry()).unwrap();
     // A lost registry is not a crash: installs must not sweep experts/.
@@ -156,8 +212,7 @@ fn rebuild_after_deleting_or_truncating_the_registry_loses_nothing() {
     assert_eq!(code, 0, "{v}");
     assert_eq!(v["experts"].as_array().unwrap().len(), 3);
     assert_eq!(full_list(&h), before, "after deleting");
-    let rebuilt: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(h.registry()).unwrap()).unwrap();
+    let rebuilt = read_json(&h.registry());
     assert_eq!(
         rebuilt["experts"], original["experts"],
         "every field we wrote"
@@ -185,133 +240,120 @@ fn rebuild_after_deleting_or_truncating_the_registry_loses_nothing() {
 #[test]
 fn rebuild_keeps_other_tools_fields_when_the_old_registry_still_parses() {
     let h = installed_home();
-    let mut reg: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(h.registry()).unwrap()).unwrap();
-    reg["other_tool"] = serde_json::json!({"kept": true});
-    reg["experts"][0]["versions"][0]["loaded_by"] = serde_json::json!("router");
-    // …and a rule break the rebuild repairs: a duplicate entry.
-    let dup = reg["experts"][0].clone();
-    reg["experts"].as_array_mut().unwrap().push(dup);
-    std::fs::write(h.registry(), serde_json::to_vec(&reg).unwrap()).unwrap();
+    h.edit_registry(|reg| {
+        reg["other_tool"] = serde_json::json!({"kept": true});
+        reg["experts"][0]["versions"][0]["loaded_by"] = serde_json::json!("router");
+        // …and a rule break the rebuild repairs: a duplicate entry.
+        let dup = reg["experts"][0].clone();
+        reg["experts"].as_array_mut().unwrap().push(dup);
+    });
     let (code, v) = h.validate();
     assert_eq!(
         (code, Home::codes(&v)),
         (1, vec!["E_REGISTRY_DUPLICATE_NAME".to_string()])
     );
     assert_eq!(h.rebuild().0, 0);
-    let after: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(h.registry()).unwrap()).unwrap();
+    let after = read_json(&h.registry());
     assert_eq!(after["other_tool"], serde_json::json!({"kept": true}));
     assert_eq!(after["experts"][0]["versions"][0]["loaded_by"], "router");
     assert_eq!(after["experts"].as_array().unwrap().len(), 2);
 }
 
-#[test]
-fn validate_names_each_problem_of_the_tree() {
-    let h = installed_home();
-    let reg = || -> serde_json::Value {
-        serde_json::from_slice(&std::fs::read(h.registry()).unwrap()).unwrap()
-    };
-    let write = |v: &serde_json::Value| {
-        std::fs::write(h.registry(), serde_json::to_vec(v).unwrap()).unwrap()
-    };
-    let original = reg();
-    let expert = |v: &serde_json::Value, name: &str| {
-        v["experts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .position(|e| e["name"] == name)
-            .unwrap()
-    };
-    let check = |what: &str, want: &[&str]| {
-        let before = std::fs::read(h.registry()).unwrap();
-        let (code, v) = h.validate();
-        assert_eq!(code, 1, "{what}: {v}");
-        let mut got = Home::codes(&v);
-        got.sort();
-        assert_eq!(got, want, "{what}: {v}");
-        for f in v["findings"].as_array().unwrap() {
-            assert!(f["expert"].is_string(), "{what}: names the expert: {f}");
-            assert!(
-                !f["fix"].as_str().unwrap().is_empty(),
-                "{what}: says how to fix: {f}"
-            );
-        }
-        assert_eq!(
-            std::fs::read(h.registry()).unwrap(),
-            before,
-            "{what}: read-only"
-        );
-    };
-
-    // An installed directory the registry does not list.
-    let mut v = original.clone();
-    let i = expert(&v, "expert-plain");
-    v["experts"][i]["versions"]
-        .as_array_mut()
+/// The index of expert `name` in the registry `v`.
+fn index_of(v: &Value, name: &str) -> usize {
+    v["experts"]
+        .as_array()
         .unwrap()
-        .remove(0);
-    write(&v);
-    check("unlisted directory", &["E_REGISTRY_UNLISTED"]);
+        .iter()
+        .position(|e| e["name"] == name)
+        .unwrap()
+}
 
-    // A listed version whose directory is gone.
-    write(&original);
+/// The registry entry of expert-signed 1.0.0.
+fn signed_entry(v: &mut Value) -> &mut Value {
+    let i = index_of(v, "expert-signed");
+    &mut v["experts"][i]["versions"][0]
+}
+
+#[test]
+fn validate_names_an_installed_directory_the_registry_does_not_list() {
+    let h = installed_home();
+    h.edit_registry(|v| {
+        let i = index_of(v, "expert-plain");
+        v["experts"][i]["versions"]
+            .as_array_mut()
+            .unwrap()
+            .remove(0);
+    });
+    h.assert_findings(&["E_REGISTRY_UNLISTED"]);
+}
+
+#[test]
+fn validate_names_a_listed_version_whose_directory_is_gone() {
+    let h = installed_home();
     let gone = h.home().join("experts/expert-plain/1.0.0");
-    let aside = h.dir.path().join("aside");
-    std::fs::rename(&gone, &aside).unwrap();
-    check("missing directory", &["E_REGISTRY_MISSING_DIR"]);
-    std::fs::rename(&aside, &gone).unwrap();
+    std::fs::rename(&gone, h.dir.path().join("aside")).unwrap();
+    h.assert_findings(&["E_REGISTRY_MISSING_DIR"]);
+}
 
-    // The registry states another base model than the installed manifest.
-    let mut v = original.clone();
-    let i = expert(&v, "expert-signed");
-    v["experts"][i]["versions"][0]["base_model"] = "Other/Model".into();
-    write(&v);
-    check("base model differs", &["E_REGISTRY_MANIFEST_MISMATCH"]);
+#[test]
+fn validate_names_a_base_model_other_than_the_installed_manifests() {
+    let h = installed_home();
+    h.edit_registry(|v| signed_entry(v)["base_model"] = "Other/Model".into());
+    h.assert_findings(&["E_REGISTRY_MANIFEST_MISMATCH"]);
+}
 
-    // The recorded package hash and key differ from the install record.
-    let mut v = original.clone();
-    v["experts"][i]["versions"][0]["package_sha256"] = "00".into();
-    write(&v);
-    check("package hash differs", &["E_REGISTRY_HASH_MISMATCH"]);
-    let mut v = original.clone();
-    v["experts"][i]["versions"][0]["key_id"] = "0000000000000000".into();
-    write(&v);
-    check(
-        "key differs",
-        &[
-            "E_REGISTRY_KEY_MISMATCH",
-            "E_REGISTRY_KEY_MISMATCH",
-            "E_REGISTRY_PIN_MISMATCH",
-        ],
-    );
+#[test]
+fn validate_names_a_package_hash_other_than_the_install_records() {
+    let h = installed_home();
+    h.edit_registry(|v| signed_entry(v)["package_sha256"] = "00".into());
+    h.assert_findings(&["E_REGISTRY_HASH_MISMATCH"]);
+}
 
-    // The pin of an installed expert names another key, or is gone.
-    write(&original);
-    let trust_path = h.home().join("trust.json");
-    let trust_text = std::fs::read_to_string(&trust_path).unwrap();
-    let mut t: serde_json::Value = serde_json::from_str(&trust_text).unwrap();
-    t["pins"]["expert-signed"] = "0123456789abcdef".into();
-    std::fs::write(&trust_path, serde_json::to_vec(&t).unwrap()).unwrap();
-    check("pin names another key", &["E_REGISTRY_PIN_MISMATCH"]);
-    t["pins"].as_object_mut().unwrap().remove("expert-signed");
-    t["pins"]["expert-gone"] = "0123456789abcdef".into();
-    std::fs::write(&trust_path, serde_json::to_vec(&t).unwrap()).unwrap();
-    check("signed expert without a pin", &["W_REGISTRY_UNPINNED"]);
-    std::fs::write(&trust_path, trust_text).unwrap();
+#[test]
+fn validate_names_a_key_other_than_the_install_records_and_the_pin() {
+    let h = installed_home();
+    h.edit_registry(|v| signed_entry(v)["key_id"] = "0000000000000000".into());
+    h.assert_findings(&[
+        "E_REGISTRY_KEY_MISMATCH",
+        "E_REGISTRY_KEY_MISMATCH",
+        "E_REGISTRY_PIN_MISMATCH",
+    ]);
+}
 
-    // Each damaged shape of the loader is a finding too.
-    let mut v = original.clone();
-    v["experts"][i]["versions"] = serde_json::json!([]);
-    write(&v);
+#[test]
+fn validate_names_the_pin_of_an_installed_expert_to_another_key() {
+    let h = installed_home();
+    h.edit_trust_store(|t| t["pins"]["expert-signed"] = "0123456789abcdef".into());
+    h.assert_findings(&["E_REGISTRY_PIN_MISMATCH"]);
+}
+
+#[test]
+fn validate_warns_of_a_signed_expert_without_a_pin() {
+    let h = installed_home();
+    h.edit_trust_store(|t| {
+        t["pins"].as_object_mut().unwrap().remove("expert-signed");
+        t["pins"]["expert-gone"] = "0123456789abcdef".into();
+    });
+    h.assert_findings(&["W_REGISTRY_UNPINNED"]);
+}
+
+/// Each damaged shape of the loader is a finding too.
+#[test]
+fn validate_names_a_damaged_shape_and_is_clean_once_repaired() {
+    let h = installed_home();
+    let original = read_json(&h.registry());
+    h.edit_registry(|v| {
+        let i = index_of(v, "expert-signed");
+        v["experts"][i]["versions"] = serde_json::json!([]);
+    });
     let (code, out) = h.validate();
     assert_eq!(code, 1);
     assert!(
         Home::codes(&out).contains(&"E_REGISTRY_EMPTY_VERSIONS".to_string()),
         "{out}"
     );
-    write(&original);
+    h.edit_registry(|v| *v = original);
     assert_eq!(h.validate().0, 0);
 }
 

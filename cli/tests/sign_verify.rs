@@ -4,6 +4,7 @@ mod common;
 use common::*;
 use std::path::Path;
 use std::process::Command;
+use std::sync::OnceLock;
 
 fn keygen(home: &Path, file: &Path) {
     let out = run(cli(home).arg("keygen").arg("-o").arg(file));
@@ -56,54 +57,81 @@ fn keygen_writes_a_private_pem_0600_that_openssl_reads_and_never_overwrites() {
     }
 }
 
-#[test]
-fn package_sign_verify_trust_and_exit_codes() {
+/// A directory, also the EXPERT_HOME, with key `pub.pem` (and `pub.pub`)
+/// and the multi-model example's Qwen3-0.6B package signed by it
+/// (`a.expert`) and unsigned (`b.expert`), with their sidecars; packaged
+/// once per test binary.
+fn a_and_b() -> tempfile::TempDir {
+    static BUILT: OnceLock<Tree> = OnceLock::new();
+    let files = BUILT.get_or_init(|| {
+        let scratch = tempfile::tempdir().unwrap();
+        let home = scratch.path();
+        let key = home.join("pub.pem");
+        keygen(home, &key);
+        let pkg = |out: &Path, signed: bool| {
+            let mut c = cli(home);
+            c.arg("package")
+                .arg(example("multi-model-expert"))
+                .args(["--model", "qwen3-0.6b", "-o"])
+                .arg(out);
+            if signed {
+                c.arg("--sign-key").arg(&key);
+            }
+            assert_eq!(run(&mut c).status.code(), Some(0));
+        };
+        pkg(&home.join("a.expert"), true);
+        pkg(&home.join("b.expert"), false);
+        Tree::read(home)
+    });
     let home = tempfile::tempdir().unwrap();
-    let key = home.path().join("pub.pem");
-    keygen(home.path(), &key);
-    let pubfile = home.path().join("pub.pub");
-    let a = home.path().join("a.expert");
-    let b = home.path().join("b.expert");
-    let example_dir = example("multi-model-expert");
-    let pkg = |out: &Path, signed: bool| {
-        let mut c = cli(home.path());
-        c.arg("package")
-            .arg(&example_dir)
-            .args(["--model", "qwen3-0.6b", "-o"])
-            .arg(out);
-        if signed {
-            c.arg("--sign-key").arg(&key);
-        }
-        assert_eq!(run(&mut c).status.code(), Some(0));
-    };
-    pkg(&a, true);
-    pkg(&b, false);
+    files.write(home.path());
+    home
+}
 
-    let unsigned = run(cli(home.path()).arg("verify").arg(&b).arg("--json"));
+#[test]
+fn an_unsigned_package_verifies_as_unsigned_with_exit_6() {
+    let home = a_and_b();
+    let h = home.path();
+    let unsigned = run(cli(h).arg("verify").arg(h.join("b.expert")).arg("--json"));
     assert_eq!(
         (json(&unsigned)["status"].as_str(), unsigned.status.code()),
         (Some("unsigned"), Some(6))
     );
+}
 
+#[test]
+fn signing_afterwards_equals_packaging_signed_and_renews_the_sidecar() {
+    let home = a_and_b();
+    let h = home.path();
+    let b = h.join("b.expert");
     assert_eq!(
-        run(cli(home.path()).arg("sign").arg(&b).arg("--key").arg(&key))
-            .status
-            .code(),
+        run(cli(h)
+            .arg("sign")
+            .arg(&b)
+            .arg("--key")
+            .arg(h.join("pub.pem")))
+        .status
+        .code(),
         Some(0)
     );
     assert_eq!(
-        std::fs::read(&a).unwrap(),
+        std::fs::read(h.join("a.expert")).unwrap(),
         std::fs::read(&b).unwrap(),
         "package --sign-key equals package then sign"
     );
     assert!(
-        std::fs::read_to_string(home.path().join("b.expert.sha256"))
+        std::fs::read_to_string(h.join("b.expert.sha256"))
             .unwrap()
             .starts_with(&sha256_file(&b)),
         "the sidecar follows the re-signed bytes"
     );
+}
 
-    let untrusted = run(cli(home.path()).arg("verify").arg(&a).arg("--json"));
+#[test]
+fn a_package_by_an_untrusted_key_is_valid_untrusted_with_exit_6() {
+    let home = a_and_b();
+    let h = home.path();
+    let untrusted = run(cli(h).arg("verify").arg(h.join("a.expert")).arg("--json"));
     let v = json(&untrusted);
     assert_eq!(
         (v["status"].as_str(), untrusted.status.code()),
@@ -112,31 +140,45 @@ fn package_sign_verify_trust_and_exit_codes() {
     assert_eq!(v["publisher"], "expert toolchain");
     assert_eq!(v["name"], "expert-demo");
     assert_eq!(v["base_model"], "Qwen/Qwen3-0.6B");
+}
 
-    let with_flag = run(cli(home.path())
+#[test]
+fn a_trusted_key_flag_verifies_with_exit_0() {
+    let home = a_and_b();
+    let h = home.path();
+    let with_flag = run(cli(h)
         .arg("verify")
-        .arg(&a)
+        .arg(h.join("a.expert"))
         .arg("--trusted-key")
-        .arg(&pubfile)
+        .arg(h.join("pub.pub"))
         .arg("--json"));
     assert_eq!(
         (json(&with_flag)["status"].as_str(), with_flag.status.code()),
         (Some("verified"), Some(0))
     );
+}
 
-    let added = run(cli(home.path())
+/// `trust add pub.pub --name me`; returns `trust list --json`.
+fn trust_me(h: &Path) -> serde_json::Value {
+    let added = run(cli(h)
         .args(["trust", "add"])
-        .arg(&pubfile)
+        .arg(h.join("pub.pub"))
         .args(["--name", "me"]));
     assert_eq!(added.status.code(), Some(0));
-    let list = json(&run(cli(home.path()).args(["trust", "list", "--json"])));
-    let key_id = list["keys"][0]["key_id"].as_str().unwrap().to_string();
+    json(&run(cli(h).args(["trust", "list", "--json"])))
+}
+
+#[test]
+fn a_trusted_key_is_listed_by_name_and_verify_says_verified_first() {
+    let home = a_and_b();
+    let h = home.path();
+    let list = trust_me(h);
     assert_eq!(list["keys"][0]["name"], "me");
     assert_eq!(
         list["keys"][0]["pubkey"].as_str().unwrap(),
-        std::fs::read_to_string(&pubfile).unwrap().trim()
+        std::fs::read_to_string(h.join("pub.pub")).unwrap().trim()
     );
-    let trusted = run(cli(home.path()).arg("verify").arg(&a));
+    let trusted = run(cli(h).arg("verify").arg(h.join("a.expert")));
     assert_eq!(trusted.status.code(), Some(0));
     assert!(
         stdout(&trusted)
@@ -146,43 +188,51 @@ fn package_sign_verify_trust_and_exit_codes() {
             .contains("VERIFIED"),
         "one clear verdict line first"
     );
+}
 
-    // An attacker re-signs with their own key: valid, but not verified.
-    let attacker = home.path().join("evil.pem");
-    keygen(home.path(), &attacker);
+/// An attacker re-signs with their own key: valid, but not verified.
+#[test]
+fn a_package_re_signed_by_another_key_is_valid_untrusted() {
+    let home = a_and_b();
+    let h = home.path();
+    trust_me(h);
+    let a = h.join("a.expert");
+    let attacker = h.join("evil.pem");
+    keygen(h, &attacker);
     assert_eq!(
-        run(cli(home.path())
-            .arg("sign")
-            .arg(&a)
-            .arg("-k")
-            .arg(&attacker))
-        .status
-        .code(),
-        Some(0)
-    );
-    let resigned = run(cli(home.path()).arg("verify").arg(&a).arg("--json"));
-    assert_eq!(
-        (json(&resigned)["status"].as_str(), resigned.status.code()),
-        (Some("valid-untrusted"), Some(6))
-    );
-
-    assert_eq!(
-        run(cli(home.path()).args(["trust", "remove", &key_id]))
+        run(cli(h).arg("sign").arg(&a).arg("-k").arg(&attacker))
             .status
             .code(),
         Some(0)
     );
+    let resigned = run(cli(h).arg("verify").arg(&a).arg("--json"));
     assert_eq!(
-        json(&run(cli(home.path()).args(["trust", "list", "--json"])))["keys"]
+        (json(&resigned)["status"].as_str(), resigned.status.code()),
+        (Some("valid-untrusted"), Some(6))
+    );
+}
+
+#[test]
+fn trust_remove_empties_the_store_and_a_second_remove_fails() {
+    let home = a_and_b();
+    let h = home.path();
+    let key_id = trust_me(h)["keys"][0]["key_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        run(cli(h).args(["trust", "remove", &key_id])).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        json(&run(cli(h).args(["trust", "list", "--json"])))["keys"]
             .as_array()
             .unwrap()
             .len(),
         0
     );
     assert_eq!(
-        run(cli(home.path()).args(["trust", "remove", &key_id]))
-            .status
-            .code(),
+        run(cli(h).args(["trust", "remove", &key_id])).status.code(),
         Some(1)
     );
 }

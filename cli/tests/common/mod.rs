@@ -57,6 +57,47 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A directory's files, held in memory. A fixture that is slow to build
+/// (packaging, in a debug build) is built once per test binary in a scratch
+/// directory, kept as a `Tree` in a `OnceLock`, and written into each
+/// test's own directory: tests share no files, and no scratch directory
+/// outlives the run.
+#[derive(Debug, PartialEq)]
+pub struct Tree(pub Vec<(PathBuf, Vec<u8>)>);
+
+impl Tree {
+    /// Every file under `root` (none if it does not exist) by its path
+    /// relative to `root`, sorted.
+    pub fn read(root: &Path) -> Tree {
+        fn walk(root: &Path, rel: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+            let Ok(rd) = std::fs::read_dir(root.join(rel)) else {
+                return;
+            };
+            for e in rd.flatten() {
+                let r = rel.join(e.file_name());
+                if e.file_type().unwrap().is_dir() {
+                    walk(root, &r, out);
+                } else {
+                    out.push((r, std::fs::read(e.path()).unwrap()));
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(root, Path::new(""), &mut files);
+        files.sort();
+        Tree(files)
+    }
+
+    /// Writes every file under `root`, making directories as needed.
+    pub fn write(&self, root: &Path) {
+        for (rel, bytes) in &self.0 {
+            let dest = root.join(rel);
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            std::fs::write(dest, bytes).unwrap();
+        }
+    }
+}
+
 pub fn sha256_file(p: &Path) -> String {
     use sha2::Digest;
     expert_core::util::hex::encode(&sha2::Sha256::digest(std::fs::read(p).unwrap()))
