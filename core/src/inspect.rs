@@ -1,7 +1,8 @@
 //! `inspect`: what a package says about itself, with no trust judgement.
 
 use crate::archive::EntryRecord;
-use crate::json::{self, Node, Value};
+use crate::json::{self, Node};
+use crate::manifest::fields::{constraint, strings};
 use crate::sign::signer_claim;
 use crate::util::hex;
 use crate::Limits;
@@ -77,6 +78,10 @@ pub struct Inspection {
     pub adapters: Vec<AdapterSummary>,
     /// The manifest's `capabilities` that are strings.
     pub capabilities: Vec<String>,
+    /// `constraints.requires`: experts that must be installed first.
+    pub requires: Vec<String>,
+    /// `constraints.incompatible_with`: experts that must not be installed.
+    pub incompatible_with: Vec<String>,
     /// Whether the package carries a signature, valid or not.
     pub signed: bool,
     /// The key ID the `integrity` section names.
@@ -122,14 +127,7 @@ pub fn inspect(
     let integrity = root.get("integrity");
     let signed = integrity.is_some() || records.iter().any(|r| r.path == "signature.sig");
     let claim = integrity.map(signer_claim).unwrap_or_default();
-    let capabilities = match root.get("capabilities").map(|c| &c.value) {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Node::as_str)
-            .map(str::to_string)
-            .collect(),
-        _ => Vec::new(),
-    };
+    let owned = |list: Option<&Node>| strings(list).into_iter().map(str::to_string).collect();
     Ok(Inspection {
         name: s(root.get("name")),
         version: s(root.get("version")),
@@ -139,7 +137,9 @@ pub fn inspect(
         license: s(root.get("license")),
         base_model: s(model.and_then(|m| m.get("name"))),
         adapters,
-        capabilities,
+        capabilities: owned(root.get("capabilities")),
+        requires: owned(constraint(&root, "requires")),
+        incompatible_with: owned(constraint(&root, "incompatible_with")),
         signed,
         key_id: claim.key_id,
         publisher: claim.publisher,

@@ -6,11 +6,13 @@
 //! refusal into its error; the npm package asks the same questions.
 
 mod admit;
+mod decide;
 mod pins;
 mod policy;
 pub mod requirement;
 pub mod update;
 
 pub use admit::{admit_name, NameRefusal};
+pub use decide::{decide, Facts};
 pub use pins::PinCheck;
 pub use policy::{admit_signature, admit_version, Allow, Incoming, Refusal};

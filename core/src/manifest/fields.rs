@@ -8,13 +8,13 @@ use crate::sign::PublicKey;
 impl Manifest {
     /// `constraints.requires`: the experts this one needs installed.
     pub fn requires(&self) -> Vec<&str> {
-        strings(self.constraint("requires"))
+        strings(constraint(&self.root, "requires"))
     }
 
     /// `constraints.incompatible_with`: the experts this one cannot
     /// be installed with.
     pub fn incompatible_with(&self) -> Vec<&str> {
-        strings(self.constraint("incompatible_with"))
+        strings(constraint(&self.root, "incompatible_with"))
     }
 
     /// `capabilities`: what the expert says it is good at.
@@ -27,10 +27,6 @@ impl Manifest {
     pub fn signer_pubkey(&self) -> Option<PublicKey> {
         let text = self.root.get("integrity")?.get("pubkey")?.as_str()?;
         PublicKey::parse(text).ok()
-    }
-
-    fn constraint(&self, key: &str) -> Option<&Node> {
-        self.root.get("constraints")?.get(key)
     }
 }
 
@@ -86,7 +82,13 @@ impl<'a> AdapterView<'a> {
 }
 
 /// The strings of an array field (other items are skipped).
-fn strings(list: Option<&Node>) -> Vec<&str> {
+/// `constraints.<key>` of a manifest's root, validated or not.
+pub(crate) fn constraint<'a>(root: &'a Node, key: &str) -> Option<&'a Node> {
+    root.get("constraints")?.get(key)
+}
+
+/// The strings of a JSON list; other items and a non-list give nothing.
+pub(crate) fn strings(list: Option<&Node>) -> Vec<&str> {
     list.and_then(Node::items)
         .unwrap_or(&[])
         .iter()

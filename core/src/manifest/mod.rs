@@ -3,7 +3,7 @@
 
 mod diagnostic;
 mod displayed;
-mod fields;
+pub(crate) mod fields;
 mod migrate;
 pub mod name;
 mod select;

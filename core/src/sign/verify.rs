@@ -10,11 +10,11 @@ use crate::limits::Limits;
 use crate::manifest::{validate, Severity};
 use crate::util::hex;
 use crate::Code;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The verdict's one word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Signed, intact, and by a trusted key.
@@ -43,7 +43,7 @@ impl Status {
 }
 
 /// One package entry as read, and whether it passed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileStatus {
     /// Entry path in the package.
     pub path: String,
@@ -56,7 +56,7 @@ pub struct FileStatus {
 }
 
 /// Why a package is not `verified` (or a warning about one that is).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     /// The problem code.
     pub code: Code,
@@ -65,7 +65,7 @@ pub struct Problem {
 }
 
 /// The `verify --json` object.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
     /// The outcome.
     pub status: Status,
