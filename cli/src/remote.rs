@@ -179,7 +179,7 @@ impl Store for Layout {
         let mut sha = sha2::Sha256::new();
         use sha2::Digest;
         let mut n = 0u64;
-        let mut progress = crate::term::Progress::new("copying", size);
+        let progress = crate::term::Progress::new("copying", size);
         let mut r = f.take(size.min(crate::http::package_cap()) + 1);
         let mut buf = vec![0u8; 1 << 20];
         loop {

@@ -270,7 +270,7 @@ fn write_package(plan: &Plan, i: usize, build: &BuildOptions) -> Result<PackageO
     let path = plan.target(i);
     let total =
         progress_total(&plan.src, &plan.manifest, i, build).map_err(|e| build_err(&e, e.code))?;
-    let mut progress = Progress::new(&format!("packaging {}", plan.model(i)), total);
+    let progress = Progress::new(&format!("packaging {}", plan.model(i)), total);
     let mut file = AtomicFile::create(&path)?;
     let mut w = HashingWriter::new(file.writer());
     let built = build_package_with(
