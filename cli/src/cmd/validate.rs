@@ -3,7 +3,7 @@
 
 use super::read;
 use crate::args::ValidateArgs;
-use crate::error::{CliError, Code, Exit, Result};
+use crate::error::{CliError, Code, Exit, ExitClass, Result};
 use crate::fs_source::DirSource;
 use crate::term::Style;
 use expert_core::archive::read_head;
@@ -65,7 +65,7 @@ pub fn run(a: ValidateArgs) -> Result<Exit> {
     Ok(if report.valid {
         Exit::Ok
     } else {
-        Exit::Validation
+        Exit::Failed(ExitClass::Validation)
     })
 }
 
