@@ -6,31 +6,22 @@ use std::fmt;
 
 pub use expert_core::{Code, ExitClass};
 
-/// Exit codes (SPEC §9, docs/CLI.md).
+/// How a command ended: it succeeded (0), or it ran to a negative answer
+/// that it reported itself (`validate`'s findings, `verify`'s verdict) and
+/// exits with that class's status (SPEC §9, docs/CLI.md). Errors carry
+/// their class in [`CliError::exit`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
-    Ok = 0,
-    General = 1,
-    Usage = 2,
-    MissingDependency = 3,
-    Compatibility = 4,
-    Integrity = 5,
-    Untrusted = 6,
-    Validation = 11,
-    Packaging = 12,
+    Ok,
+    Failed(ExitClass),
 }
 
-impl From<ExitClass> for Exit {
-    fn from(c: ExitClass) -> Exit {
-        match c {
-            ExitClass::General => Exit::General,
-            ExitClass::Usage => Exit::Usage,
-            ExitClass::MissingDependency => Exit::MissingDependency,
-            ExitClass::Compatibility => Exit::Compatibility,
-            ExitClass::Integrity => Exit::Integrity,
-            ExitClass::Untrusted => Exit::Untrusted,
-            ExitClass::Validation => Exit::Validation,
-            ExitClass::Packaging => Exit::Packaging,
+impl Exit {
+    /// The process exit status.
+    pub fn status(self) -> i32 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Failed(class) => class.status().into(),
         }
     }
 }
@@ -65,18 +56,18 @@ pub enum Context {
 
 /// The exit status of `code` in `context`: the one place the CLI maps
 /// codes to exit statuses.
-pub fn exit_for(code: Code, context: Context) -> Exit {
+pub fn exit_for(code: Code, context: Context) -> ExitClass {
     match context {
-        Context::Default => code.exit_class().into(),
-        Context::Local => Exit::General,
-        Context::ToolMissing => Exit::MissingDependency,
-        Context::Received => Exit::Integrity,
-        Context::Trust => Exit::Untrusted,
+        Context::Default => code.exit_class(),
+        Context::Local => ExitClass::General,
+        Context::ToolMissing => ExitClass::MissingDependency,
+        Context::Received => ExitClass::Integrity,
+        Context::Trust => ExitClass::Untrusted,
         Context::Signing => match code {
-            Code::Io | Code::FileChanged => Exit::General,
-            _ => Exit::Integrity,
+            Code::Io | Code::FileChanged => ExitClass::General,
+            _ => ExitClass::Integrity,
         },
-        Context::Packaging => Exit::Packaging,
+        Context::Packaging => ExitClass::Packaging,
     }
 }
 
@@ -109,8 +100,8 @@ impl CliError {
         self
     }
 
-    /// The process exit status.
-    pub fn exit(&self) -> Exit {
+    /// The exit status class.
+    pub fn exit(&self) -> ExitClass {
         exit_for(self.code, self.context)
     }
 
@@ -145,7 +136,7 @@ mod tests {
     fn exit_classes_are_the_spec_statuses() {
         for c in Code::ALL {
             assert_eq!(
-                exit_for(*c, Context::Default) as u8,
+                exit_for(*c, Context::Default).status(),
                 c.exit_class().status(),
                 "{c}"
             );

@@ -261,7 +261,7 @@ pub fn save_body(
         return Err(too_large(cap));
     }
     let mut reader = resp.into_body().into_with_config().limit(u64::MAX).reader();
-    let mut progress = Progress::new(label, declared.unwrap_or(0));
+    let progress = Progress::new(label, declared.unwrap_or(0));
     let mut sha = Sha256::new();
     let mut n = 0u64;
     let mut buf = vec![0u8; 1 << 20];

@@ -14,13 +14,13 @@ use crate::source::{self, Candidate, Fetched};
 use crate::staging::{self, ScratchDir};
 use crate::trust_store::{TrustStore, TrustStoreFile};
 use expert_core::archive::SmallFiles;
-use expert_core::archive::{ArchiveError, EntrySink};
+use expert_core::archive::{ArchiveError, EntryRecord, EntrySink};
 use expert_core::install::{
     admit_name, admit_signature, admit_version, Allow, Incoming, NameRefusal, Refusal,
 };
 use expert_core::manifest::name::name_key;
 use expert_core::manifest::Manifest;
-use expert_core::sign::{verify_package, PublicKey, Status};
+use expert_core::sign::{verify_package, PublicKey, Status, Verdict};
 use expert_core::util::hex;
 use expert_core::Limits;
 use serde::Serialize;
@@ -86,77 +86,38 @@ pub fn prepare(
     warnings: &mut Vec<String>,
 ) -> Result<Prepared> {
     if let Some(remote) = crate::remote::parse(source_text) {
-        // Downloaded into a scratch file under $EXPERT_HOME/.staging (size
-        // capped, digest checked), then installed by the same one read.
-        let d = crate::remote::fetch(&remote?, base_model, pre, local)?;
-        let candidate = source::read_candidate(&d.package)?;
-        crate::remote::check_expected(&d, &candidate)?;
-        if let Some(w) = base_model {
-            expert_core::manifest::select_model(&[candidate.base_model.as_str()], w)
-                .map_err(|e| CliError::new(e.code(), format!("{source_text}: {e}")))?;
-        }
-        return Ok(Prepared {
-            package: d.package.clone(),
-            source: d.recorded.clone(),
-            candidate,
-            _fetched: source::Fetched::local(d.package.clone()),
-            _built: Some(d.scratch),
-        });
+        return prepare_download(&remote?, source_text, base_model, pre, local);
     }
     let src = source::parse(source_text)?;
     let fetched = source::fetch(&src)?;
     let root = fetched.root.clone();
-    // Recorded for `update`: local paths absolute, so it works from anywhere.
-    let recorded = match &src {
-        source::Source::Path(p) => std::fs::canonicalize(p)
-            .map(|p| p.display().to_string())
-            .unwrap_or_else(|_| source_text.to_string()),
-        source::Source::Git { .. } => source_text.to_string(),
-    };
+    let recorded = recorded_source(&src, source_text);
     let source_text = recorded.as_str();
     if root.is_file() {
         crate::source_read::refuse_lfs_pointer(&root)?;
         let candidate = source::read_candidate(&root)?;
         return Ok(Prepared {
             package: root,
-            source: source_text.to_string(),
+            source: recorded,
             candidate,
             _fetched: fetched,
             _built: None,
         });
     }
     let packages = source::packages_in(&root)?;
-    let manifest_path = root.join("manifest.json");
     let root_manifest = crate::source_read::root_manifest(&root)?;
-    let root_version = root_manifest
-        .as_deref()
-        .and_then(|b| expert_core::manifest::Manifest::parse(b, &Limits::default()).ok())
-        .map(|m| m.version().to_string());
     if !packages.is_empty() {
-        let all = packages
-            .iter()
-            .map(|p| source::read_candidate(p))
-            .collect::<Result<Vec<_>>>()?;
-        let version = match &root_version {
-            Some(v) => v.clone(),
-            None => {
-                let versions = || all.iter().map(|c| c.version.as_str());
-                expert_core::install::update::highest(versions(), pre)
-                    .or_else(|| versions().max_by(|a, b| semver_cmp(a, b)))
-                    .unwrap_or_default()
-                    .to_string()
-            }
-        };
-        let same: Vec<&Candidate> = all.iter().filter(|c| c.version == version).collect();
-        if same.is_empty() {
-            return Err(CliError::new(Code::NoPackage, format!("{source_text}: the manifest says version {version}, but no package of that version is there (found: {})", all.iter().map(|c| format!("{} {}", c.name, c.version)).collect::<Vec<_>>().join(", "))));
-        }
-        let names: Vec<&str> = same.iter().map(|c| c.base_model.as_str()).collect();
-        let i = source::choose_variant(&names, base_model, local)?;
-        let candidate = same[i].clone();
+        let candidate = choose_package(
+            &packages,
+            root_manifest.as_deref(),
+            source_text,
+            base_model,
+            pre,
+            local,
+        )?;
         return Ok(Prepared {
             package: candidate.path.clone(),
-            source: source_text.to_string(),
+            source: recorded,
             candidate,
             _fetched: fetched,
             _built: None,
@@ -168,18 +129,110 @@ pub fn prepare(
             format!("{source_text} holds neither .expert packages nor a manifest.json"),
         ));
     };
-    // No package: build one locally. It is unsigned by construction.
-    let manifest =
-        expert_core::manifest::Manifest::parse(&bytes, &Limits::default()).map_err(|_| {
-            CliError::new(
-                Code::ManifestInvalid,
-                format!(
-                    "{} is not valid; run `expert-cli validate {}`",
-                    manifest_path.display(),
-                    root.display()
-                ),
-            )
-        })?;
+    let (package, scratch) = build_locally(&root, &bytes, source_text, base_model, local)?;
+    warnings.push(format!(
+        "{source_text} has no .expert package; packaged it locally, so it is unsigned"
+    ));
+    Ok(Prepared {
+        candidate: source::read_candidate(&package)?,
+        package,
+        source: recorded,
+        _fetched: fetched,
+        _built: Some(scratch),
+    })
+}
+
+/// A downloaded source: into a scratch file under $EXPERT_HOME/.staging
+/// (size capped, digest checked), then installed by the same one read.
+fn prepare_download(
+    remote: &crate::remote::Remote,
+    source_text: &str,
+    base_model: Option<&str>,
+    pre: bool,
+    local: &[LocalModel],
+) -> Result<Prepared> {
+    let d = crate::remote::fetch(remote, base_model, pre, local)?;
+    let candidate = source::read_candidate(&d.package)?;
+    crate::remote::check_expected(&d, &candidate)?;
+    if let Some(w) = base_model {
+        expert_core::manifest::select_model(&[candidate.base_model.as_str()], w)
+            .map_err(|e| CliError::new(e.code(), format!("{source_text}: {e}")))?;
+    }
+    Ok(Prepared {
+        package: d.package.clone(),
+        source: d.recorded.clone(),
+        candidate,
+        _fetched: source::Fetched::local(d.package.clone()),
+        _built: Some(d.scratch),
+    })
+}
+
+/// The source as recorded for `update`: local paths absolute, so it works
+/// from anywhere.
+fn recorded_source(src: &source::Source, source_text: &str) -> String {
+    match src {
+        source::Source::Path(p) => std::fs::canonicalize(p)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| source_text.to_string()),
+        source::Source::Git { .. } => source_text.to_string(),
+    }
+}
+
+/// The package of the root manifest's version (else the highest version)
+/// for the chosen base model.
+fn choose_package(
+    packages: &[PathBuf],
+    root_manifest: Option<&[u8]>,
+    source_text: &str,
+    base_model: Option<&str>,
+    pre: bool,
+    local: &[LocalModel],
+) -> Result<Candidate> {
+    let root_version = root_manifest
+        .and_then(|b| Manifest::parse(b, &Limits::default()).ok())
+        .map(|m| m.version().to_string());
+    let all = packages
+        .iter()
+        .map(|p| source::read_candidate(p))
+        .collect::<Result<Vec<_>>>()?;
+    let version = match root_version {
+        Some(v) => v,
+        None => {
+            let versions = || all.iter().map(|c| c.version.as_str());
+            expert_core::install::update::highest(versions(), pre)
+                .or_else(|| versions().max_by(|a, b| semver_cmp(a, b)))
+                .unwrap_or_default()
+                .to_string()
+        }
+    };
+    let same: Vec<&Candidate> = all.iter().filter(|c| c.version == version).collect();
+    if same.is_empty() {
+        return Err(CliError::new(Code::NoPackage, format!("{source_text}: the manifest says version {version}, but no package of that version is there (found: {})", all.iter().map(|c| format!("{} {}", c.name, c.version)).collect::<Vec<_>>().join(", "))));
+    }
+    let names: Vec<&str> = same.iter().map(|c| c.base_model.as_str()).collect();
+    let i = source::choose_variant(&names, base_model, local)?;
+    Ok(same[i].clone())
+}
+
+/// A source without packages, packaged into a scratch directory. It is
+/// unsigned by construction.
+fn build_locally(
+    root: &Path,
+    manifest_bytes: &[u8],
+    source_text: &str,
+    base_model: Option<&str>,
+    local: &[LocalModel],
+) -> Result<(PathBuf, ScratchDir)> {
+    let manifest = Manifest::parse(manifest_bytes, &Limits::default()).map_err(|_| {
+        CliError::new(
+            Code::ManifestInvalid,
+            format!(
+                "{} is not valid; run `expert-cli validate {}`",
+                root.join("manifest.json").display(),
+                root.display()
+            ),
+        )
+    })?;
     let names = manifest.model_names();
     let i = source::choose_variant(&names, base_model, local)?;
     let scratch = ScratchDir::new("build")?;
@@ -192,7 +245,7 @@ pub fn prepare(
     };
     let mut f = File::create(&out).map_err(|e| CliError::io(&out, e))?;
     expert_core::package::build::build_package(
-        &crate::fs_source::DirSource::new(&root),
+        &crate::fs_source::DirSource::new(root),
         &manifest,
         i,
         &opts,
@@ -204,17 +257,7 @@ pub fn prepare(
             .within(Context::Packaging)
     })?;
     f.sync_all().map_err(|e| CliError::io(&out, e))?;
-    warnings.push(format!(
-        "{source_text} has no .expert package; packaged it locally, so it is unsigned"
-    ));
-    let candidate = source::read_candidate(&out)?;
-    Ok(Prepared {
-        package: out,
-        source: source_text.to_string(),
-        candidate,
-        _fetched: fetched,
-        _built: Some(scratch),
-    })
+    Ok((out, scratch))
 }
 
 fn refuse(code: Code, msg: String, hint: &str) -> CliError {
@@ -243,47 +286,15 @@ pub fn install(
     let mut trusted: Vec<PublicKey> = store.public_keys();
     trusted.extend(policy.extra_trusted.iter().copied());
 
-    // One read of the package: verified, written into staging and hashed
-    // as it streams past. Every decision below takes its facts from this
-    // read alone, so a file that changes under us cannot split them.
     let claimed = &p.candidate;
     let mut staging = ScratchDir::new(&format!("install-{}", name_key(&claimed.name)))?;
     fault::point("staging-created");
     let dest = staging.path.join("expert");
-    std::fs::create_dir(&dest).map_err(|e| CliError::io(&dest, e))?;
-    let mut sink = Unpack {
-        small: SmallFiles::default(),
-        files: Extractor {
-            root: &dest,
-            file: None,
-            wrote_any: false,
-        },
-    };
-    fault::point("before-read");
-    let read = read_package(&p.package, &mut sink, "installing")?;
-    if let Err(e) = &read.records {
-        if e.code == Code::Io {
-            return Err(CliError::new(
-                Code::Io,
-                format!("writing {} into staging: {e}", p.package.display()),
-            ));
-        }
-    }
-    let manifest_bytes = sink.small.manifest.clone();
-    let records = read.records.clone().unwrap_or_default();
-    let verdict = verify_package(read.records, sink.small, &trusted, &Limits::default());
-    fault::point("after-verify");
-    if verdict.status == Status::Invalid {
-        return Err(crate::cmd::verify::refuse_invalid(
-            &p.package.display().to_string(),
-            &verdict,
-            "installed",
-        ));
-    }
-    admit_signature(&verdict, &policy.allow()).map_err(refused)?;
-    let c = &verified_candidate(p, manifest_bytes.as_deref())?;
-    crate::source_read::refuse_lfs_entries(&dest, &records)?;
-    let name = c.name.clone();
+    let staged = read_into_staging(&p.package, &dest, &trusted)?;
+    let verdict = &staged.verdict;
+    admit_signature(verdict, &policy.allow()).map_err(refused)?;
+    let c = &verified_candidate(p, staged.manifest.as_deref())?;
+    crate::source_read::refuse_lfs_entries(&dest, &staged.records)?;
     let signer = verdict
         .pubkey
         .as_deref()
@@ -292,7 +303,7 @@ pub fn install(
     admit_name(
         Some(&reg),
         Some(&store),
-        &name,
+        &c.name,
         signer.as_ref(),
         policy.repin,
     )
@@ -300,69 +311,138 @@ pub fn install(
     check_compatibility(&reg, c, policy, local, warnings)?;
     fault::point("before-commit");
 
-    let package_sha = hex::encode(&read.sha256);
-    let final_dir = crate::registry::home()
-        .join("experts")
-        .join(name_key(&name))
-        .join(&c.version);
-    let entry = VersionEntry {
+    let entry = version_entry(p, c, &staged);
+    // What a rebuild cannot read from the manifest, in the same rename.
+    crate::expert_tree::write_record(&dest, &c.name, &entry)?;
+    move_into_place(&dest, c, &entry, signer.as_ref(), policy)?;
+    staging.disarm();
+    let _ = std::fs::remove_dir_all(&staging.path);
+    Ok(Installed {
+        name: c.name.clone(),
         version: c.version.clone(),
         base_model: c.base_model.clone(),
-        path: final_dir.clone(),
+        path: entry.path.display().to_string(),
+        source: p.source.clone(),
+        key_id: verdict.key_id.clone(),
+        status: verdict.status.as_str().to_string(),
+        signer: crate::cmd::verify::signer_of(verdict, &store),
+    })
+}
+
+/// What the one read of a package found.
+struct Staged {
+    verdict: Verdict,
+    records: Vec<EntryRecord>,
+    manifest: Option<Vec<u8>>,
+    sha256: [u8; 32],
+}
+
+/// One read of the package: verified, written into `dest` and hashed as
+/// it streams past. Every decision after it takes its facts from this read
+/// alone, so a file that changes under us cannot split them. A damaged or
+/// tampered package is refused here.
+fn read_into_staging(package: &Path, dest: &Path, trusted: &[PublicKey]) -> Result<Staged> {
+    std::fs::create_dir(dest).map_err(|e| CliError::io(dest, e))?;
+    let mut sink = Unpack {
+        small: SmallFiles::default(),
+        files: Extractor {
+            root: dest,
+            file: None,
+            wrote_any: false,
+        },
+    };
+    fault::point("before-read");
+    let read = read_package(package, &mut sink, "installing")?;
+    if let Err(e) = &read.records {
+        if e.code == Code::Io {
+            return Err(CliError::new(
+                Code::Io,
+                format!("writing {} into staging: {e}", package.display()),
+            ));
+        }
+    }
+    let manifest = sink.small.manifest.clone();
+    let records = read.records.clone().unwrap_or_default();
+    let verdict = verify_package(read.records, sink.small, trusted, &Limits::default());
+    fault::point("after-verify");
+    if verdict.status == Status::Invalid {
+        return Err(crate::cmd::verify::refuse_invalid(
+            &package.display().to_string(),
+            &verdict,
+            "installed",
+        ));
+    }
+    Ok(Staged {
+        verdict,
+        records,
+        manifest,
+        sha256: read.sha256,
+    })
+}
+
+/// The registry entry for `c`, at `experts/<folded name>/<version>`.
+fn version_entry(p: &Prepared, c: &Candidate, staged: &Staged) -> VersionEntry {
+    VersionEntry {
+        version: c.version.clone(),
+        base_model: c.base_model.clone(),
+        path: crate::registry::home()
+            .join("experts")
+            .join(name_key(&c.name))
+            .join(&c.version),
         source: p.source.clone(),
         installed_at: crate::registry::now(),
         adapters: c.adapters.clone(),
         capabilities: c.capabilities.clone(),
         dependencies: expert_core::registry::dependencies(&c.requires),
         incompatible_with: c.incompatible_with.clone(),
-        key_id: verdict.key_id.clone(),
-        status: Some(verdict.status.as_str().to_string()),
-        package_sha256: Some(package_sha.clone()),
+        key_id: staged.verdict.key_id.clone(),
+        status: Some(staged.verdict.status.as_str().to_string()),
+        package_sha256: Some(hex::encode(&staged.sha256)),
         extra: Default::default(),
-    };
-    // What a rebuild cannot read from the manifest, in the same rename.
-    crate::expert_tree::write_record(&dest, &name, &entry)?;
-    let installed = Registry::transaction(|reg| {
+    }
+}
+
+/// Renames the staged expert to `entry.path` and records it, under the
+/// registry lock; a version already there is moved to the trash first and
+/// removed after.
+fn move_into_place(
+    dest: &Path,
+    c: &Candidate,
+    entry: &VersionEntry,
+    signer: Option<&PublicKey>,
+    policy: &Policy,
+) -> Result<()> {
+    let final_dir = &entry.path;
+    let trashed = Registry::transaction(|reg| {
         // Another process may have installed something meanwhile: the
         // registry rules are checked again under the lock.
         check_registry_rules(reg, c, policy)?;
-        pin_key(&name, signer.as_ref(), policy.repin)?;
+        pin_key(&c.name, signer, policy.repin)?;
         // Never move through a link planted at experts/<key> (safe_fs).
         let home = crate::registry::home();
-        let key = name_key(&name);
+        let key = name_key(&c.name);
         crate::safe_fs::check_parents(&home, &["experts", &key, &c.version])?;
         let parent = final_dir.parent().expect("has parent");
         std::fs::create_dir_all(parent).map_err(|e| CliError::io(parent, e))?;
-        let trash = if std::fs::symlink_metadata(&final_dir).is_ok() {
+        let trash = if std::fs::symlink_metadata(final_dir).is_ok() {
             let t = staging::trash_root();
             std::fs::create_dir_all(&t).map_err(|e| CliError::io(&t, e))?;
             let t = format!("{}-{key}@{}", std::process::id(), c.version);
             let to = crate::safe_fs::check_parents(&home, &[".trash", &t])?;
-            std::fs::rename(&final_dir, &to).map_err(|e| CliError::io(&final_dir, e))?;
+            std::fs::rename(final_dir, &to).map_err(|e| CliError::io(final_dir, e))?;
             Some(t)
         } else {
             None
         };
-        std::fs::rename(&dest, &final_dir).map_err(|e| CliError::io(&final_dir, e))?;
+        std::fs::rename(dest, final_dir).map_err(|e| CliError::io(final_dir, e))?;
         fault::point("after-rename");
-        reg.put(&name, entry.clone());
+        reg.put(&c.name, entry.clone());
         Ok(trash)
     })?;
-    if let Some(t) = installed {
+    if let Some(t) = trashed {
         let _ = crate::safe_fs::remove(&crate::registry::home(), &[".trash", &t]);
     }
-    staging.disarm();
-    let _ = std::fs::remove_dir_all(&staging.path);
-    Ok(Installed {
-        name,
-        version: c.version.clone(),
-        base_model: c.base_model.clone(),
-        path: final_dir.display().to_string(),
-        source: p.source.clone(),
-        key_id: verdict.key_id.clone(),
-        status: verdict.status.as_str().to_string(),
-        signer: crate::cmd::verify::signer_of(&verdict, &store),
-    })
+    Ok(())
 }
 
 /// Pin-on-first-use: records the package's full key for its name, or

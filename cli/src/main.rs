@@ -97,8 +97,8 @@ fn main() {
             if let Some(h) = &e.hint {
                 eprintln!("  {} {}", s.bold("hint:"), esc(h));
             }
-            e.exit()
+            Exit::Failed(e.exit())
         }
     };
-    std::process::exit(exit as i32);
+    std::process::exit(exit.status());
 }

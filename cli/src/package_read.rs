@@ -30,7 +30,7 @@ pub fn read_package(path: &Path, sink: &mut dyn EntrySink, label: &str) -> Resul
     let shown = path.to_path_buf();
     let label = label.to_string();
     let inflater = std::thread::spawn(move || -> Result<[u8; 32]> {
-        let mut progress = Progress::new(&label, total);
+        let progress = Progress::new(&label, total);
         let mut gz = GzipDecoder::new(limits);
         let mut whole = Sha256::new();
         let mut send = |data: &[u8]| {

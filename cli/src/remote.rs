@@ -179,7 +179,7 @@ impl Store for Layout {
         let mut sha = sha2::Sha256::new();
         use sha2::Digest;
         let mut n = 0u64;
-        let mut progress = crate::term::Progress::new("copying", size);
+        let progress = crate::term::Progress::new("copying", size);
         let mut r = f.take(size.min(crate::http::package_cap()) + 1);
         let mut buf = vec![0u8; 1 << 20];
         loop {
@@ -235,24 +235,7 @@ fn resolve(
     let tag = match (tag, digest) {
         (Some(t), _) => Some(t.to_string()),
         (None, Some(_)) => None,
-        (None, None) => {
-            let tags = store.tags()?;
-            Some(oci::highest_tag(&tags, pre).ok_or_else(|| {
-                CliError::new(
-                    Code::OciNotFound,
-                    format!(
-                        "{} has no SemVer tag{}",
-                        store.describe(),
-                        if pre {
-                            ""
-                        } else {
-                            " (pre-releases need --pre)"
-                        }
-                    ),
-                )
-                .hint("name the tag: …:1.2.0")
-            })?)
-        }
+        (None, None) => Some(highest_tag(store, pre)?),
     };
     let reference = digest
         .map(str::to_string)
@@ -267,50 +250,9 @@ fn resolve(
     })?;
     let media = oci::media_type_of(&bytes).unwrap_or_default();
     let (manifest_bytes, manifest_digest, offered) = if media == oci::INDEX_MEDIA_TYPE {
-        let offered = oci::offered(&bytes).map_err(|e| not_ours(store, e))?;
-        let names: Vec<&str> = offered.iter().map(|o| o.base_model.as_str()).collect();
-        let i = crate::source::choose_variant(&names, base_model, local)?;
-        let chosen = offered[i].clone();
-        if chosen.descriptor.media_type != oci::MANIFEST_MEDIA_TYPE {
-            return Err(not_ours(
-                store,
-                format!(
-                    "the entry for {} is a {}",
-                    chosen.base_model, chosen.descriptor.media_type
-                ),
-            ));
-        }
-        let (m, d) = store.manifest(&chosen.descriptor.digest)?.ok_or_else(|| {
-            CliError::new(
-                Code::OciNotFound,
-                format!(
-                    "{} lists {} for {}, but does not hold it",
-                    store.describe(),
-                    chosen.descriptor.digest,
-                    chosen.base_model
-                ),
-            )
-            .within(Context::Received)
-        })?;
-        (m, d, chosen)
+        choose_in_index(store, &bytes, base_model, local)?
     } else if media == oci::MANIFEST_MEDIA_TYPE {
-        let m: oci::ImageManifest =
-            serde_json::from_slice(&bytes).map_err(|e| not_ours(store, e.to_string()))?;
-        let a = |k: &str| m.annotations.get(k).cloned().unwrap_or_default();
-        let offered = Offered {
-            descriptor: oci::Descriptor {
-                media_type: oci::MANIFEST_MEDIA_TYPE.into(),
-                digest: oci::digest_of(&sha256(&bytes)),
-                size: bytes.len() as u64,
-                artifact_type: m.artifact_type.clone(),
-                data: None,
-                annotations: m.annotations.clone(),
-            },
-            name: a(oci::ANN_NAME),
-            version: a(oci::ANN_VERSION),
-            base_model: a(oci::ANN_BASE_MODEL),
-            key_id: None,
-        };
+        let offered = offered_by_manifest(store, &bytes)?;
         if let Some(w) = base_model {
             expert_core::manifest::select_model(&[offered.base_model.as_str()], w)
                 .map_err(|e| CliError::new(e.code(), e.to_string()))?;
@@ -325,6 +267,84 @@ fn resolve(
     };
     let layer = oci::package_layer(&manifest_bytes).map_err(|e| not_ours(store, e))?;
     Ok((layer, manifest_digest, offered, tag))
+}
+
+/// The highest SemVer tag in `store`, a pre-release only with `pre`.
+fn highest_tag(store: &mut dyn Store, pre: bool) -> Result<String> {
+    let tags = store.tags()?;
+    oci::highest_tag(&tags, pre).ok_or_else(|| {
+        CliError::new(
+            Code::OciNotFound,
+            format!(
+                "{} has no SemVer tag{}",
+                store.describe(),
+                if pre {
+                    ""
+                } else {
+                    " (pre-releases need --pre)"
+                }
+            ),
+        )
+        .hint("name the tag: …:1.2.0")
+    })
+}
+
+/// The variant chosen from an image index, and its manifest's bytes and
+/// digest.
+fn choose_in_index(
+    store: &mut dyn Store,
+    index: &[u8],
+    base_model: Option<&str>,
+    local: &[crate::models::LocalModel],
+) -> Result<(Vec<u8>, String, Offered)> {
+    let offered = oci::offered(index).map_err(|e| not_ours(store, e))?;
+    let names: Vec<&str> = offered.iter().map(|o| o.base_model.as_str()).collect();
+    let i = crate::source::choose_variant(&names, base_model, local)?;
+    let chosen = offered[i].clone();
+    if chosen.descriptor.media_type != oci::MANIFEST_MEDIA_TYPE {
+        return Err(not_ours(
+            store,
+            format!(
+                "the entry for {} is a {}",
+                chosen.base_model, chosen.descriptor.media_type
+            ),
+        ));
+    }
+    let (m, d) = store.manifest(&chosen.descriptor.digest)?.ok_or_else(|| {
+        CliError::new(
+            Code::OciNotFound,
+            format!(
+                "{} lists {} for {}, but does not hold it",
+                store.describe(),
+                chosen.descriptor.digest,
+                chosen.base_model
+            ),
+        )
+        .within(Context::Received)
+    })?;
+    Ok((m, d, chosen))
+}
+
+/// What a single image manifest (no index) says it is, from its
+/// annotations.
+fn offered_by_manifest(store: &dyn Store, bytes: &[u8]) -> Result<Offered> {
+    let m: oci::ImageManifest =
+        serde_json::from_slice(bytes).map_err(|e| not_ours(store, e.to_string()))?;
+    let a = |k: &str| m.annotations.get(k).cloned().unwrap_or_default();
+    Ok(Offered {
+        descriptor: oci::Descriptor {
+            media_type: oci::MANIFEST_MEDIA_TYPE.into(),
+            digest: oci::digest_of(&sha256(bytes)),
+            size: bytes.len() as u64,
+            artifact_type: m.artifact_type.clone(),
+            data: None,
+            annotations: m.annotations.clone(),
+        },
+        name: a(oci::ANN_NAME),
+        version: a(oci::ANN_VERSION),
+        base_model: a(oci::ANN_BASE_MODEL),
+        key_id: None,
+    })
 }
 
 /// Downloads the package `remote` names (the variant for `base_model`,

@@ -1,8 +1,8 @@
 //! Terminal output: colour only on a TTY and without NO_COLOR, and a
 //! progress bar on stderr for long work.
 
-use std::io::{IsTerminal, Write};
-use std::time::{Duration, Instant};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
+use std::io::IsTerminal;
 
 fn colour_allowed(tty: bool) -> bool {
     tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -51,49 +51,39 @@ impl Style {
     }
 }
 
-/// A byte-count progress bar, drawn only when stderr is a terminal.
-pub struct Progress {
-    label: String,
-    total: u64,
-    done: u64,
-    last: Instant,
-    on: bool,
-}
+/// Work this small ends before a bar would say anything.
+const SHOWN_OVER: u64 = 16 << 20;
+
+/// A byte-count progress bar on stderr with rate and ETA, for work over
+/// 16 MiB. It draws nothing when stderr is not a terminal (or `TERM` is
+/// unset or `dumb`), so piped and captured output never holds one; it is
+/// cleared when finished or dropped, so an error prints on a clean line.
+pub struct Progress(ProgressBar);
 
 impl Progress {
     pub fn new(label: &str, total: u64) -> Self {
-        Progress {
-            label: label.to_string(),
-            total,
-            done: 0,
-            last: Instant::now(),
-            on: std::io::stderr().is_terminal() && total > (16 << 20),
+        if !std::io::stderr().is_terminal() || total <= SHOWN_OVER {
+            return Progress(ProgressBar::hidden());
         }
+        let style = ProgressStyle::with_template(
+            "{msg} [{wide_bar}] {percent:>3}% {binary_bytes}/{binary_total_bytes} \
+             {binary_bytes_per_sec}, {eta} left",
+        )
+        .expect("a valid template")
+        .progress_chars("#>.");
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
+            .with_style(style)
+            .with_message(label.to_string())
+            .with_finish(ProgressFinish::AndClear);
+        Progress(bar)
     }
 
-    pub fn add(&mut self, n: u64) {
-        self.done += n;
-        if self.on && self.last.elapsed() > Duration::from_millis(100) {
-            self.last = Instant::now();
-            let frac = (self.done as f64 / self.total.max(1) as f64).min(1.0);
-            let filled = (frac * 30.0) as usize;
-            eprint!(
-                "\r{} [{}{}] {:>3}% {}/{} MB",
-                self.label,
-                "#".repeat(filled),
-                ".".repeat(30 - filled),
-                (frac * 100.0) as u32,
-                self.done >> 20,
-                self.total >> 20
-            );
-            let _ = std::io::stderr().flush();
-        }
+    pub fn add(&self, n: u64) {
+        self.0.inc(n);
     }
 
-    pub fn finish(&mut self) {
-        if self.on {
-            eprint!("\r\x1b[2K");
-        }
+    pub fn finish(&self) {
+        self.0.finish_and_clear();
     }
 }
 
@@ -109,5 +99,18 @@ pub fn human_size(n: u64) -> String {
         format!("{n} B")
     } else {
         format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_are_hidden_for_small_work_and_off_a_terminal() {
+        assert!(Progress::new("small", SHOWN_OVER).0.is_hidden());
+        if !std::io::stderr().is_terminal() {
+            assert!(Progress::new("large", 1 << 40).0.is_hidden());
+        }
     }
 }

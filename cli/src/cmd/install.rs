@@ -3,7 +3,7 @@
 use crate::args::{InstallArgs, PolicyArgs, UpdateArgs};
 use crate::error::{CliError, Code, Exit, Result};
 use crate::install::{install, prepare, Installed, Policy, Prepared};
-use crate::registry::{Registry, RegistryFile};
+use crate::registry::{Registry, RegistryFile, VersionEntry};
 use crate::source::{self, Source};
 use crate::term::Style;
 use expert_core::display::escape;
@@ -150,45 +150,9 @@ pub fn run(a: InstallArgs) -> Result<Exit> {
 }
 
 pub fn update(a: UpdateArgs) -> Result<Exit> {
-    let reg = Registry::load()?;
-    // NAME is matched by its folded key, like every other command.
-    let rec = reg.find(&a.name).ok_or_else(|| {
-        CliError::new(Code::NotInstalled, format!("{} is not installed", a.name))
-            .hint("see `expert-cli list`")
-    })?;
-    let name = rec.name.clone();
-    // The loader refuses an expert without versions; this is belt and braces.
-    let current = rec
-        .versions
-        .first()
-        .ok_or_else(|| {
-            crate::registry::broken(
-                &crate::registry::path(),
-                &[expert_core::registry::Finding::error(
-                    Code::RegistryEmptyVersions,
-                    "",
-                    format!("{name} lists no versions"),
-                )],
-            )
-        })?
-        .clone();
+    let (name, current) = installed_version(&a.name)?;
     crate::http::set_allow_http(a.allow_http);
-    // OCI tags: the highest SemVer tag (pre-releases with --pre).
-    let remote = crate::remote::update_source(&current.source, a.pre)?;
-    let source_text = match remote {
-        Some(s) => s,
-        None if crate::remote::parse(&current.source).is_some() => current.source.clone(),
-        None => match source::parse(&current.source)? {
-            Source::Git {
-                url,
-                reference: Some(r),
-            } if version_of(&r).is_some() => match source::highest_tag(&url, a.pre)? {
-                Some(tag) => format!("git+{url}#{tag}"),
-                None => current.source.clone(),
-            },
-            _ => current.source.clone(),
-        },
-    };
+    let source_text = newest_source(&current.source, a.pre)?;
     let local = crate::models::detect();
     let mut warnings = Vec::new();
     let base_model = a.base_model.clone().unwrap_or(current.base_model.clone());
@@ -210,24 +174,7 @@ pub fn update(a: UpdateArgs) -> Result<Exit> {
             Ok(UpdateDecision::PreReleaseSkipped { version }) => Some(Some(version)),
         };
     if let Some(pre) = skipped {
-        if a.json {
-            super::print_json(
-                &serde_json::json!({"installed": [], "up_to_date": true, "version": current.version, "skipped_pre_release": pre, "warnings": warnings}),
-            );
-        } else {
-            println!(
-                "{} {} is up to date",
-                escape(&name),
-                escape(&current.version)
-            );
-            if let Some(v) = pre {
-                println!(
-                    "  {} is a pre-release; `expert-cli update {} --pre` installs it",
-                    escape(&v),
-                    escape(&name)
-                );
-            }
-        }
+        report_up_to_date(&name, &current.version, pre, warnings, a.json);
         return Ok(Exit::Ok);
     }
     let installed = install(&p, &policy(&a.policy), &local, &mut warnings)?;
@@ -239,4 +186,74 @@ pub fn update(a: UpdateArgs) -> Result<Exit> {
         a.json,
     );
     Ok(Exit::Ok)
+}
+
+/// The installed expert NAME (matched by its folded key, like every other
+/// command) and the version `update` starts from.
+fn installed_version(wanted: &str) -> Result<(String, VersionEntry)> {
+    let reg = Registry::load()?;
+    let rec = reg.find(wanted).ok_or_else(|| {
+        CliError::new(Code::NotInstalled, format!("{wanted} is not installed"))
+            .hint("see `expert-cli list`")
+    })?;
+    let name = rec.name.clone();
+    // The loader refuses an expert without versions; this is belt and braces.
+    let current = rec.versions.first().ok_or_else(|| {
+        crate::registry::broken(
+            &crate::registry::path(),
+            &[expert_core::registry::Finding::error(
+                Code::RegistryEmptyVersions,
+                "",
+                format!("{name} lists no versions"),
+            )],
+        )
+    })?;
+    Ok((name.clone(), current.clone()))
+}
+
+/// Where to look for a newer version: an OCI repository's highest SemVer
+/// tag (pre-releases with `pre`), a git source pinned to a version tag
+/// moved to its highest tag, else the recorded source itself.
+fn newest_source(recorded: &str, pre: bool) -> Result<String> {
+    if let Some(s) = crate::remote::update_source(recorded, pre)? {
+        return Ok(s);
+    }
+    if crate::remote::parse(recorded).is_some() {
+        return Ok(recorded.to_string());
+    }
+    Ok(match source::parse(recorded)? {
+        Source::Git {
+            url,
+            reference: Some(r),
+        } if version_of(&r).is_some() => match source::highest_tag(&url, pre)? {
+            Some(tag) => format!("git+{url}#{tag}"),
+            None => recorded.to_string(),
+        },
+        _ => recorded.to_string(),
+    })
+}
+
+/// Nothing to install: says so, and names a newer pre-release that was
+/// left out without `--pre`.
+fn report_up_to_date(
+    name: &str,
+    version: &str,
+    pre: Option<String>,
+    warnings: Vec<String>,
+    json: bool,
+) {
+    if json {
+        super::print_json(
+            &serde_json::json!({"installed": [], "up_to_date": true, "version": version, "skipped_pre_release": pre, "warnings": warnings}),
+        );
+        return;
+    }
+    println!("{} {} is up to date", escape(name), escape(version));
+    if let Some(v) = pre {
+        println!(
+            "  {} is a pre-release; `expert-cli update {} --pre` installs it",
+            escape(&v),
+            escape(name)
+        );
+    }
 }

@@ -7,15 +7,15 @@
 use crate::args::PullArgs;
 use crate::atomic::AtomicFile;
 use crate::error::{CliError, Code, Exit, Result};
-use crate::install::prepare;
+use crate::install::{prepare, Prepared};
 use crate::term::Style;
 use crate::trust_store::{TrustStore, TrustStoreFile};
 use expert_core::display::escape;
-use expert_core::sign::Status;
+use expert_core::sign::{Status, Verdict};
 use expert_core::util::hex;
 use serde::Serialize;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Serialize)]
 struct Out {
@@ -58,11 +58,47 @@ pub fn run(a: PullArgs) -> Result<Exit> {
     if let Some(d) = &a.out_dir {
         std::fs::create_dir_all(d).map_err(|e| CliError::io(d, e))?;
     }
-    let mut out = AtomicFile::create(&target)?;
+    let written = write_verified(&p, &target)?;
+    let verdict = &written.verdict;
+    let sha = hex::encode(&written.sha256);
+    super::write_sidecar(&target, &sha)?;
+    warnings.extend(status_warning(verdict));
+    let o = Out {
+        path: target.display().to_string(),
+        sha256: sha,
+        size: written.size,
+        name: c.name.clone(),
+        version: c.version.clone(),
+        base_model: c.base_model.clone(),
+        status: verdict.status.as_str().to_string(),
+        key_id: verdict.key_id.clone(),
+        source: p.source.clone(),
+        warnings,
+    };
+    if a.json {
+        super::print_json(&o);
+    } else {
+        print_out(&o);
+    }
+    Ok(Exit::Ok)
+}
+
+/// The package as written to its target.
+struct Written {
+    verdict: Verdict,
+    sha256: [u8; 32],
+    size: u64,
+}
+
+/// Copies the chosen package to a temp file beside `target`, verifies
+/// that copy (what is renamed into place is what was read), and renames
+/// it into place.
+fn write_verified(p: &Prepared, target: &Path) -> Result<Written> {
+    let c = &p.candidate;
+    let mut out = AtomicFile::create(target)?;
     let mut src = std::fs::File::open(&p.package).map_err(|e| CliError::io(&p.package, e))?;
-    std::io::copy(&mut src, out.writer()).map_err(|e| CliError::io(&target, e))?;
-    out.writer().flush().map_err(|e| CliError::io(&target, e))?;
-    // Verify the copy itself: what is renamed into place is what was read.
+    std::io::copy(&mut src, out.writer()).map_err(|e| CliError::io(target, e))?;
+    out.writer().flush().map_err(|e| CliError::io(target, e))?;
     let temp = out.temp_path().to_path_buf();
     let store = TrustStore::load()?;
     let mut small = expert_core::archive::SmallFiles::default();
@@ -97,36 +133,30 @@ pub fn run(a: PullArgs) -> Result<Exit> {
     }
     let size = std::fs::metadata(&temp).map(|m| m.len()).unwrap_or(0);
     out.commit()?;
-    let sha = hex::encode(&read.sha256);
-    super::write_sidecar(&target, &sha)?;
+    Ok(Written {
+        verdict,
+        sha256: read.sha256,
+        size,
+    })
+}
+
+/// A warning for any status but verified.
+fn status_warning(verdict: &Verdict) -> Option<String> {
     match verdict.status {
-        Status::Verified => {}
-        Status::ValidUntrusted => warnings.push(format!(
+        Status::Verified => None,
+        Status::ValidUntrusted => Some(format!(
             "signed by key {}, which you have not trusted",
             verdict.key_id.clone().unwrap_or_default()
         )),
-        Status::Unsigned => warnings.push("the package is unsigned".into()),
-        _ => warnings.push(format!(
+        Status::Unsigned => Some("the package is unsigned".into()),
+        _ => Some(format!(
             "the package's signature is {}",
             verdict.status.as_str()
         )),
     }
-    let o = Out {
-        path: target.display().to_string(),
-        sha256: sha,
-        size,
-        name: c.name.clone(),
-        version: c.version.clone(),
-        base_model: c.base_model.clone(),
-        status: verdict.status.as_str().to_string(),
-        key_id: verdict.key_id.clone(),
-        source: p.source.clone(),
-        warnings,
-    };
-    if a.json {
-        super::print_json(&o);
-        return Ok(Exit::Ok);
-    }
+}
+
+fn print_out(o: &Out) {
     let s = Style::stderr();
     for w in &o.warnings {
         eprintln!("{} {}", s.yellow("warning:"), escape(w));
@@ -142,5 +172,4 @@ pub fn run(a: PullArgs) -> Result<Exit> {
         o.status,
         o.sha256
     );
-    Ok(Exit::Ok)
 }

@@ -99,7 +99,60 @@ fn verify(path: &PathBuf, store: &TrustStore) -> Result<Item> {
 pub fn run(a: PushArgs) -> Result<Exit> {
     crate::http::set_allow_http(a.allow_http);
     let (target, packages) = a.args.split_last().expect("clap requires two");
-    let mut r = oci::parse_reference(target).map_err(|e| {
+    let mut r = parse_target(target)?;
+    let store = TrustStore::load()?;
+    let items = packages
+        .iter()
+        .map(|p| verify(&PathBuf::from(p), &store))
+        .collect::<Result<Vec<_>>>()?;
+    let mut warnings = check_batch(&items)?;
+    let first = &items[0].variant;
+    let tag = tag_for(&r, first)?;
+    r.tag = Some(tag.clone());
+    let mut client = Client::new(&r, true)?;
+    if !client.blob_exists(oci::EMPTY_DIGEST)? {
+        client.upload_blob(oci::EMPTY_DIGEST, oci::EMPTY_DATA.len() as u64, || {
+            Ok(ureq::SendBody::from_owned_reader(std::io::Cursor::new(
+                oci::EMPTY_DATA,
+            )))
+        })?;
+    }
+    let mut pushed = Vec::new();
+    let mut entries = Vec::new();
+    for it in &items {
+        let (p, entry) = push_variant(&mut client, it)?;
+        pushed.push(p);
+        entries.push(entry);
+    }
+    let index = merged_index(&mut client, &r, &first.version, &entries, &mut warnings)?;
+    let bytes = serde_json::to_vec(&index).expect("serializable");
+    let index_digest = oci::digest_of(&sha256(&bytes));
+    client.put_manifest(&tag, oci::INDEX_MEDIA_TYPE, &bytes)?;
+    let out = Out {
+        reference: r.to_string(),
+        name: first.name.clone(),
+        version: first.version.clone(),
+        tag,
+        index_digest,
+        variants: index
+            .manifests
+            .iter()
+            .filter_map(|d| d.annotations.get(oci::ANN_BASE_MODEL).cloned())
+            .collect(),
+        pushed,
+        warnings,
+    };
+    if a.json {
+        super::print_json(&out);
+    } else {
+        print_out(&out);
+    }
+    Ok(Exit::Ok)
+}
+
+/// The last argument: a tag to push to, never a digest.
+fn parse_target(target: &str) -> Result<oci::OciRef> {
+    let r = oci::parse_reference(target).map_err(|e| {
         CliError::new(Code::OciReference, e.to_string())
             .hint("the last argument is the target: oci://HOST[:PORT]/REPO[:TAG]")
     })?;
@@ -109,11 +162,13 @@ pub fn run(a: PushArgs) -> Result<Exit> {
             format!("{target}: push to a tag, not a digest"),
         ));
     }
-    let store = TrustStore::load()?;
-    let items = packages
-        .iter()
-        .map(|p| verify(&PathBuf::from(p), &store))
-        .collect::<Result<Vec<_>>>()?;
+    Ok(r)
+}
+
+/// One push publishes the variants of one version of one expert, one
+/// package per base model; returns the warnings for packages that
+/// installers refuse by default.
+fn check_batch(items: &[Item]) -> Result<Vec<String>> {
     let first = &items[0].variant;
     let mut warnings = Vec::new();
     for (i, it) in items.iter().enumerate() {
@@ -160,6 +215,11 @@ pub fn run(a: PushArgs) -> Result<Exit> {
             _ => {}
         }
     }
+    Ok(warnings)
+}
+
+/// The target's tag, else the version (`+` is not allowed in a tag).
+fn tag_for(r: &oci::OciRef, first: &oci::Variant) -> Result<String> {
     let tag = r
         .tag
         .clone()
@@ -170,51 +230,58 @@ pub fn run(a: PushArgs) -> Result<Exit> {
                 .hint("name a tag: oci://HOST/REPO:TAG"),
         );
     }
-    r.tag = Some(tag.clone());
-    let mut client = Client::new(&r, true)?;
-    let mut pushed = Vec::new();
-    let mut entries = Vec::new();
-    if !client.blob_exists(oci::EMPTY_DIGEST)? {
-        client.upload_blob(oci::EMPTY_DIGEST, oci::EMPTY_DATA.len() as u64, || {
-            Ok(ureq::SendBody::from_owned_reader(std::io::Cursor::new(
-                oci::EMPTY_DATA,
-            )))
+    Ok(tag)
+}
+
+/// Uploads the package blob (unless the registry has it) and its image
+/// manifest; returns what was pushed and the manifest's index entry.
+fn push_variant(client: &mut Client, it: &Item) -> Result<(Pushed, oci::Descriptor)> {
+    let digest = oci::digest_of(&it.sha);
+    let uploaded = !client.blob_exists(&digest)?;
+    if uploaded {
+        let path = it.path.clone();
+        client.upload_blob(&digest, it.size, move || {
+            let f = std::fs::File::open(&path).map_err(|e| CliError::io(&path, e))?;
+            Ok(ureq::SendBody::from_owned_reader(
+                std::io::BufReader::with_capacity(1 << 20, f),
+            ))
         })?;
     }
-    for it in &items {
-        let digest = oci::digest_of(&it.sha);
-        let uploaded = !client.blob_exists(&digest)?;
-        if uploaded {
-            let path = it.path.clone();
-            client.upload_blob(&digest, it.size, move || {
-                let f = std::fs::File::open(&path).map_err(|e| CliError::io(&path, e))?;
-                Ok(ureq::SendBody::from_owned_reader(
-                    std::io::BufReader::with_capacity(1 << 20, f),
-                ))
-            })?;
-        }
-        let file_name = it
-            .path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("package.expert");
-        let m = oci::variant_manifest(&it.variant, &it.sha, it.size, file_name);
-        let bytes = serde_json::to_vec(&m).expect("serializable");
-        let md = oci::digest_of(&sha256(&bytes));
-        client.put_manifest(&md, oci::MANIFEST_MEDIA_TYPE, &bytes)?;
-        entries.push(oci::index_entry(&it.variant, &md, bytes.len() as u64));
-        pushed.push(Pushed {
-            path: it.path.display().to_string(),
-            base_model: it.variant.base_model.clone(),
-            digest,
-            size: it.size,
-            manifest_digest: md,
-            status: it.status.as_str().to_string(),
-            key_id: it.variant.key_id.clone(),
-            uploaded,
-        });
-    }
-    let existing = match client.get_manifest(&tag)? {
+    let file_name = it
+        .path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("package.expert");
+    let m = oci::variant_manifest(&it.variant, &it.sha, it.size, file_name);
+    let bytes = serde_json::to_vec(&m).expect("serializable");
+    let md = oci::digest_of(&sha256(&bytes));
+    client.put_manifest(&md, oci::MANIFEST_MEDIA_TYPE, &bytes)?;
+    let entry = oci::index_entry(&it.variant, &md, bytes.len() as u64);
+    let pushed = Pushed {
+        path: it.path.display().to_string(),
+        base_model: it.variant.base_model.clone(),
+        digest,
+        size: it.size,
+        manifest_digest: md,
+        status: it.status.as_str().to_string(),
+        key_id: it.variant.key_id.clone(),
+        uploaded,
+    };
+    Ok((pushed, entry))
+}
+
+/// The index at `r`'s tag with `entries` merged in: the variants of
+/// `version` already there stay, another version's are replaced (with a
+/// warning).
+fn merged_index(
+    client: &mut Client,
+    r: &oci::OciRef,
+    version: &str,
+    entries: &[oci::Descriptor],
+    warnings: &mut Vec<String>,
+) -> Result<oci::ImageIndex> {
+    let tag = r.tag.as_deref().expect("the tag is chosen");
+    let existing = match client.get_manifest(tag)? {
         None => None,
         Some((bytes, _)) => {
             if oci::media_type_of(&bytes).as_deref() != Some(oci::INDEX_MEDIA_TYPE) {
@@ -237,37 +304,18 @@ pub fn run(a: PushArgs) -> Result<Exit> {
     if existing.as_ref().is_some_and(|old| {
         old.manifests
             .iter()
-            .any(|d| d.annotations.get(oci::ANN_VERSION) != Some(&first.version))
+            .any(|d| d.annotations.get(oci::ANN_VERSION).map(String::as_str) != Some(version))
     }) {
         warnings.push(format!(
-            "{r} held another version; the tag now names {} only",
-            first.version
+            "{r} held another version; the tag now names {version} only"
         ));
     }
-    let index = oci::merge_index(existing.as_ref(), &entries).map_err(|e| {
+    oci::merge_index(existing.as_ref(), entries).map_err(|e| {
         CliError::new(e.code(), format!("{r}: {}", e.message())).hint("nothing was tagged")
-    })?;
-    let bytes = serde_json::to_vec(&index).expect("serializable");
-    let index_digest = oci::digest_of(&sha256(&bytes));
-    client.put_manifest(&tag, oci::INDEX_MEDIA_TYPE, &bytes)?;
-    let out = Out {
-        reference: r.to_string(),
-        name: first.name.clone(),
-        version: first.version.clone(),
-        tag,
-        index_digest: index_digest.clone(),
-        variants: index
-            .manifests
-            .iter()
-            .filter_map(|d| d.annotations.get(oci::ANN_BASE_MODEL).cloned())
-            .collect(),
-        pushed,
-        warnings,
-    };
-    if a.json {
-        super::print_json(&out);
-        return Ok(Exit::Ok);
-    }
+    })
+}
+
+fn print_out(out: &Out) {
     let s = Style::stderr();
     for w in &out.warnings {
         eprintln!("{} {}", s.yellow("warning:"), escape(w));
@@ -292,5 +340,4 @@ pub fn run(a: PushArgs) -> Result<Exit> {
         out.index_digest,
         escape(&out.variants.join(", "))
     );
-    Ok(Exit::Ok)
 }

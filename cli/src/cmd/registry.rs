@@ -3,7 +3,7 @@
 //! `experts/` alone, under the install lock, written atomically).
 
 use crate::args::RegistryCommand;
-use crate::error::{Exit, Result};
+use crate::error::{Exit, ExitClass, Result};
 use crate::term::Style;
 use expert_core::display::escape;
 use expert_core::registry::{check_tree, parse_registry, parse_trust_store, rebuild, Finding};
@@ -46,7 +46,7 @@ fn validate(json: bool) -> Result<Exit> {
     Ok(if findings.is_empty() {
         Exit::Ok
     } else {
-        Exit::General
+        Exit::Failed(ExitClass::General)
     })
 }
 
@@ -72,7 +72,7 @@ fn rebuild_cmd(json: bool) -> Result<Exit> {
         .collect();
     report(json, &findings, Some(&listed));
     Ok(if findings.iter().any(Finding::is_error) {
-        Exit::General
+        Exit::Failed(ExitClass::General)
     } else {
         Exit::Ok
     })

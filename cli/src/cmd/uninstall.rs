@@ -6,7 +6,6 @@ use crate::args::UninstallArgs;
 use crate::error::{CliError, Code, Exit, Result};
 use crate::registry::{Registry, RegistryFile};
 use expert_core::display::escape;
-use expert_core::manifest::name::same_name;
 use std::io::{BufRead, IsTerminal, Write};
 
 pub fn run(a: UninstallArgs) -> Result<Exit> {
@@ -18,57 +17,7 @@ pub fn run(a: UninstallArgs) -> Result<Exit> {
         .hint("add --yes"));
     }
     crate::install::reconcile()?;
-    let mut name = a.name.clone();
-    let removed = Registry::transaction(|reg| {
-        // NAME or NAME@VERSION, NAME matched by its folded key (core).
-        let (rec, version) = reg
-            .resolve_spec(&a.name)
-            .ok_or_else(|| not_installed(&a.name))?;
-        name = rec.name.clone();
-        let version = version.map(str::to_string);
-        let last_version =
-            version.is_none() || reg.find(&name).is_some_and(|r| r.versions.len() == 1);
-        if last_version && !a.force {
-            let dependents: Vec<String> = reg
-                .experts
-                .iter()
-                .filter(|r| !same_name(&r.name, &name))
-                .filter(|r| {
-                    r.versions.iter().any(|v| {
-                        v.dependencies.iter().any(|d| {
-                            d.get("name")
-                                .and_then(|n| n.as_str())
-                                .is_some_and(|n| same_name(n, &name))
-                        })
-                    })
-                })
-                .map(|r| r.name.clone())
-                .collect();
-            if !dependents.is_empty() {
-                return Err(CliError::new(
-                    Code::RequiredBy,
-                    format!("{name} is required by {}", dependents.join(", ")),
-                )
-                .hint("uninstall those first, or pass --force"));
-            }
-        }
-        let record_name = reg.find(&name).map(|r| r.name.clone());
-        let gone = reg.remove(&name, version.as_deref());
-        // Only a directory computed from the name and version is ever
-        // deleted; a registry that names another path is damage, and
-        // nothing changes.
-        let gone = match &record_name {
-            Some(n) => gone
-                .iter()
-                .map(|v| Ok((install_dir_name(n, v)?, v.version.clone())))
-                .collect::<Result<Vec<_>>>()?,
-            None => Vec::new(),
-        };
-        if gone.is_empty() {
-            return Err(not_installed(&a.name));
-        }
-        Ok(gone)
-    })?;
+    let (name, removed) = Registry::transaction(|reg| unregister(reg, &a.name, a.force))?;
     let home = crate::home::expert_home();
     for (dir_name, version) in &removed {
         crate::safe_fs::remove(&home, &["experts", dir_name, version])?;
@@ -91,6 +40,44 @@ pub fn run(a: UninstallArgs) -> Result<Exit> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// Removes `spec` (NAME or NAME@VERSION, NAME matched by its folded key)
+/// from the registry, unless another expert requires it and not `force`.
+/// Returns the name as recorded, and the directory name under `experts/`
+/// and the version of each entry removed.
+fn unregister(
+    reg: &mut Registry,
+    spec: &str,
+    force: bool,
+) -> Result<(String, Vec<(String, String)>)> {
+    let (rec, version) = reg.resolve_spec(spec).ok_or_else(|| not_installed(spec))?;
+    let name = rec.name.clone();
+    let version = version.map(str::to_string);
+    let dependents = reg.required_by(&name, version.as_deref());
+    if !dependents.is_empty() && !force {
+        return Err(CliError::new(
+            Code::RequiredBy,
+            format!("{name} is required by {}", dependents.join(", ")),
+        )
+        .hint("uninstall those first, or pass --force"));
+    }
+    let record_name = reg.find(&name).map(|r| r.name.clone());
+    let gone = reg.remove(&name, version.as_deref());
+    // Only a directory computed from the name and version is ever
+    // deleted; a registry that names another path is damage, and
+    // nothing changes.
+    let gone = match &record_name {
+        Some(n) => gone
+            .iter()
+            .map(|v| Ok((install_dir_name(n, v)?, v.version.clone())))
+            .collect::<Result<Vec<_>>>()?,
+        None => Vec::new(),
+    };
+    if gone.is_empty() {
+        return Err(not_installed(spec));
+    }
+    Ok((name, gone))
 }
 
 /// The directory under `experts/` that holds `v`: the folded name key, or

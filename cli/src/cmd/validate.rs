@@ -3,7 +3,7 @@
 
 use super::read;
 use crate::args::ValidateArgs;
-use crate::error::{CliError, Code, Exit, Result};
+use crate::error::{CliError, Code, Exit, ExitClass, Result};
 use crate::fs_source::DirSource;
 use crate::term::Style;
 use expert_core::archive::read_head;
@@ -14,7 +14,7 @@ use expert_core::manifest::{validate, validate_with_files, Diagnostic, Report, S
 use expert_core::Limits;
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub fn run(a: ValidateArgs) -> Result<Exit> {
     let path = a.path.or(a.expert).expect("clap requires one");
@@ -65,7 +65,7 @@ pub fn run(a: ValidateArgs) -> Result<Exit> {
     Ok(if report.valid {
         Exit::Ok
     } else {
-        Exit::Validation
+        Exit::Failed(ExitClass::Validation)
     })
 }
 
@@ -116,7 +116,6 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
         let _ = writeln!(out, "{line}");
     };
     let mut quoter = Quoter::new(text);
-    let shown: PathBuf = file.to_path_buf();
     let mut per_code: HashMap<Code, usize> = HashMap::new();
     let mut codes: Vec<Code> = Vec::new();
     for d in &report.diagnostics {
@@ -125,35 +124,10 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
         if *n == 1 {
             codes.push(d.code);
         }
-        if *n > FULL_PER_CODE {
-            continue;
-        }
-        let loc = match (d.line, d.column) {
-            (Some(l), Some(c)) => format!("{}:{l}:{c}", shown.display()),
-            _ => shown.display().to_string(),
-        };
-        let sev = match d.severity {
-            Severity::Error => style.red(&format!("error[{}]", d.code)),
-            Severity::Warning => style.yellow(&format!("warning[{}]", d.code)),
-        };
-        let loc = escape(&loc);
-        println(format!(
-            "{}: {sev}: {}",
-            style.bold(&loc),
-            escape(&d.message)
-        ));
-        if let (Some(l), Some(c)) = (d.line, d.column) {
-            let (src, pad) = quoter.quote(l, c);
-            let gutter = l.to_string().len();
-            println(format!("{} {}", style.dim(&format!("{l:>gutter$} |")), src));
-            println(format!(
-                "{} {pad}{}",
-                style.dim(&format!("{:>gutter$} |", "")),
-                style.bold("^")
-            ));
-        }
-        if !d.path.is_empty() {
-            println(style.dim(&format!("  at {}", escape(&d.path))));
+        if *n <= FULL_PER_CODE {
+            finding_lines(file, d, &mut quoter, style)
+                .into_iter()
+                .for_each(&mut println);
         }
     }
     for code in codes {
@@ -167,6 +141,46 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
             if n == 1 { "" } else { "s" }
         ));
     }
+    println(summary(file, report, style));
+}
+
+/// One finding: its location and message, the quoted source with a caret
+/// when it has a line and column, and its JSON path.
+fn finding_lines(file: &Path, d: &Diagnostic, quoter: &mut Quoter, style: Style) -> Vec<String> {
+    let mut lines = Vec::new();
+    let loc = match (d.line, d.column) {
+        (Some(l), Some(c)) => format!("{}:{l}:{c}", file.display()),
+        _ => file.display().to_string(),
+    };
+    let sev = match d.severity {
+        Severity::Error => style.red(&format!("error[{}]", d.code)),
+        Severity::Warning => style.yellow(&format!("warning[{}]", d.code)),
+    };
+    let loc = escape(&loc);
+    lines.push(format!(
+        "{}: {sev}: {}",
+        style.bold(&loc),
+        escape(&d.message)
+    ));
+    if let (Some(l), Some(c)) = (d.line, d.column) {
+        let (src, pad) = quoter.quote(l, c);
+        let gutter = l.to_string().len();
+        lines.push(format!("{} {}", style.dim(&format!("{l:>gutter$} |")), src));
+        lines.push(format!(
+            "{} {pad}{}",
+            style.dim(&format!("{:>gutter$} |", "")),
+            style.bold("^")
+        ));
+    }
+    if !d.path.is_empty() {
+        lines.push(style.dim(&format!("  at {}", escape(&d.path))));
+    }
+    lines
+}
+
+/// The closing line: valid (with the schema and warnings) or how many
+/// errors and warnings.
+fn summary(file: &Path, report: &Report, style: Style) -> String {
     let errors = report
         .diagnostics
         .iter()
@@ -178,20 +192,20 @@ pub fn print_report(file: &Path, text: &str, report: &Report, to_stderr: bool) {
         .map(|s| format!("schema {s}, "))
         .unwrap_or_default();
     if report.valid {
-        println(format!(
+        format!(
             "{} {} is valid ({schema}{warnings} warning{})",
             style.green("✓"),
             escape(&file.display().to_string()),
             if warnings == 1 { "" } else { "s" }
-        ));
+        )
     } else {
-        println(format!(
+        format!(
             "{} {}: {errors} error{}, {warnings} warning{}",
             style.red("✗"),
             escape(&file.display().to_string()),
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" }
-        ));
+        )
     }
 }
 

@@ -1,7 +1,7 @@
 //! `verify PKG`: one streaming pass, then one verdict line and details.
 
 use crate::args::VerifyArgs;
-use crate::error::{CliError, Code, Context, Exit, Result};
+use crate::error::{CliError, Code, Context, Exit, ExitClass, Result};
 use crate::package_read::read_package;
 use crate::term::{human_size, Style};
 use crate::trust_store::{parse_key_arg, TrustStore, TrustStoreFile};
@@ -44,8 +44,8 @@ pub fn refuse_invalid(what: &str, v: &Verdict, done: &str) -> CliError {
 pub fn exit_for(status: Status) -> Exit {
     match status {
         Status::Verified => Exit::Ok,
-        Status::Invalid => Exit::Integrity,
-        _ => Exit::Untrusted,
+        Status::Invalid => Exit::Failed(ExitClass::Integrity),
+        _ => Exit::Failed(ExitClass::Untrusted),
     }
 }
 

@@ -4,6 +4,7 @@
 //! the per-install record and the registry doctor's comparisons. No I/O: the CLI reads the files, scans
 //! `experts/` and passes what it found.
 
+mod dependents;
 mod doctor;
 mod finding;
 mod load;
