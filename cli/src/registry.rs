@@ -8,7 +8,6 @@
 
 use crate::error::{CliError, Code, Result};
 use expert_core::registry::{load_registry, Finding};
-use serde_json::Map;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -57,15 +56,7 @@ pub fn broken_file(p: &Path, found: &[Finding], code: Code, what: &str) -> CliEr
 }
 
 pub fn empty() -> Registry {
-    Registry {
-        version: "1.0".into(),
-        last_updated: now(),
-        install_dir: home().join("experts"),
-        models_dir: home().join("models"),
-        base_models: Vec::new(),
-        experts: Vec::new(),
-        extra: Map::new(),
-    }
+    Registry::empty(&home(), now())
 }
 
 /// The registry file's bytes; `None` when there is none.

@@ -283,6 +283,10 @@ export interface Inspection {
   base_model: string | null;
   adapters: AdapterSummary[];
   capabilities: string[];
+  /** `constraints.requires`: experts that must be installed first. */
+  requires: string[];
+  /** `constraints.incompatible_with`: experts that must not be installed. */
+  incompatible_with: string[];
   /** The manifest has an `integrity` section (not checked here; use verifyPackage). */
   signed: boolean;
   key_id: string | null;
@@ -585,3 +589,43 @@ export function parseTimestamp(text: string): number;
  * not 64 lowercase hex digits.
  */
 export function sidecar(fileName: string, sha256: string): string;
+
+/** Inputs of installDecision besides the package's report. */
+export interface InstallDecisionOptions {
+  /** `expert-registry.json`'s contents; absent: nothing is installed. */
+  registry?: string | Uint8Array | null;
+  /** `trust.json`'s contents; absent: no key is trusted or pinned. */
+  trustStore?: string | Uint8Array | null;
+  /** `install --allow-unsigned`. */
+  allowUnsigned?: boolean;
+  /** `install --allow-legacy`. */
+  allowLegacy?: boolean;
+  /** `install --allow-untrusted`. */
+  allowUntrusted?: boolean;
+  /** `install --allow-downgrade`. */
+  allowDowngrade?: boolean;
+  /** `install --repin`. */
+  repin?: boolean;
+}
+
+/** installDecision's answer: `install`, or the refusal `expert-cli install` gives. */
+export interface InstallDecision {
+  install: boolean;
+  /** The refusal's stable code, as the CLI's error has it. */
+  code?: Code;
+  message?: string;
+  /** What the user can do about it. */
+  hint?: string;
+}
+
+/**
+ * Whether `expert-cli install` would install the package that `report`
+ * (a verifyAndInspect result) describes, given the user's registry, trust
+ * store and flags: the core's own decision (signature, with trust judged
+ * from `trustStore`; name against installed and pinned experts; downgrade,
+ * `incompatible_with`, `requires`). Checks against a local base model are
+ * left out (they need the model's files). Throws `E_REGISTRY` or
+ * `E_TRUST_STORE` for a file that breaks its rules, `E_BAD_ARGUMENT` for
+ * inputs of the wrong type.
+ */
+export function installDecision(report: VerifyAndInspectResult, options?: InstallDecisionOptions): InstallDecision;

@@ -29,6 +29,7 @@ use std::io::Write;
 use wasm_bindgen::prelude::*;
 
 mod file_set;
+mod install;
 mod panic;
 mod pipeline;
 mod text;
@@ -56,7 +57,7 @@ fn error_with_reason(code: Code, argument: &str, reason: &str) -> JsValue {
 
 /// The value as the plain JS object that `JSON.parse` gives for the CLI's
 /// `--json` output.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     let text = serde_json::to_string(value).map_err(|e| error(Code::Internal, &e.to_string()))?;
     js_sys::JSON::parse(&text)
 }

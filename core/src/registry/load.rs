@@ -20,7 +20,23 @@ fn shape(at: impl Into<String>, message: impl Into<String>) -> Finding {
 
 /// Parses the registry (new or legacy shape) and checks its invariants.
 pub fn load_registry(bytes: &[u8], home: &Path) -> Result<Registry, Vec<Finding>> {
+    checked(parse_registry(bytes)?, home)
+}
+
+/// The registry as a program without `EXPERT_HOME` loads it (the npm
+/// package's `installDecision`): the home its paths must lie under is the
+/// one its own `install_dir` (`HOME/experts`) names.
+pub fn load_registry_standalone(bytes: &[u8]) -> Result<Registry, Vec<Finding>> {
     let reg = parse_registry(bytes)?;
+    let home = reg
+        .install_dir
+        .parent()
+        .unwrap_or(&reg.install_dir)
+        .to_path_buf();
+    checked(reg, &home)
+}
+
+fn checked(reg: Registry, home: &Path) -> Result<Registry, Vec<Finding>> {
     let found: Vec<Finding> = registry_rules(&reg, home)
         .into_iter()
         .filter(Finding::is_error)

@@ -15,7 +15,9 @@ mod types;
 
 pub use doctor::{check_tree, dependencies, rebuild, Installed, ManifestFacts};
 pub use finding::Finding;
-pub use load::{load_registry, load_trust_store, parse_registry, parse_trust_store};
+pub use load::{
+    load_registry, load_registry_standalone, load_trust_store, parse_registry, parse_trust_store,
+};
 pub use record::{InstallRecord, RECORD_FILE};
 pub use rules::{registry_rules, trust_store_rules};
 pub use trust::{is_key_id, pin_key_id, pin_names_key};

@@ -143,7 +143,7 @@ fn version_rules(r: &ExpertRecord, at: &str, experts_dir: &Path, out: &mut Vec<F
 /// Whether `p` is absolute, has no `.`/`..` parts, and lies strictly
 /// under `dir`.
 fn inside(p: &Path, dir: &Path) -> bool {
-    p.is_absolute()
+    absolute(p)
         && p.components().all(|c| {
             matches!(
                 c,
@@ -152,6 +152,13 @@ fn inside(p: &Path, dir: &Path) -> bool {
         })
         && p != dir
         && p.starts_with(dir)
+}
+
+/// Absolute as the host that wrote the registry means it. std's
+/// `is_absolute` is false for every path on wasm32-unknown-unknown (no
+/// platform there), which made the npm package call every registry broken.
+fn absolute(p: &Path) -> bool {
+    p.is_absolute() || (cfg!(target_family = "wasm") && p.has_root())
 }
 
 const TRUST_FIX: &str =

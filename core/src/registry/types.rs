@@ -81,6 +81,20 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// The registry of a home where nothing is installed yet, written at
+    /// `now` (RFC 3339).
+    pub fn empty(home: &std::path::Path, now: String) -> Registry {
+        Registry {
+            version: "1.0".into(),
+            last_updated: now,
+            install_dir: home.join("experts"),
+            models_dir: home.join("models"),
+            base_models: Vec::new(),
+            experts: Vec::new(),
+            extra: Map::new(),
+        }
+    }
+
     /// The record for `name`: the one spelled exactly so, else the one
     /// whose folded key (`name::name_key`) is the same.
     pub fn find(&self, name: &str) -> Option<&ExpertRecord> {
