@@ -43,8 +43,8 @@ pub enum Context {
     /// with or hostile: 5, whatever the defect (a manifest error in a
     /// package is 5, not 11).
     Received,
-    /// A pin or trust decision refuses it: 6.
-    Trust,
+    /// Core decided the class along with the refusal (`install::Refusal`).
+    Decided(ExitClass),
     /// `sign` rewriting a package in place: 1 when reading or writing
     /// failed or the file changed meanwhile, else 5 (the package is not
     /// one that can be signed).
@@ -62,7 +62,7 @@ pub fn exit_for(code: Code, context: Context) -> ExitClass {
         Context::Local => ExitClass::General,
         Context::ToolMissing => ExitClass::MissingDependency,
         Context::Received => ExitClass::Integrity,
-        Context::Trust => ExitClass::Untrusted,
+        Context::Decided(class) => class,
         Context::Signing => match code {
             Code::Io | Code::FileChanged => ExitClass::General,
             _ => ExitClass::Integrity,

@@ -16,7 +16,8 @@ use crate::trust_store::{TrustStore, TrustStoreFile};
 use expert_core::archive::SmallFiles;
 use expert_core::archive::{ArchiveError, EntryRecord, EntrySink};
 use expert_core::install::{
-    admit_name, admit_signature, admit_version, Allow, Incoming, NameRefusal, Refusal,
+    admit_name, admit_signature, admit_version, decide, Allow, Facts, Incoming, NameRefusal,
+    Refusal,
 };
 use expert_core::manifest::name::name_key;
 use expert_core::manifest::Manifest;
@@ -266,7 +267,7 @@ fn refuse(code: Code, msg: String, hint: &str) -> CliError {
 
 /// A policy refusal of the core as a CLI error.
 fn refused(r: Refusal) -> CliError {
-    let e = CliError::new(r.code, r.message);
+    let e = CliError::new(r.code, r.message).within(Context::Decided(r.exit));
     match r.hint {
         Some(h) => e.hint(h),
         None => e,
@@ -300,15 +301,19 @@ pub fn install(
         .as_deref()
         .and_then(|k| PublicKey::parse(k).ok());
     let reg = Registry::load()?;
-    admit_name(
-        Some(&reg),
-        Some(&store),
-        &c.name,
-        signer.as_ref(),
-        policy.repin,
-    )
-    .map_err(name_refused)?;
-    check_compatibility(&reg, c, policy, local, warnings)?;
+    decide(&Facts {
+        verdict,
+        requires: &c.requires,
+        incompatible_with: &c.incompatible_with,
+        registry: &reg,
+        trust_store: &store,
+        trusted_keys: &policy.extra_trusted,
+        allow: policy.allow(),
+        repin: policy.repin,
+    })
+    .map_err(refused)?;
+    check_base_model(c, policy, local, warnings)?;
+    crate::quantization::check(c, policy.force, local, warnings)?;
     fault::point("before-commit");
 
     let entry = version_entry(p, c, &staged);
@@ -461,25 +466,7 @@ fn pin_key(name: &str, key: Option<&PublicKey>, repin: bool) -> Result<()> {
 /// A refused name as a CLI error: another installed spelling is a
 /// conflict with what is installed (4); a pin is a trust refusal (6).
 fn name_refused(r: NameRefusal) -> CliError {
-    let context = match r {
-        NameRefusal::SpellingInstalled { .. } => Context::Default,
-        _ => Context::Trust,
-    };
-    CliError::new(r.code(), r.message())
-        .within(context)
-        .hint(r.hint())
-}
-
-fn check_compatibility(
-    reg: &Registry,
-    c: &Candidate,
-    policy: &Policy,
-    local: &[LocalModel],
-    warnings: &mut Vec<String>,
-) -> Result<()> {
-    check_registry_rules(reg, c, policy)?;
-    check_base_model(c, policy, local, warnings)?;
-    crate::quantization::check(c, policy.force, local, warnings)
+    refused(r.into())
 }
 
 /// Downgrade, `incompatible_with` and `requires` against installed experts.

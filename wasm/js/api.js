@@ -37,7 +37,7 @@ const encoder = new TextEncoder();
  * @param {any} options the caller's, checked here
  * @returns {string[]}
  */
-function trustedKeyList(options) {
+export function trustedKeyList(options) {
   if (options === undefined || options === null) return [];
   if (typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'options must be an object');
   const keys = options.trustedKeys ?? [];

@@ -596,6 +596,8 @@ export interface InstallDecisionOptions {
   registry?: string | Uint8Array | null;
   /** `trust.json`'s contents; absent: no key is trusted or pinned. */
   trustStore?: string | Uint8Array | null;
+  /** Keys trusted for this install only (`install --trusted-key`), `ed25519:<hex>`. */
+  trustedKeys?: string[];
   /** `install --allow-unsigned`. */
   allowUnsigned?: boolean;
   /** `install --allow-legacy`. */

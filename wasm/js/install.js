@@ -8,12 +8,13 @@ import * as core from './expert_wasm.js';
 import { fail } from './errors.js';
 import { guard } from './instance.js';
 import { manifestBytes } from './helpers.js';
+import { trustedKeyList } from './api.js';
 
 const FLAGS = ['allowUnsigned', 'allowLegacy', 'allowUntrusted', 'allowDowngrade', 'repin'];
 
 /**
  * @param {unknown} report a `verifyAndInspect` result
- * @param {any} [options] `{registry, trustStore, allowUnsigned, allowLegacy, allowUntrusted, allowDowngrade, repin}`
+ * @param {any} [options] `{registry, trustStore, trustedKeys, allowUnsigned, allowLegacy, allowUntrusted, allowDowngrade, repin}`
  * @returns {{install: boolean, code?: string, message?: string, hint?: string}}
  */
 export function installDecision(report, options) {
@@ -23,8 +24,8 @@ export function installDecision(report, options) {
   if (options !== undefined && options !== null && typeof options !== 'object') {
     throw fail('E_BAD_ARGUMENT', 'options must be an object');
   }
-  /** @type {Record<string, boolean>} */
-  const flags = {};
+  /** @type {Record<string, boolean | string[]>} */
+  const flags = { trustedKeys: trustedKeyList(options) };
   for (const name of FLAGS) {
     const v = options?.[name];
     if (v !== undefined && typeof v !== 'boolean') throw fail('E_BAD_ARGUMENT', `${name} must be a boolean`);

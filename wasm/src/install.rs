@@ -42,6 +42,8 @@ struct Flags {
     allow_downgrade: bool,
     #[serde(default)]
     repin: bool,
+    #[serde(default)]
+    trusted_keys: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -80,6 +82,7 @@ pub fn install_decision(
         }
         None => TrustStore::default(),
     };
+    let trusted_keys = crate::trusted_keys(&flags.trusted_keys)?;
     let inspection = report.inspection.unwrap_or_default();
     let outcome = decide(&Facts {
         verdict: &report.verdict,
@@ -87,6 +90,7 @@ pub fn install_decision(
         incompatible_with: &inspection.incompatible_with,
         registry: &registry,
         trust_store: &trust_store,
+        trusted_keys: &trusted_keys,
         allow: Allow {
             unsigned: flags.allow_unsigned,
             legacy: flags.allow_legacy,

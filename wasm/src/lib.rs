@@ -259,7 +259,7 @@ pub(crate) fn report(
 }
 
 /// Parses `trustedKeys`; `E_KEY_FORMAT` names the first bad one.
-fn trusted_keys(keys: &[String]) -> Result<Vec<PublicKey>, JsValue> {
+pub(crate) fn trusted_keys(keys: &[String]) -> Result<Vec<PublicKey>, JsValue> {
     keys.iter()
         .enumerate()
         .map(|(i, k)| {

@@ -31,6 +31,7 @@ function pack(label, edit, signKey) {
   return join(out, readdirSync(out).find((f) => f.endsWith('.expert')));
 }
 
+const keyA = ef.parsePublicKey(readFileSync(p('a.pub'), 'utf8'));
 const same = () => {};
 const version = (v) => (m) => { m.version = v; };
 const packages = {
@@ -60,7 +61,7 @@ function cliDecision(setup, file, flags) {
   setup(home);
   const read = (name) => (existsSync(join(home, name)) ? readFileSync(join(home, name), 'utf8') : undefined);
   const files = { registry: read('expert-registry.json'), trustStore: read('trust.json') };
-  const args = Object.keys(flags).map((f) => FLAG_ARGS[f]);
+  const args = Object.entries(flags).flatMap(([f, v]) => (f === 'trustedKeys' ? v.flatMap((k) => ['--trusted-key', k]) : [FLAG_ARGS[f]]));
   const r = cli(['install', file, ...args, '--json'], { home });
   if (r.status === 0) return { files, did: { install: true } };
   const { error } = JSON.parse(r.stdout);
@@ -76,6 +77,8 @@ const CASES = [
   ['a signed package by an untrusted key is refused', empty, 'a', {}],
   ['an untrusted key is accepted when allowed', empty, 'a', { allowUntrusted: true }],
   ['a key in the trust store needs no flag', trusting, 'a', {}],
+  ['a key trusted for this install only needs no flag', empty, 'a', { trustedKeys: [keyA] }],
+  ['a key trusted for this install only does not trust another', empty, 'newerByB', { trustedKeys: [keyA] }],
   ['an unsigned package is refused', empty, 'unsigned', {}],
   ['an unsigned package is accepted when allowed', empty, 'unsigned', { allowUnsigned: true }],
   ['an older version is a downgrade', installed, 'older', { allowUntrusted: true }],

@@ -9,6 +9,7 @@
 use super::{admit_name, admit_signature, admit_version, Allow, Incoming, NameRefusal, Refusal};
 use crate::registry::{Registry, TrustStore};
 use crate::sign::{PublicKey, Status, Verdict};
+use crate::ExitClass;
 
 /// What `decide` weighs: a verified package and the user's installed
 /// experts, trust store and flags.
@@ -24,6 +25,8 @@ pub struct Facts<'a> {
     pub registry: &'a Registry,
     /// The trusted keys and pins.
     pub trust_store: &'a TrustStore,
+    /// Keys trusted for this install only (`install --trusted-key`).
+    pub trusted_keys: &'a [PublicKey],
     /// What the user allowed beyond the defaults.
     pub allow: Allow,
     /// `--repin`: the user accepts a new key for a pinned name.
@@ -37,7 +40,7 @@ pub fn decide(f: &Facts<'_>) -> Result<(), Refusal> {
         .pubkey
         .as_deref()
         .and_then(|k| PublicKey::parse(k).ok());
-    let verdict = judged_by(f.verdict, signer.as_ref(), f.trust_store);
+    let verdict = judged_by(f, signer.as_ref());
     admit_signature(&verdict, &f.allow)?;
     let name = verdict.name.as_deref().unwrap_or_default();
     admit_name(
@@ -58,11 +61,11 @@ pub fn decide(f: &Facts<'_>) -> Result<(), Refusal> {
 }
 
 /// The verdict with `verified` or `valid-untrusted` as the trust store
-/// says, the way `install` verifies with the store's keys.
-fn judged_by(verdict: &Verdict, signer: Option<&PublicKey>, store: &TrustStore) -> Verdict {
-    let mut v = verdict.clone();
+/// and the extra keys say, the way `install` verifies with those keys.
+fn judged_by(f: &Facts<'_>, signer: Option<&PublicKey>) -> Verdict {
+    let mut v = f.verdict.clone();
     if let (Status::Verified | Status::ValidUntrusted, Some(key)) = (v.status, signer) {
-        v.status = if store.is_trusted(key) {
+        v.status = if f.trust_store.is_trusted(key) || f.trusted_keys.contains(key) {
             Status::Verified
         } else {
             Status::ValidUntrusted
@@ -73,10 +76,19 @@ fn judged_by(verdict: &Verdict, signer: Option<&PublicKey>, store: &TrustStore) 
 
 impl From<NameRefusal> for Refusal {
     fn from(r: NameRefusal) -> Refusal {
+        // Another spelling of an installed expert is a conflict between
+        // experts (4); a pin is a trust decision (6), whatever its code.
+        let exit = match r {
+            NameRefusal::SpellingInstalled { .. } => r.code().exit_class(),
+            NameRefusal::SpellingPinned { .. } | NameRefusal::KeyChanged { .. } => {
+                ExitClass::Untrusted
+            }
+        };
         Refusal {
             code: r.code(),
             message: r.message(),
             hint: Some(r.hint()),
+            exit,
         }
     }
 }
@@ -117,6 +129,7 @@ mod tests {
             incompatible_with: &[],
             registry: &registry(),
             trust_store: store,
+            trusted_keys: &[],
             allow,
             repin: false,
         })

@@ -7,7 +7,7 @@ use crate::install::requirement::{parse_requirement, Requirement};
 use crate::manifest::name::same_name;
 use crate::registry::{semver_cmp, Registry};
 use crate::sign::{Status, Verdict};
-use crate::Code;
+use crate::{Code, ExitClass};
 
 /// Why a package is not installed, and what the user can do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +18,9 @@ pub struct Refusal {
     pub message: String,
     /// What the user can do about it, when there is something.
     pub hint: Option<String>,
+    /// How `expert-cli install` exits: the code's own class, except for
+    /// another spelling of a pinned name, which is a trust refusal (6).
+    pub exit: ExitClass,
 }
 
 fn refusal(code: Code, message: String, hint: &str) -> Refusal {
@@ -25,6 +28,7 @@ fn refusal(code: Code, message: String, hint: &str) -> Refusal {
         code,
         message,
         hint: Some(hint.to_string()),
+        exit: code.exit_class(),
     }
 }
 
@@ -91,15 +95,19 @@ pub fn admit_signature(verdict: &Verdict, allow: &Allow) -> Result<(), Refusal> 
 }
 
 /// The verdict's first problem, for a caller that did not refuse it first.
+/// A received package that is invalid exits 5, whatever the defect.
 fn invalid(verdict: &Verdict) -> Refusal {
     let first = verdict.problems.first();
-    refusal(
-        first.map_or(Code::Internal, |p| p.code),
-        first
-            .map_or("invalid package", |p| p.message.as_str())
-            .to_string(),
-        "the package is damaged or tampered with; nothing was installed",
-    )
+    Refusal {
+        exit: ExitClass::Integrity,
+        ..refusal(
+            first.map_or(Code::Internal, |p| p.code),
+            first
+                .map_or("invalid package", |p| p.message.as_str())
+                .to_string(),
+            "the package is damaged or tampered with; nothing was installed",
+        )
+    }
 }
 
 /// Whether `c` may join the installed experts in `reg`: checked before the
@@ -170,6 +178,7 @@ fn installed(reg: &Registry, c: &Incoming<'_>, req: &str) -> Result<(), Refusal>
         code: Code::DependencySpec,
         message,
         hint: None,
+        exit: Code::DependencySpec.exit_class(),
     })?;
     let met = reg.find(&r.name).is_some_and(|rec| {
         rec.versions
