@@ -246,7 +246,7 @@ fn build_locally(
     };
     let mut f = File::create(&out).map_err(|e| CliError::io(&out, e))?;
     expert_core::package::build::build_package(
-        &crate::fs_source::DirSource::new(root),
+        &crate::expert_dir::ExpertDir::new(root),
         &manifest,
         i,
         &opts,

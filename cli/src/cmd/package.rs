@@ -5,7 +5,7 @@ use super::{build_times, load_key, read, write_sidecar, HashingWriter};
 use crate::args::PackageArgs;
 use crate::atomic::AtomicFile;
 use crate::error::{CliError, Code, Context, Exit, Result};
-use crate::fs_source::DirSource;
+use crate::expert_dir::ExpertDir;
 use crate::term::{human_size, Progress, Style};
 use expert_core::display::escape;
 use expert_core::manifest::{choose_model, Manifest, SelectError};
@@ -89,7 +89,7 @@ pub fn run(a: PackageArgs) -> Result<Exit> {
 /// models chosen and where each package goes, checked before anything is
 /// built.
 struct Plan {
-    src: DirSource,
+    src: ExpertDir,
     manifest: Manifest,
     /// The chosen base models, as indices into the manifest's list.
     models: Vec<usize>,
@@ -121,7 +121,7 @@ impl Plan {
             .hint("use --out-dir with --all-models"));
         }
         Ok(Plan {
-            src: DirSource::new(&root),
+            src: ExpertDir::new(&root),
             manifest,
             models,
             output: a.output.clone(),

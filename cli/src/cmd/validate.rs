@@ -4,7 +4,7 @@
 use super::read;
 use crate::args::ValidateArgs;
 use crate::error::{CliError, Code, Exit, ExitClass, Result};
-use crate::fs_source::DirSource;
+use crate::expert_dir::ExpertDir;
 use crate::term::Style;
 use expert_core::archive::read_head;
 use expert_core::archive::ReadAllError;
@@ -22,7 +22,7 @@ pub fn run(a: ValidateArgs) -> Result<Exit> {
     let (shown, text, report) = if path.is_dir() {
         let file = path.join("manifest.json");
         let bytes = read(&file).map_err(|e| e.hint("an expert directory needs a manifest.json"))?;
-        let report = validate_with_files(&bytes, &limits, &DirSource::new(&path));
+        let report = validate_with_files(&bytes, &limits, &ExpertDir::new(&path));
         (file, bytes, report)
     } else if is_package(&path)? {
         let f = std::fs::File::open(&path).map_err(|e| CliError::io(&path, e))?;

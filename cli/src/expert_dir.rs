@@ -8,13 +8,13 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-pub struct DirSource {
+pub struct ExpertDir {
     root: PathBuf,
 }
 
-impl DirSource {
+impl ExpertDir {
     pub fn new(root: &Path) -> Self {
-        DirSource {
+        ExpertDir {
             root: root.to_path_buf(),
         }
     }
@@ -39,7 +39,7 @@ impl DirSource {
     }
 }
 
-impl ExpertFiles for DirSource {
+impl ExpertFiles for ExpertDir {
     fn kind(&self, rel: &str) -> Result<FileKind, String> {
         let p = self.resolve(rel)?;
         match fs::symlink_metadata(&p) {
