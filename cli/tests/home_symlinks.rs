@@ -15,12 +15,7 @@ fn install_example(home: &Path, example_name: &str) {
         "Qwen/Qwen3-0.6B",
         "--json",
     ]));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
 }
 
 /// A directory outside EXPERT_HOME with a file that must survive.
@@ -79,12 +74,7 @@ fn uninstall_cleanup_never_deletes_a_model_linked_into_models() {
     symlink(outside.join("Org"), home.join("models/Org")).unwrap();
     symlink(outside.join("Direct"), home.join("models/Direct")).unwrap();
     let out = run(cli(&home).args(["uninstall", "expert-demo-v1", "--cleanup", "--yes"]));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
     assert!(nested.exists() && outside.join("Org/Big/config.json").exists());
     assert!(direct.exists() && outside.join("Direct/config.json").exists());
 }

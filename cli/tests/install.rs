@@ -81,12 +81,7 @@ impl Env {
             .arg(dir.join("versions"))
             .arg("--sign-key")
             .arg(self.key()));
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::assert_exit(&out, 0);
         dir
     }
     fn list(&self) -> Vec<(String, String, String)> {
@@ -206,12 +201,7 @@ fn install_1_7b_from_a_git_tag(env: &Env) -> Output {
         "qwen3-1.7b",
         "--json",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
     out
 }
 
@@ -321,12 +311,7 @@ fn a_detected_base_model_picks_the_variant() {
         .arg("install")
         .arg(&b)
         .arg("--json"));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
     assert_eq!(json(&out)["installed"][0]["base_model"], "Qwen/Qwen3-0.6B");
 }
 
@@ -600,12 +585,7 @@ fn expert_u_installed_then_newer_tags() -> Env {
 /// `update expert-u --json`, which must succeed.
 fn update_expert_u(env: &Env) -> Output {
     let up = run(env.cli().args(["update", "expert-u", "--json"]));
-    assert_eq!(
-        up.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&up.stderr)
-    );
+    common::assert_exit(&up, 0);
     up
 }
 
@@ -662,12 +642,7 @@ fn two_sources_in_one_command_install_in_dependency_order() {
         &package_0_6b(&base, "expert-base", "1.0.0"),
         "--json",
     ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
     let order: Vec<_> = json(&out)["installed"]
         .as_array()
         .unwrap()
@@ -839,21 +814,8 @@ fn base_model_fingerprints_bind_packages_to_models() {
         .arg(env.key())
         .arg("--base-model-dir")
         .arg(&right));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let x = tempfile::tempdir().unwrap();
-    assert!(Command::new("tar")
-        .arg("-xzf")
-        .arg(&pkg)
-        .arg("-C")
-        .arg(x.path())
-        .status()
-        .unwrap()
-        .success());
+    common::assert_exit(&out, 0);
+    let x = common::untar(&pkg);
     let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(x.path().join("manifest.json")).unwrap()).unwrap();
     assert_eq!(
@@ -870,12 +832,7 @@ fn base_model_fingerprints_bind_packages_to_models() {
     };
     let before = snapshot(&env.home());
     let refused = run(&mut with_models(&wrong));
-    assert_eq!(
-        refused.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&refused.stderr)
-    );
+    common::assert_exit(&refused, 4);
     assert!(String::from_utf8_lossy(&refused.stderr).contains("E_FINGERPRINT_MISMATCH"));
     assert_eq!(snapshot(&env.home()), before);
     assert_eq!(

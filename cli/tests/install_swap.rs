@@ -60,12 +60,7 @@ impl Setup {
             .arg(&out)
             .arg("--sign-key")
             .arg(self.path("publisher.pem")));
-        assert_eq!(
-            r.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&r.stderr)
-        );
+        common::assert_exit(&r, 0);
         out
     }
     fn registry(&self) -> serde_json::Value {

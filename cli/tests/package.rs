@@ -16,12 +16,7 @@ fn package(home: &Path, dir: &Path, out_dir: &Path, cwd: &Path) -> Vec<(String, 
         .arg("--out-dir")
         .arg(out_dir)
         .arg("--json"));
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
     json(&out)["packages"]
         .as_array()
         .unwrap()
@@ -162,15 +157,7 @@ fn python_tarfile_reads_the_package_without_a_warning_manifest_first() {
 #[test]
 fn extracting_gives_exactly_the_files_the_manifest_references() {
     let (_dir, pkg) = packaged_example();
-    let x = tempfile::tempdir().unwrap();
-    assert!(Command::new("tar")
-        .arg("-xzf")
-        .arg(&pkg)
-        .arg("-C")
-        .arg(x.path())
-        .status()
-        .unwrap()
-        .success());
+    let x = common::untar(Path::new(&pkg));
     let mut got = Vec::new();
     collect(x.path(), Path::new(""), &mut got);
     got.sort();

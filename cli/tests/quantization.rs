@@ -40,12 +40,7 @@ impl Case {
             .arg(&src)
             .arg("-o")
             .arg(&pkg));
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::assert_exit(&out, 0);
         pkg
     }
     /// A local `Qwen/Qwen3-0.6B` whose config.json holds `config`.
@@ -77,12 +72,7 @@ fn equal_quantization_installs_without_a_note() {
     let c = Case::new();
     let models = c.model(r#"{"torch_dtype": "bfloat16"}"#);
     let out = c.install(&c.package(Some("bf16")), &models, &[]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
     assert!(
         !warnings(&out).contains("quantization"),
         "{}",
@@ -93,12 +83,7 @@ fn equal_quantization_installs_without_a_note() {
         &c.model(r#"{"quantization_config": {"bits": 4, "quant_method": "gptq"}}"#),
         &[],
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
 }
 
 #[test]
@@ -119,12 +104,7 @@ fn different_quantization_refuses_with_exit_4_unless_forced() {
         "nothing installed"
     );
     let out = c.install(&pkg, &models, &["--force"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_exit(&out, 0);
     assert!(
         warnings(&out).contains("installed anyway: --force"),
         "{}",

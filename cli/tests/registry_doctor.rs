@@ -33,12 +33,7 @@ impl Home {
     }
     fn list(&self) -> serde_json::Value {
         let out = run(self.cli().args(["list", "--json"]));
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::assert_exit(&out, 0);
         json(&out)
     }
     fn validate(&self) -> (i32, serde_json::Value) {
@@ -128,12 +123,7 @@ fn packages() -> &'static Tree {
                 c.arg("--sign-key").arg(&key);
             }
             let out = run(&mut c);
-            assert_eq!(
-                out.status.code(),
-                Some(0),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+            common::assert_exit(&out, 0);
         }
         Tree::read(&out)
     })
@@ -152,12 +142,7 @@ fn installed_home() -> Home {
     for (name, version, _) in EXPERTS {
         let pkg = h.dir.path().join(format!("{name}-{version}.expert"));
         let out = run(h.cli().arg("install").arg(&pkg).arg("--allow-unsigned"));
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::assert_exit(&out, 0);
     }
     h
 }

@@ -35,6 +35,31 @@ pub fn run(c: &mut Command) -> Output {
     out
 }
 
+/// The command exited with `code`; its stderr is the failure message.
+#[track_caller]
+pub fn assert_exit(o: &Output, code: i32) {
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Extracts `pkg` with GNU tar into a new temporary directory.
+pub fn untar(pkg: &Path) -> tempfile::TempDir {
+    let x = tempfile::tempdir().unwrap();
+    let status = Command::new("tar")
+        .arg("-xzf")
+        .arg(pkg)
+        .arg("-C")
+        .arg(x.path())
+        .status()
+        .unwrap();
+    assert!(status.success(), "tar -xzf {}", pkg.display());
+    x
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
