@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PKG_DIR, ROOT, tempDir } from './helpers.mjs';
+import { cliJson, ef, MULTI, PKG_DIR, readTree, ROOT, SINGLE, tempDir } from './helpers.mjs';
 
 const TSC = join(ROOT, 'web', 'node_modules', 'typescript', 'bin', 'tsc');
 
@@ -49,6 +49,67 @@ test('the type check can fail: with bytes optional, as before, check.ts is refus
   const r = tsc(project(t, checkTs(), optional));
   assert.notEqual(r.status, 0);
   assert.match(r.stdout, /check\.ts\(11,9\): error TS2322/);
+});
+
+/**
+ * What the API really returns, one value per declared result type: the
+ * declarations must describe these exactly (a fresh object literal with a
+ * key the interface lacks, or without one it requires, does not compile).
+ */
+async function realResults(t) {
+  const dir = tempDir(t, 'expert-npm-shapes-');
+  const home = join(dir, 'home');
+  cliJson(['keygen', '-o', join(dir, 'k.pem'), '--json'], { home });
+  cliJson(['package', SINGLE, '--sign-key', join(dir, 'k.pem'), '--out-dir', join(dir, 'out'), '--json'], { home });
+  const pkg = readFileSync(join(dir, 'out', 'expert-demo-v1.v0.3.0.expert'));
+  const manifest = readFileSync(join(MULTI, 'manifest.json'), 'utf8');
+  const report = await ef.verifyAndInspect(new Uint8Array(pkg));
+  const broken = await ef.verifyAndInspect(new Uint8Array(pkg.subarray(0, 100)));
+  const chunks = [];
+  const files = Object.fromEntries(Object.entries(readTree(SINGLE)).filter(([k]) => k !== 'manifest.json'));
+  const { fileName, model, sha256, size } = await ef.buildPackage({ manifest: readFileSync(join(SINGLE, 'manifest.json')), files, output: (c) => chunks.push(c) });
+  return [
+    ['ValidationReport', ef.validateManifest(manifest)],
+    ['ValidationReport', ef.validateManifest('{"name": 3}')],
+    ['VerifyAndInspectResult', report],
+    ['VerifyAndInspectResult', broken],
+    ['Inspection', await ef.inspectPackage(new Uint8Array(pkg))],
+    ['KeyPair', ef.generateKeyPair()],
+    ['SelectedModel', ef.selectModel(manifest, ef.modelNames(manifest)[1])],
+    ['BuiltPackageWritten', { fileName, model, sha256, size }],
+    ['InstallDecision', ef.installDecision(report, { allowUntrusted: true })],
+    ['InstallDecision', ef.installDecision(report, {})],
+    ['CodeInfo', ef.codes[0]],
+  ];
+}
+
+/** A TypeScript file that assigns each value, as a literal, to its declared type. */
+function shapesTs(results) {
+  const names = [...new Set(results.map(([type]) => type))].sort();
+  const lines = results.map(([type, value], i) => `const v${i}: ${type} = ${JSON.stringify(value)};`);
+  return `import type { ${names.join(', ')} } from 'expert-format';\n${lines.join('\n')}\nexport {};\n`;
+}
+
+test('the declarations describe exactly what the functions return', async (t) => {
+  const r = tsc(project(t, shapesTs(await realResults(t))));
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+});
+
+test('the shape check can fail: a declared field the results lack is refused', async (t) => {
+  const added = (dts) => dts.replace('export interface Inspection {', 'export interface Inspection {\n  extra: string;');
+  const r = tsc(project(t, shapesTs(await realResults(t)), added));
+  assert.notEqual(r.status, 0);
+  assert.match(r.stdout, /Property 'extra' is missing/);
+});
+
+test('the shape check can fail: a result field the declarations lack is refused', async (t) => {
+  const removed = (dts) => {
+    assert.equal(dts.split('  requires: string[];\n').length, 2);
+    return dts.replace('  requires: string[];\n', '');
+  };
+  const r = tsc(project(t, shapesTs(await realResults(t)), removed));
+  assert.notEqual(r.status, 0);
+  assert.match(r.stdout, /'"requires"' does not exist in type 'Inspection'/);
 });
 
 test("require('expert-format') throws an error that says to use import", (t) => {
