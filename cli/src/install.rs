@@ -21,6 +21,7 @@ use expert_core::install::{
 };
 use expert_core::manifest::name::name_key;
 use expert_core::manifest::Manifest;
+use expert_core::registry::layout;
 use expert_core::sign::{verify_package, PublicKey, Status, Verdict};
 use expert_core::util::hex;
 use expert_core::Limits;
@@ -390,10 +391,7 @@ fn version_entry(p: &Prepared, c: &Candidate, staged: &Staged) -> VersionEntry {
     VersionEntry {
         version: c.version.clone(),
         base_model: c.base_model.clone(),
-        path: crate::registry::home()
-            .join("experts")
-            .join(name_key(&c.name))
-            .join(&c.version),
+        path: layout::install_path(&crate::registry::home(), &c.name, &c.version),
         source: p.source.clone(),
         installed_at: crate::registry::now(),
         adapters: c.adapters.clone(),
@@ -425,7 +423,7 @@ fn move_into_place(
         pin_key(&c.name, signer, policy.repin)?;
         // Never move through a link planted at experts/<key> (safe_fs).
         let home = crate::registry::home();
-        let key = name_key(&c.name);
+        let key = layout::dir_name(&c.name);
         crate::safe_fs::check_parents(&home, &["experts", &key, &c.version])?;
         let parent = final_dir.parent().expect("has parent");
         std::fs::create_dir_all(parent).map_err(|e| CliError::io(parent, e))?;

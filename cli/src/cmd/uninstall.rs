@@ -6,6 +6,7 @@ use crate::args::UninstallArgs;
 use crate::error::{CliError, Code, Exit, Result};
 use crate::registry::{Registry, RegistryFile};
 use expert_core::display::escape;
+use expert_core::registry::layout;
 use std::io::{BufRead, IsTerminal, Write};
 
 pub fn run(a: UninstallArgs) -> Result<Exit> {
@@ -80,18 +81,12 @@ fn unregister(
     Ok((name, gone))
 }
 
-/// The directory under `experts/` that holds `v`: the folded name key, or
-/// for installs from before names were folded, the name as recorded. The
-/// registry's `path` must be one of those two, computed here.
+/// The directory under `experts/` that holds `v` (core's
+/// `layout::installed_dir_name`), or the error that deletes nothing.
 fn install_dir_name(name: &str, v: &crate::registry::VersionEntry) -> Result<String> {
-    let experts = crate::home::expert_home().join("experts");
-    for dir in [
-        expert_core::manifest::name::name_key(name),
-        name.to_string(),
-    ] {
-        if v.path == experts.join(&dir).join(&v.version) {
-            return Ok(dir);
-        }
+    let home = crate::home::expert_home();
+    if let Some(dir) = layout::installed_dir_name(&home, name, &v.version, &v.path) {
+        return Ok(dir);
     }
     Err(CliError::new(Code::Registry,
         format!(

@@ -7,6 +7,7 @@
 mod dependents;
 mod doctor;
 mod finding;
+pub mod layout;
 mod load;
 mod record;
 mod rules;
