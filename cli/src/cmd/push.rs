@@ -169,40 +169,10 @@ fn parse_target(target: &str) -> Result<oci::OciRef> {
 /// package per base model; returns the warnings for packages that
 /// installers refuse by default.
 fn check_batch(items: &[Item]) -> Result<Vec<String>> {
-    let first = &items[0].variant;
+    let variants: Vec<oci::Variant> = items.iter().map(|it| it.variant.clone()).collect();
+    oci::check_push(&variants).map_err(|p| mixed(items, p))?;
     let mut warnings = Vec::new();
-    for (i, it) in items.iter().enumerate() {
-        let v = &it.variant;
-        if !expert_core::manifest::name::same_name(&v.name, &first.name)
-            || v.version != first.version
-        {
-            return Err(CliError::new(
-                Code::PushMixed,
-                format!(
-                    "{} is {} {}, but {} is {} {}; one push publishes the variants of one version",
-                    it.path.display(),
-                    v.name,
-                    v.version,
-                    items[0].path.display(),
-                    first.name,
-                    first.version
-                ),
-            )
-            .hint("push each version (and each expert) separately; nothing was pushed"));
-        }
-        if items[..i]
-            .iter()
-            .any(|o| o.variant.base_model == v.base_model)
-        {
-            return Err(CliError::new(
-                Code::PushMixed,
-                format!(
-                    "two packages are for {}; one package per base model",
-                    v.base_model
-                ),
-            )
-            .hint("nothing was pushed"));
-        }
+    for it in items {
         match it.status {
             Status::Unsigned => warnings.push(format!(
                 "{} is unsigned; installers refuse it unless --allow-unsigned",
@@ -218,12 +188,43 @@ fn check_batch(items: &[Item]) -> Result<Vec<String>> {
     Ok(warnings)
 }
 
-/// The target's tag, else the version (`+` is not allowed in a tag).
+/// Why the packages cannot be one push, naming them.
+fn mixed(items: &[Item], p: oci::PushProblem) -> CliError {
+    let first = &items[0];
+    match p {
+        oci::PushProblem::Mixed { index } => {
+            let it = &items[index];
+            CliError::new(
+                Code::PushMixed,
+                format!(
+                    "{} is {} {}, but {} is {} {}; one push publishes the variants of one version",
+                    it.path.display(),
+                    it.variant.name,
+                    it.variant.version,
+                    first.path.display(),
+                    first.variant.name,
+                    first.variant.version
+                ),
+            )
+            .hint("push each version (and each expert) separately; nothing was pushed")
+        }
+        oci::PushProblem::SameBaseModel { index } => CliError::new(
+            Code::PushMixed,
+            format!(
+                "two packages are for {}; one package per base model",
+                items[index].variant.base_model
+            ),
+        )
+        .hint("nothing was pushed"),
+    }
+}
+
+/// The target's tag, else the version's (core's `oci::default_tag`).
 fn tag_for(r: &oci::OciRef, first: &oci::Variant) -> Result<String> {
     let tag = r
         .tag
         .clone()
-        .unwrap_or_else(|| first.version.replace('+', "_"));
+        .unwrap_or_else(|| oci::default_tag(&first.version));
     if !oci::valid_tag(&tag) {
         return Err(
             CliError::new(Code::OciReference, format!("{tag:?} is not a valid tag"))

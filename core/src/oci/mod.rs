@@ -4,6 +4,9 @@
 //! offers, tag choice for `update`, and `WWW-Authenticate` challenges.
 //! The CLI does the network (docs/FORMAT.md, "Distribution over OCI").
 
+mod push;
+pub use push::{check_push, default_tag, PushProblem};
+
 use crate::code::Code;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
