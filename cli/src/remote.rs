@@ -252,7 +252,7 @@ fn resolve(
     let (manifest_bytes, manifest_digest, offered) = if media == oci::INDEX_MEDIA_TYPE {
         choose_in_index(store, &bytes, base_model, local)?
     } else if media == oci::MANIFEST_MEDIA_TYPE {
-        let offered = offered_by_manifest(store, &bytes)?;
+        let offered = oci::offered_by_manifest(&bytes).map_err(|e| not_ours(store, e))?;
         if let Some(w) = base_model {
             expert_core::manifest::select_model(&[offered.base_model.as_str()], w)
                 .map_err(|e| CliError::new(e.code(), e.to_string()))?;
@@ -323,28 +323,6 @@ fn choose_in_index(
         .within(Context::Received)
     })?;
     Ok((m, d, chosen))
-}
-
-/// What a single image manifest (no index) says it is, from its
-/// annotations.
-fn offered_by_manifest(store: &dyn Store, bytes: &[u8]) -> Result<Offered> {
-    let m: oci::ImageManifest =
-        serde_json::from_slice(bytes).map_err(|e| not_ours(store, e.to_string()))?;
-    let a = |k: &str| m.annotations.get(k).cloned().unwrap_or_default();
-    Ok(Offered {
-        descriptor: oci::Descriptor {
-            media_type: oci::MANIFEST_MEDIA_TYPE.into(),
-            digest: oci::digest_of(&sha256(bytes)),
-            size: bytes.len() as u64,
-            artifact_type: m.artifact_type.clone(),
-            data: None,
-            annotations: m.annotations.clone(),
-        },
-        name: a(oci::ANN_NAME),
-        version: a(oci::ANN_VERSION),
-        base_model: a(oci::ANN_BASE_MODEL),
-        key_id: None,
-    })
 }
 
 /// Downloads the package `remote` names (the variant for `base_model`,

@@ -23,31 +23,19 @@ pub fn run(c: TrustCommand) -> Result<Exit> {
 /// `trust add`: a key already trusted only has its name updated.
 fn add(key: &str, name: Option<String>, json: bool) -> Result<()> {
     let pk = parse_key_arg(key)?;
+    let added = TrustStore::update(|s| {
+        s.trust(&pk, name.clone()).map_err(|other| {
+            CliError::new(Code::KeyIdCollision,
+                format!("another trusted key, {}, has the same key ID {}; keys are compared in full, but their IDs must differ to be told apart", other.pubkey, other.key_id),
+            )
+            .hint("remove the other key first (`expert-cli trust remove KEY_ID`) if you mean to replace it")
+        })
+    })?;
     let entry = TrustedKey {
         key_id: pk.key_id(),
         pubkey: pk.to_string(),
         name,
     };
-    let added = TrustStore::update(|s| {
-        if let Some(k) = s
-            .keys
-            .iter()
-            .find(|k| k.key_id == entry.key_id && k.pubkey != entry.pubkey)
-        {
-            return Err(CliError::new(Code::KeyIdCollision,
-                format!("another trusted key, {}, has the same key ID {}; keys are compared in full, but their IDs must differ to be told apart", k.pubkey, entry.key_id),
-            )
-            .hint("remove the other key first (`expert-cli trust remove KEY_ID`) if you mean to replace it"));
-        }
-        if let Some(k) = s.keys.iter_mut().find(|k| k.pubkey == entry.pubkey) {
-            if entry.name.is_some() {
-                k.name = entry.name.clone();
-            }
-            return Ok(false);
-        }
-        s.keys.push(entry.clone());
-        Ok(true)
-    })?;
     if json {
         super::print_json(
             &serde_json::json!({"key_id": entry.key_id, "pubkey": entry.pubkey, "name": entry.name, "added": added}),

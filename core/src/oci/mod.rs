@@ -472,6 +472,29 @@ pub fn offered(index_json: &[u8]) -> Result<Vec<Offered>, String> {
     Ok(out)
 }
 
+/// What a single image manifest (a reference with no index) offers, from
+/// its annotations: the one variant there is.
+pub fn offered_by_manifest(manifest_json: &[u8]) -> Result<Offered, String> {
+    use sha2::Digest;
+    let m: ImageManifest = serde_json::from_slice(manifest_json)
+        .map_err(|e| format!("not an OCI image manifest: {e}"))?;
+    let a = |k: &str| m.annotations.get(k).cloned().unwrap_or_default();
+    Ok(Offered {
+        descriptor: Descriptor {
+            media_type: MANIFEST_MEDIA_TYPE.into(),
+            digest: digest_of(&sha2::Sha256::digest(manifest_json).into()),
+            size: manifest_json.len() as u64,
+            artifact_type: m.artifact_type.clone(),
+            data: None,
+            annotations: m.annotations.clone(),
+        },
+        name: a(ANN_NAME),
+        version: a(ANN_VERSION),
+        base_model: a(ANN_BASE_MODEL),
+        key_id: None,
+    })
+}
+
 /// What a JSON document fetched by tag or digest is.
 pub fn media_type_of(json: &[u8]) -> Option<String> {
     #[derive(Deserialize)]
@@ -716,6 +739,14 @@ mod tests {
         let json = serde_json::to_vec(&m).unwrap();
         assert_eq!(package_layer(&json).unwrap().size, 42);
         assert_eq!(media_type_of(&json).as_deref(), Some(MANIFEST_MEDIA_TYPE));
+        let offered = offered_by_manifest(&json).unwrap();
+        assert_eq!(
+            (offered.name.as_str(), offered.version.as_str()),
+            ("english-basic", "1.0.0")
+        );
+        assert_eq!(offered.base_model, "Qwen/Qwen3-0.6B");
+        assert_eq!(offered.descriptor.size, json.len() as u64);
+        assert!(offered_by_manifest(b"[]").is_err());
         // The empty config's digest is the SHA-256 of `{}`.
         use sha2::Digest;
         let sha: [u8; 32] = sha2::Sha256::digest(EMPTY_DATA).into();

@@ -75,6 +75,34 @@ impl TrustStore {
         self.pins.insert(name.to_string(), key.to_string());
     }
 
+    /// Trusts `key` (`trust add`), naming it `name` when given: `Ok(true)`
+    /// when it is new, `Ok(false)` when it was trusted already (a new name
+    /// replaces the old). A different trusted key with the same key ID is
+    /// refused with that key: keys compare in full, but people tell them
+    /// apart by ID.
+    pub fn trust(&mut self, key: &PublicKey, name: Option<String>) -> Result<bool, TrustedKey> {
+        let (id, full) = (key.key_id(), key.to_string());
+        if let Some(k) = self
+            .keys
+            .iter()
+            .find(|k| k.key_id == id && k.pubkey != full)
+        {
+            return Err(k.clone());
+        }
+        if let Some(k) = self.keys.iter_mut().find(|k| k.pubkey == full) {
+            if name.is_some() {
+                k.name = name;
+            }
+            return Ok(false);
+        }
+        self.keys.push(TrustedKey {
+            key_id: id,
+            pubkey: full,
+            name,
+        });
+        Ok(true)
+    }
+
     /// Replaces pins that hold a key ID by the full key, where a trusted
     /// key has that ID. Run before every write; pins whose key is not
     /// known stay as they are until the next install under them.
@@ -93,5 +121,27 @@ impl TrustStore {
                 *pin = k.to_string();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sign::SecretKey;
+
+    #[test]
+    fn trusting_adds_once_renames_and_refuses_an_id_collision() {
+        let a = SecretKey::from_seed(&[1; 32]).public();
+        let mut s = TrustStore::default();
+        assert_eq!(s.trust(&a, None), Ok(true));
+        assert_eq!(s.trust(&a, Some("alice".into())), Ok(false));
+        assert_eq!(s.trust(&a, None), Ok(false));
+        assert_eq!(s.keys.len(), 1);
+        assert_eq!(s.trusted_name(&a), Some("alice"));
+        // A stored key whose ID equals a's but whose key differs.
+        s.keys[0].pubkey = SecretKey::from_seed(&[2; 32]).public().to_string();
+        let other = s.trust(&a, None).unwrap_err();
+        assert_eq!(other.key_id, a.key_id());
+        assert_eq!(s.keys.len(), 1);
     }
 }
