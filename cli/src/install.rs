@@ -9,12 +9,13 @@ use crate::fault;
 use crate::models::{fingerprint_dir, matching, LocalModel};
 use crate::package_read::read_package;
 pub use crate::reconcile::reconcile;
-use crate::registry::{semver_cmp, Registry, RegistryFile, VersionEntry};
+use crate::registry::{Registry, RegistryFile, VersionEntry};
 use crate::source::{self, Candidate, Fetched};
 use crate::staging::{self, ScratchDir};
 use crate::trust_store::{TrustStore, TrustStoreFile};
 use expert_core::archive::SmallFiles;
 use expert_core::archive::{ArchiveError, EntryRecord, EntrySink};
+use expert_core::install::update::version_to_install;
 use expert_core::install::{
     admit_name, admit_signature, admit_version, decide, Allow, Facts, Incoming, NameRefusal,
     Refusal,
@@ -190,23 +191,15 @@ fn choose_package(
     pre: bool,
     local: &[LocalModel],
 ) -> Result<Candidate> {
-    let root_version = root_manifest
-        .and_then(|b| Manifest::parse(b, &Limits::default()).ok())
-        .map(|m| m.version().to_string());
+    let root = root_manifest.and_then(|b| Manifest::parse(b, &Limits::default()).ok());
     let all = packages
         .iter()
         .map(|p| source::read_candidate(p))
         .collect::<Result<Vec<_>>>()?;
-    let version = match root_version {
-        Some(v) => v,
-        None => {
-            let versions = || all.iter().map(|c| c.version.as_str());
-            expert_core::install::update::highest(versions(), pre)
-                .or_else(|| versions().max_by(|a, b| semver_cmp(a, b)))
-                .unwrap_or_default()
-                .to_string()
-        }
-    };
+    let versions = all.iter().map(|c| c.version.as_str());
+    let version = version_to_install(root.as_ref().map(Manifest::version), versions, pre)
+        .unwrap_or_default()
+        .to_string();
     let same: Vec<&Candidate> = all.iter().filter(|c| c.version == version).collect();
     if same.is_empty() {
         return Err(CliError::new(Code::NoPackage, format!("{source_text}: the manifest says version {version}, but no package of that version is there (found: {})", all.iter().map(|c| format!("{} {}", c.name, c.version)).collect::<Vec<_>>().join(", "))));

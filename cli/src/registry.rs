@@ -11,7 +11,7 @@ use expert_core::registry::{load_registry, Finding};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-pub use expert_core::registry::{semver_cmp, Registry, VersionEntry};
+pub use expert_core::registry::{Registry, VersionEntry};
 
 pub fn home() -> PathBuf {
     crate::home::expert_home()

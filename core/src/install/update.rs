@@ -22,6 +22,24 @@ pub fn highest<'a>(tags: impl IntoIterator<Item = &'a str>, pre: bool) -> Option
         .map(|(_, t)| t)
 }
 
+/// The version `install` takes from a source holding packages of several
+/// versions: the one its root manifest names, else the highest (a
+/// pre-release only with `pre`, or when there is nothing else, then in
+/// the registry's version order).
+pub fn version_to_install<'a>(
+    root_version: Option<&'a str>,
+    versions: impl IntoIterator<Item = &'a str> + Clone,
+    pre: bool,
+) -> Option<&'a str> {
+    root_version
+        .or_else(|| highest(versions.clone(), pre))
+        .or_else(|| {
+            versions
+                .into_iter()
+                .max_by(|a, b| crate::registry::semver_cmp(a, b))
+        })
+}
+
 /// What `update` does with what the source holds now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UpdateDecision {
@@ -97,6 +115,19 @@ pub fn decide(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn install_takes_the_root_version_else_the_highest_stable_else_any() {
+        let vs = ["1.0.0", "1.2.0-rc.1", "1.1.0"];
+        assert_eq!(version_to_install(Some("1.0.0"), vs, false), Some("1.0.0"));
+        assert_eq!(version_to_install(None, vs, false), Some("1.1.0"));
+        assert_eq!(version_to_install(None, vs, true), Some("1.2.0-rc.1"));
+        assert_eq!(
+            version_to_install(None, ["2.0.0-rc.1"], false),
+            Some("2.0.0-rc.1")
+        );
+        assert_eq!(version_to_install(None, [], false), None);
+    }
+
     use super::*;
 
     #[test]
