@@ -1,3 +1,8 @@
+//! One module per subcommand: each turns its parsed arguments into core calls
+//! and prints the result (text, or `--json`). Shared here: reading a file,
+//! the JSON printer, `SOURCE_DATE_EPOCH` and the clock, key loading and the
+//! `.sha256` sidecar writer.
+
 pub mod inspect;
 pub mod install;
 pub mod keygen;
