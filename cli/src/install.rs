@@ -420,25 +420,40 @@ fn move_into_place(
         crate::safe_fs::check_parents(&home, &["experts", &key, &c.version])?;
         let parent = final_dir.parent().expect("has parent");
         std::fs::create_dir_all(parent).map_err(|e| CliError::io(parent, e))?;
-        let trash = if std::fs::symlink_metadata(final_dir).is_ok() {
-            let t = staging::trash_root();
-            std::fs::create_dir_all(&t).map_err(|e| CliError::io(&t, e))?;
-            let t = format!("{}-{key}@{}", std::process::id(), c.version);
-            let to = crate::safe_fs::check_parents(&home, &[".trash", &t])?;
-            std::fs::rename(final_dir, &to).map_err(|e| CliError::io(final_dir, e))?;
-            Some(t)
-        } else {
-            None
-        };
+        let superseded = layout::superseded_dir(reg, &home, &c.name, &c.version);
+        let mut trash = Vec::new();
+        if std::fs::symlink_metadata(final_dir).is_ok() {
+            trash.push(to_trash(&home, final_dir, &key, &c.version)?);
+        }
         std::fs::rename(dest, final_dir).map_err(|e| CliError::io(final_dir, e))?;
         fault::point("after-rename");
         reg.put(&c.name, entry.clone());
+        // An install from before names were folded, at `experts/<spelling>/`:
+        // the registry no longer points at it, so it goes too.
+        if let Some(spelled) = superseded {
+            let old = crate::safe_fs::check_parents(&home, &["experts", &spelled, &c.version])?;
+            if std::fs::symlink_metadata(&old).is_ok() {
+                trash.push(to_trash(&home, &old, &spelled, &c.version)?);
+            }
+            let _ = crate::safe_fs::remove_if_empty(&home, &["experts", &spelled]);
+        }
         Ok(trash)
     })?;
-    if let Some(t) = trashed {
+    for t in trashed {
         let _ = crate::safe_fs::remove(&crate::registry::home(), &[".trash", &t]);
     }
     Ok(())
+}
+
+/// Moves `dir` (`experts/<dir_name>/<version>`) into the trash as
+/// `<pid>-<dir_name>@<version>`, the name crash recovery reads back.
+fn to_trash(home: &Path, dir: &Path, dir_name: &str, version: &str) -> Result<String> {
+    let root = staging::trash_root();
+    std::fs::create_dir_all(&root).map_err(|e| CliError::io(&root, e))?;
+    let t = format!("{}-{dir_name}@{version}", std::process::id());
+    let to = crate::safe_fs::check_parents(home, &[".trash", &t])?;
+    std::fs::rename(dir, &to).map_err(|e| CliError::io(dir, e))?;
+    Ok(t)
 }
 
 /// Pin-on-first-use: records the package's full key for its name, or

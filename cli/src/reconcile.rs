@@ -9,23 +9,21 @@ use crate::error::Result;
 use crate::registry::{Registry, RegistryFile};
 use crate::safe_fs;
 use crate::staging;
+use expert_core::registry::layout;
 
 pub fn reconcile() -> Result<()> {
     let _lock = crate::registry::lock()?;
     staging::sweep_staging();
     let reg = Registry::load()?;
-    let known = |name: &str, version: &str| {
-        reg.find(name)
-            .is_some_and(|r| r.versions.iter().any(|v| v.version == version))
-    };
     let home = crate::registry::home();
+    let known = |dir: &str, version: &str| layout::is_registered(&reg, &home, dir, version);
     for (file, _) in entries(&home, &[".trash"]) {
         if staging::pid_of(&file).is_some_and(staging::pid_alive) {
             continue;
         }
         let rest = file.split_once('-').map(|(_, r)| r).unwrap_or("");
-        // `<pid>-<name key>@<version>`: versions hold no `@`; names from
-        // before the name rule may.
+        // `<pid>-<directory name>@<version>`: versions hold no `@`; names
+        // from before the name rule may.
         if let Some((name, version)) = rest.rsplit_once('@') {
             if known(name, version) {
                 if let Ok(target) = safe_fs::check_parents(&home, &["experts", name, version]) {

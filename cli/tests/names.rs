@@ -178,3 +178,53 @@ fn crash_recovery_reads_trash_of_name_with_at_sign() {
         "the trashed version is restored where the registry lists it"
     );
 }
+
+#[test]
+fn reinstalling_a_version_from_before_names_were_folded_moves_it_to_the_folded_directory() {
+    let h = Home::new();
+    let old = legacy_registry(&h, "Old_Name");
+    std::fs::write(old.join("marker"), "old install").unwrap();
+    let pkg = h.expert("old", "Old_Name", "1.0.0", "alice");
+    let out = h.install(&pkg, &["--allow-untrusted"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let new = h.home().join("experts/old-name/1.0.0");
+    assert!(
+        new.join("manifest.json").is_file(),
+        "installed at the folded key"
+    );
+    assert!(!old.exists(), "the old spelling's directory is gone");
+    assert!(!h.home().join("experts/Old_Name").exists());
+    assert_eq!(
+        h.list(),
+        vec![(
+            "Old_Name".to_string(),
+            "1.0.0".to_string(),
+            new.display().to_string()
+        )]
+    );
+    assert_eq!(
+        std::fs::read_dir(h.home().join(".trash")).map_or(0, |d| d.count()),
+        0
+    );
+}
+
+#[test]
+fn recovery_sweeps_a_directory_the_registry_no_longer_points_at() {
+    let h = Home::new();
+    let pkg = h.expert("swept", "Old_Name", "1.0.0", "alice");
+    assert_eq!(code(&h.install(&pkg, &["--allow-untrusted"])), Some(0));
+    // What a crash between the registry write and the old directory's
+    // removal leaves: the same version under the old spelling.
+    let leftover = h.home().join("experts/Old_Name/1.0.0");
+    std::fs::create_dir_all(&leftover).unwrap();
+    let out = h.run(&["uninstall", "nothing-here"]);
+    assert_eq!(code(&out), Some(1), "{}", stderr(&out));
+    assert!(
+        !leftover.exists(),
+        "swept: the registry records experts/old-name"
+    );
+    assert!(
+        h.home().join("experts/old-name/1.0.0").is_dir(),
+        "the install stays"
+    );
+}

@@ -5,6 +5,7 @@
 //! live at `experts/<name as spelled>/<version>/`; uninstall still finds
 //! them.
 
+use super::Registry;
 use crate::manifest::name::name_key;
 use std::path::{Path, PathBuf};
 
@@ -26,6 +27,34 @@ pub fn installed_dir_name(home: &Path, name: &str, version: &str, path: &Path) -
     [dir_name(name), name.to_string()]
         .into_iter()
         .find(|dir| path == home.join("experts").join(dir).join(version))
+}
+
+/// Whether the registry records a version at `experts/<dir>/<version>`
+/// under `home`: what crash recovery keeps (and restores from the trash).
+/// Matching the recorded path, not the name, lets it tell an install's
+/// directory from one an older spelling left behind.
+pub fn is_registered(reg: &Registry, home: &Path, dir: &str, version: &str) -> bool {
+    let path = home.join("experts").join(dir).join(version);
+    reg.experts
+        .iter()
+        .flat_map(|r| &r.versions)
+        .any(|v| v.path == path)
+}
+
+/// The directory under `experts/` where the registry has `name` `version`
+/// now, when that is not where `install` puts it (an install from before
+/// names were folded, `experts/<spelling>/<version>`): the directory a
+/// reinstall of that version replaces. `None` for any other recorded path.
+pub fn superseded_dir(reg: &Registry, home: &Path, name: &str, version: &str) -> Option<String> {
+    let entry = reg
+        .find(name)?
+        .versions
+        .iter()
+        .find(|v| v.version == version)?;
+    let rest = entry.path.strip_prefix(home.join("experts")).ok()?;
+    let mut parts = rest.iter();
+    let (dir, v) = (parts.next()?.to_str()?, parts.next()?);
+    (parts.next().is_none() && v == version && dir != dir_name(name)).then(|| dir.to_string())
 }
 
 #[cfg(test)]
