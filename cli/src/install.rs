@@ -268,8 +268,9 @@ fn refused(r: Refusal) -> CliError {
     }
 }
 
-/// Installs one prepared package. `batch` names experts being installed by
-/// the same command (they satisfy each other's dependencies).
+/// Installs one prepared package: one read verifies it into staging, core
+/// decides, then it moves into place under the registry lock. A batch
+/// calls this in dependency order, so earlier members satisfy later ones.
 pub fn install(
     p: &Prepared,
     policy: &Policy,

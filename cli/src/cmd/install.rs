@@ -7,9 +7,7 @@ use crate::registry::{Registry, RegistryFile, VersionEntry};
 use crate::source::{self, Source};
 use crate::term::Style;
 use expert_core::display::escape;
-use expert_core::install::requirement::parse_requirement;
 use expert_core::install::update::{decide, version_of, UpdateDecision};
-use expert_core::manifest::name::same_name;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -30,60 +28,15 @@ fn policy(p: &PolicyArgs) -> Policy {
     }
 }
 
-/// Orders prepared packages so each comes after the ones it requires;
-/// a cycle is an error that names it.
+/// Orders prepared packages so each comes after the ones it requires
+/// (core's `install::dependency_order`); a cycle is an error that names it.
 fn dependency_order(items: Vec<Prepared>) -> Result<Vec<Prepared>> {
-    let names: Vec<String> = items.iter().map(|p| p.candidate.name.clone()).collect();
-    let deps: Vec<Vec<usize>> = items
+    let facts: Vec<(&str, &[String])> = items
         .iter()
-        .map(|p| {
-            p.candidate
-                .requires
-                .iter()
-                .filter_map(|r| parse_requirement(r).ok())
-                .filter_map(|r| names.iter().position(|n| same_name(n, &r.name)))
-                .collect()
-        })
+        .map(|p| (p.candidate.name.as_str(), &p.candidate.requires[..]))
         .collect();
-    let mut state = vec![0u8; items.len()];
-    let mut order = Vec::new();
-    fn visit(
-        i: usize,
-        deps: &[Vec<usize>],
-        state: &mut [u8],
-        order: &mut Vec<usize>,
-        path: &mut Vec<usize>,
-        names: &[String],
-    ) -> Result<()> {
-        match state[i] {
-            2 => return Ok(()),
-            1 => {
-                let start = path.iter().position(|&p| p == i).unwrap_or(0);
-                let cycle: Vec<&str> = path[start..]
-                    .iter()
-                    .chain(std::iter::once(&i))
-                    .map(|&k| names[k].as_str())
-                    .collect();
-                return Err(CliError::new(
-                    Code::DependencyCycle,
-                    format!("dependency cycle: {}", cycle.join(" → ")),
-                ));
-            }
-            _ => {}
-        }
-        state[i] = 1;
-        path.push(i);
-        for &d in &deps[i] {
-            visit(d, deps, state, order, path, names)?;
-        }
-        path.pop();
-        state[i] = 2;
-        order.push(i);
-        Ok(())
-    }
-    for i in 0..items.len() {
-        visit(i, &deps, &mut state, &mut order, &mut Vec::new(), &names)?;
-    }
+    let order = expert_core::install::dependency_order(&facts)
+        .map_err(|cycle| CliError::new(Code::DependencyCycle, cycle.to_string()))?;
     let mut slots: Vec<Option<Prepared>> = items.into_iter().map(Some).collect();
     Ok(order
         .into_iter()
