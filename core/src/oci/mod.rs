@@ -97,7 +97,7 @@ pub fn host_only(host: &str) -> &str {
 pub fn is_loopback(hostname: &str) -> bool {
     let h = hostname.trim_start_matches('[').trim_end_matches(']');
     h.eq_ignore_ascii_case("localhost")
-        || h.parse::<std::net::IpAddr>()
+        || h.parse::<core::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
 }
 
