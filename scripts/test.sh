@@ -72,8 +72,9 @@ cargo fmt --all -- --check
 step "cargo clippy (warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "no function over 80 lines in core, cli and wasm (scripts/check-fn-length.py)"
+step "no function over 80 lines in core, cli, wasm, the page and the npm JavaScript (scripts/check-fn-length.py)"
 python3 scripts/check-fn-length.py 80 core cli wasm/src
+python3 scripts/check-fn-length.py 80 web/src wasm/js
 
 step "core's API docs (every public item documented, links resolve)"
 RUSTDOCFLAGS="-D warnings" cargo doc -p expert-core --no-deps --locked -q

@@ -12,6 +12,8 @@ import { checkSignal, fail, throwIfAborted } from './errors.js';
 import { guard, made, recover, release } from './instance.js';
 import { platform } from './platform.js';
 import { epochSeconds, manifestBytes } from './helpers.js';
+import { fileSet } from './build-files.js';
+import { packageOutput } from './build-output.js';
 
 const WASM_URL = new URL('./expert_wasm_bg.wasm', import.meta.url);
 
@@ -191,18 +193,6 @@ export async function inspectPackage(source, options) {
 }
 
 /**
- * @param {string} path
- * @param {unknown} data
- * @returns {Promise<Uint8Array>}
- */
-async function fileBytes(path, data) {
-  if (data instanceof Uint8Array) return data;
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (isBlob(data)) return new Uint8Array(await data.arrayBuffer());
-  throw fail('E_BAD_ARGUMENT', `files[${JSON.stringify(path)}] must be a Uint8Array, ArrayBuffer, Blob or (in Node) FileHandle`);
-}
-
-/**
  * @param {unknown} key
  * @returns {Uint8Array | undefined}
  */
@@ -213,51 +203,6 @@ function signingKeyBytes(key) {
   if (key instanceof ArrayBuffer) return new Uint8Array(key);
   throw fail('E_KEY_FORMAT', 'signingKey must be PKCS#8 PEM text (plain or encrypted) or the raw 32-byte Ed25519 key');
 }
-
-/**
- * How buildPackage reads `data` a piece at a time, or null if it must read
- * it whole: a Node FileHandle with fs.readSync, or a Blob with
- * FileReaderSync (Web Workers only). The reader returns what it read; the
- * core refuses a short read (the file changed).
- */
-/**
- * @typedef {{ size: number, read(offset: number, length: number): Uint8Array }} SliceReader
- */
-
-/**
- * @param {unknown} data
- * @returns {SliceReader | null}
- */
-function sliceReader(data) {
-  const nodeFs = platform.fs;
-  if (nodeFs && isFileHandle(data)) {
-    return {
-      size: nodeFs.fstatSync(data.fd).size,
-      read(offset, length) {
-        const buf = new Uint8Array(length);
-        const n = nodeFs.readSync(data.fd, buf, 0, length, offset);
-        return buf.subarray(0, n);
-      },
-    };
-  }
-  if (isBlob(data) && typeof FileReaderSync === 'function') {
-    const reader = new FileReaderSync();
-    return { size: data.size, read: (offset, length) => new Uint8Array(reader.readAsArrayBuffer(data.slice(offset, offset + length))) };
-  }
-  return null;
-}
-
-/** A Node `fs.promises.FileHandle`. */
-/**
- * @param {any} x
- * @returns {x is { fd: number }}
- */
-function isFileHandle(x) {
-  return x !== null && typeof x === 'object' && typeof x.fd === 'number' && typeof x.stat === 'function' && typeof x.read === 'function';
-}
-
-/** Output chunks gathered into a Blob every so often, so they can leave the JS heap. */
-const BLOB_FOLD_BYTES = 64 << 20;
 
 /**
  * Builds a package exactly as `expert-cli package` does: createdAt plays
@@ -274,6 +219,36 @@ export async function buildPackage(options) {
 
 /** @param {any} options */
 async function buildPackageOnce(options) {
+  const args = buildArguments(options);
+  const { signal } = args;
+  const set = await fileSet(args.files, signal);
+  const output = packageOutput(args.output);
+  // Packaging runs here without yielding: an abort is seen at each piece
+  // read or written (from an output function that aborts, say), else after.
+  /** @param {Uint8Array<ArrayBuffer>} chunk */
+  const write = (chunk) => {
+    throwIfAborted(signal);
+    output.sink(chunk);
+  };
+  const progress = progressReporter(args.onProgress);
+  let out;
+  try {
+    out = core.buildPackage(args.manifest, set, args.model ?? undefined, args.key, args.publisher ?? undefined, args.created, write, progress.report, args.passphrase ?? undefined);
+  } catch (e) {
+    throwIfAborted(signal);
+    throw e;
+  }
+  throwIfAborted(signal);
+  if (progress.error) throw progress.error;
+  return output.result(out);
+}
+
+/**
+ * buildPackage's options, checked, with the manifest and key as bytes and
+ * createdAt as seconds; `files` is checked by fileSet.
+ * @param {any} options the caller's
+ */
+function buildArguments(options) {
   if (options === null || typeof options !== 'object') throw fail('E_BAD_ARGUMENT', 'buildPackage needs an options object');
   const { manifest, files, model, signingKey, signingKeyPassphrase, publisher, createdAt, output = 'bytes', onProgress } = options;
   const signal = checkSignal(options.signal);
@@ -285,83 +260,27 @@ async function buildPackageOnce(options) {
   if (onProgress !== undefined && onProgress !== null && typeof onProgress !== 'function') throw fail('E_BAD_ARGUMENT', 'onProgress must be a function (done, total)');
   const key = signingKeyBytes(signingKey);
   const created = createdAt === undefined || createdAt === null ? undefined : epochSeconds(createdAt);
-  if (files === null || typeof files !== 'object') throw fail('E_BAD_ARGUMENT', 'files must map relative paths to Uint8Array contents');
-  const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
-  const set = made(new core.FileSet());
-  const readers = new Map();
-  try {
-    for (const [path, data] of entries) {
-      if (typeof path !== 'string') throw fail('E_BAD_ARGUMENT', 'file paths must be strings');
-      const reader = sliceReader(data);
-      if (reader) {
-        readers.set(path, reader);
-        set.addLazy(path, reader.size);
-      } else {
-        set.add(path, await fileBytes(path, data));
-        throwIfAborted(signal);
+  return { manifest: manifestData, files, model, key, passphrase: signingKeyPassphrase, publisher, created, output, onProgress, signal };
+}
+
+/**
+ * The caller's onProgress as the core calls it. The core ignores what the
+ * callback throws: the first error is kept, and thrown once packaging ends.
+ * @param {((done: number, total: number) => void) | null | undefined} onProgress
+ */
+function progressReporter(onProgress) {
+  /** @type {{ error: any, report: ((done: number, total: number) => void) | undefined }} */
+  const reporter = { error: null, report: undefined };
+  if (onProgress) {
+    reporter.report = (done, total) => {
+      try {
+        onProgress(done, total);
+      } catch (e) {
+        reporter.error ??= e;
       }
-    }
-    set.setReader((/** @type {string} */ path, /** @type {number} */ offset, /** @type {number} */ length) => {
-      throwIfAborted(signal);
-      return readers.get(path).read(offset, length);
-    });
-  } catch (e) {
-    const err = recover(e);
-    release(set);
-    throw err;
+    };
   }
-  /** @type {Uint8Array<ArrayBuffer>[]} Chunks from the core, not yet folded. */
-  let parts = [];
-  let held = 0;
-  let folded = output === 'blob' ? new Blob([]) : null;
-  /** @param {Uint8Array<ArrayBuffer>} chunk */
-  const onChunk = (chunk) => {
-    parts.push(chunk);
-    held += chunk.length;
-    if (folded && held >= BLOB_FOLD_BYTES) {
-      folded = new Blob([folded, ...parts]);
-      parts = [];
-      held = 0;
-    }
-  };
-  const sink = typeof output === 'function' ? output : onChunk;
-  // Packaging runs here without yielding: an abort is seen at each piece
-  // read or written (from an output function that aborts, say), else after.
-  /** @param {Uint8Array<ArrayBuffer>} chunk */
-  const write = (chunk) => {
-    throwIfAborted(signal);
-    sink(chunk);
-  };
-  // The core ignores what the callback throws; it is passed on afterwards.
-  let progressError = null;
-  const progress = onProgress
-    ? (/** @type {number} */ done, /** @type {number} */ total) => {
-        try {
-          onProgress(done, total);
-        } catch (e) {
-          progressError ??= e;
-        }
-      }
-    : undefined;
-  let out;
-  try {
-    out = core.buildPackage(manifestData, set, model ?? undefined, key, publisher ?? undefined, created, write, progress, signingKeyPassphrase ?? undefined);
-  } catch (e) {
-    throwIfAborted(signal);
-    throw e;
-  }
-  throwIfAborted(signal);
-  if (progressError) throw progressError;
-  const result = { fileName: out.fileName, model: out.model, sha256: out.sha256 };
-  if (typeof output === 'function') return { ...result, size: out.size };
-  if (folded) return { ...result, blob: new Blob([folded, ...parts], { type: 'application/gzip' }) };
-  const bytes = new Uint8Array(out.size);
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.length;
-  }
-  return { ...result, bytes };
+  return reporter;
 }
 
 /** A new Ed25519 key pair from crypto.getRandomValues. */

@@ -66,85 +66,122 @@ export async function verifyInWorker(chunks, trustedKeys, module, signal) {
     throwIfAborted(signal);
     return null;
   }
-  let ready = false;
-  let credits = IN_WINDOW;
-  /** @type {Uint8Array<ArrayBuffer>[]} */
-  const pool = [];
-  let ended = false;
-  /** @type {{ code: string, message: string } | undefined} How the gzip stream ended, if it failed. */
-  let upstream;
-  /** @type {Error | null} */
-  let broken = null;
-  /** @type {Error | null} */
-  let failure = null;
-  let closed = false;
-  /** @type {(value?: unknown) => void} */
-  let wake = () => {};
-  worker.listen(
-    (msg) => {
-      // Messages already in flight when verification stopped are dropped.
-      if (closed) return;
-      if (msg.hello) worker.post({ module });
-      if (msg.ready) ready = true;
-      if (msg.out) {
-        try {
-          tar.push(msg.out.subarray(0, msg.length));
-        } catch (e) {
-          // A panic here must not escape from an event handler.
-          failure = recover(e);
-          wake();
-          return;
-        }
-        worker.post({ ack: msg.out }, [msg.out.buffer]);
-      }
-      if (msg.consumed) {
-        credits += 1;
-        if (msg.consumed.byteLength === BATCH) pool.push(msg.consumed);
-      }
-      if ('end' in msg) {
-        ended = true;
-        upstream = msg.end;
-      }
-      wake();
-    },
-    (e) => {
-      broken = e;
-      wake();
-    },
-  );
-  const onAbort = () => wake();
+  const link = connect(worker, tar, module);
+  const onAbort = () => link.wake();
   signal?.addEventListener('abort', onAbort);
-  const stopped = () => failure !== null || ended || tar.failed || broken !== null || signal?.aborted === true;
-  /** @param {() => boolean} done */
-  const until = async (done) => {
-    while (!done() && !stopped()) await new Promise((resolve) => (wake = resolve));
-    if (failure) throw failure;
-    throwIfAborted(signal);
-  };
   try {
-    await until(() => ready);
-    // It never ran: nothing was read, the caller verifies on this thread.
-    if (!ready) throw NOT_STARTED;
-    for await (const chunk of batches(chunks, pool)) {
-      await until(() => credits > 0);
-      if (stopped()) break;
-      credits -= 1;
-      worker.post({ chunk }, [chunk.buffer]);
-    }
-    if (!stopped()) worker.post({ end: true });
-    await until(() => false);
-    // Set by the worker's error handler, which the checker does not follow.
-    const lost = /** @type {Error | null} */ (broken);
-    if (lost && !tar.failed && !ended) throw fail('E_WORKER', `the inflate worker failed: ${lost.message ?? lost}`);
+    await inflateAll(link, chunks, signal);
   } catch (e) {
     const err = e === NOT_STARTED ? e : recover(e);
     release(tar);
     if (err === NOT_STARTED) return null;
     throw err;
   } finally {
-    closed = true;
+    link.closed = true;
     signal?.removeEventListener('abort', onAbort);
     worker.close();
   }
-  return tar.finish(upstream?.code, upstream?.message);
+  return tar.finish(link.upstream?.code, link.upstream?.message);
+}
+
+/**
+ * @typedef {object} Link What this thread knows of the worker, as its messages arrive.
+ * @property {import('./platform.js').Inflater} worker
+ * @property {import('./expert_wasm.js').TarVerifier} tar gets what the worker inflates
+ * @property {boolean} ready the worker has the module and runs
+ * @property {number} credits compressed batches the worker may still be sent
+ * @property {Uint8Array<ArrayBuffer>[]} pool batches the worker gave back, to fill again
+ * @property {boolean} ended the gzip stream ended
+ * @property {{ code: string, message: string } | undefined} upstream how the gzip stream ended, if it failed
+ * @property {Error | null} broken the worker's own error
+ * @property {Error | null} failure what pushing the worker's output threw
+ * @property {boolean} closed verification stopped: messages are dropped
+ * @property {(value?: unknown) => void} wake resumes inflateAll, waiting for news
+ */
+
+/**
+ * Listens to `worker`, which is handed `module` when it says hello.
+ * @param {import('./platform.js').Inflater} worker
+ * @param {import('./expert_wasm.js').TarVerifier} tar
+ * @param {WebAssembly.Module} module
+ * @returns {Link}
+ */
+function connect(worker, tar, module) {
+  /** @type {Link} */
+  const link = { worker, tar, ready: false, credits: IN_WINDOW, pool: [], ended: false, upstream: undefined, broken: null, failure: null, closed: false, wake: () => {} };
+  worker.listen(
+    (msg) => hear(link, msg, module),
+    (e) => {
+      link.broken = e;
+      link.wake();
+    },
+  );
+  return link;
+}
+
+/**
+ * One message from the worker: hello, ready, a buffer of inflated output
+ * (pushed into the tar verifier, then handed back), a batch consumed (one
+ * more credit) or the end of the gzip stream.
+ * @param {Link} link
+ * @param {any} msg
+ * @param {WebAssembly.Module} module
+ */
+function hear(link, msg, module) {
+  // Messages already in flight when verification stopped are dropped.
+  if (link.closed) return;
+  if (msg.hello) link.worker.post({ module });
+  if (msg.ready) link.ready = true;
+  if (msg.out) {
+    try {
+      link.tar.push(msg.out.subarray(0, msg.length));
+    } catch (e) {
+      // A panic here must not escape from an event handler.
+      link.failure = recover(e);
+      link.wake();
+      return;
+    }
+    link.worker.post({ ack: msg.out }, [msg.out.buffer]);
+  }
+  if (msg.consumed) {
+    link.credits += 1;
+    if (msg.consumed.byteLength === BATCH) link.pool.push(msg.consumed);
+  }
+  if ('end' in msg) {
+    link.ended = true;
+    link.upstream = msg.end;
+  }
+  link.wake();
+}
+
+/**
+ * Sends `chunks` to the worker, at most IN_WINDOW batches ahead of it, and
+ * waits until it has inflated them all or verification stops: the tar
+ * stream failed, the gzip stream ended, the worker broke, or an abort.
+ * Throws NOT_STARTED if the worker never became ready.
+ * @param {Link} link
+ * @param {AsyncIterable<Uint8Array>} chunks
+ * @param {AbortSignal} [signal]
+ */
+async function inflateAll(link, chunks, signal) {
+  const stopped = () => link.failure !== null || link.ended || link.tar.failed || link.broken !== null || signal?.aborted === true;
+  /** @param {() => boolean} done */
+  const until = async (done) => {
+    while (!done() && !stopped()) await new Promise((resolve) => (link.wake = resolve));
+    if (link.failure) throw link.failure;
+    throwIfAborted(signal);
+  };
+  await until(() => link.ready);
+  // It never ran: nothing was read, the caller verifies on this thread.
+  if (!link.ready) throw NOT_STARTED;
+  for await (const chunk of batches(chunks, link.pool)) {
+    await until(() => link.credits > 0);
+    if (stopped()) break;
+    link.credits -= 1;
+    link.worker.post({ chunk }, [chunk.buffer]);
+  }
+  if (!stopped()) link.worker.post({ end: true });
+  await until(() => false);
+  const lost = link.broken;
+  if (lost && !link.tar.failed && !link.ended) throw fail('E_WORKER', `the inflate worker failed: ${lost.message ?? lost}`);
 }

@@ -112,7 +112,7 @@ test('over http the wrapper fetches the .wasm next to index.js', { skip: !networ
   assert.equal(JSON.parse(r.stdout).valid, false);
   // Modules load in parallel; the .wasm comes last, once they are linked.
   // The browser entry: no node: module among them.
-  const modules = ['api-exports', 'api', 'codes', 'errors', 'expert_wasm', 'helpers', 'index', 'install', 'instance', 'platform-browser', 'platform', 'source', 'verify-in-worker'];
+  const modules = ['api-exports', 'api', 'build-files', 'build-output', 'codes', 'errors', 'expert_wasm', 'helpers', 'index', 'install', 'instance', 'platform-browser', 'platform', 'source', 'verify-in-worker'];
   assert.deepEqual(served.slice(0, -1).sort(), modules.map((m) => `/lib/${m}.js`).sort());
   assert.equal(served.at(-1), '/lib/expert_wasm_bg.wasm');
 });
