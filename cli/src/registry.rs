@@ -35,24 +35,13 @@ pub fn broken(p: &Path, found: &[Finding]) -> CliError {
 /// One error for a registry or trust store that breaks its rules: every
 /// finding, the first fix, and that nothing was changed.
 pub fn broken_file(p: &Path, found: &[Finding], code: Code, what: &str) -> CliError {
-    let lines: Vec<String> = found.iter().map(|f| format!("  {f}")).collect();
-    let fix = found
-        .iter()
-        .map(|f| f.fix.as_str())
-        .find(|f| !f.is_empty())
-        .unwrap_or("fix it by hand");
+    let fix = expert_core::registry::first_fix(found).unwrap_or("fix it by hand");
+    let file = p.display().to_string();
     CliError::new(
         code,
-        format!(
-            "{} breaks {what}'s rules; nothing was changed:\n{}",
-            p.display(),
-            lines.join("\n")
-        ),
+        expert_core::registry::broken_file_message(&file, what, found),
     )
-    .hint(format!(
-        "{fix} (or move it aside: mv {0} {0}.bak)",
-        p.display()
-    ))
+    .hint(format!("{fix} (or move it aside: mv {file} {file}.bak)"))
 }
 
 pub fn empty() -> Registry {

@@ -5,7 +5,8 @@
 use crate::error;
 use expert_core::install::{decide, Allow, Facts};
 use expert_core::registry::{
-    load_registry_standalone, load_trust_store, Finding, Registry, TrustStore,
+    broken_file_message, first_fix, load_registry_standalone, load_trust_store, Finding, Registry,
+    TrustStore,
 };
 use expert_core::sign::Verdict;
 use expert_core::Code;
@@ -120,11 +121,11 @@ fn argument<T: for<'de> Deserialize<'de>>(json: &str, what: &str) -> Result<T, J
     serde_json::from_str(json).map_err(|e| error(Code::BadArgument, &format!("{what}: {e}")))
 }
 
-/// One error naming every finding, as the CLI's message lists them.
+/// One error naming every finding, with the CLI's words.
 fn broken(found: &[Finding], code: Code, what: &str) -> JsValue {
-    let lines: Vec<String> = found.iter().map(|f| format!("  {f}")).collect();
-    error(
-        code,
-        &format!("this file breaks {what}'s rules:\n{}", lines.join("\n")),
-    )
+    let message = broken_file_message("this file", what, found);
+    match first_fix(found) {
+        Some(fix) => error(code, &format!("{message}\n{fix}")),
+        None => error(code, &message),
+    }
 }

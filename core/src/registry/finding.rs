@@ -65,6 +65,22 @@ impl Finding {
     }
 }
 
+/// Why a file is refused, for people: `<file> breaks <what>'s rules`, then
+/// every finding on its own line. The CLI and the npm package refuse a
+/// registry or trust store with this text.
+pub fn broken_file_message(file: &str, what: &str, found: &[Finding]) -> String {
+    let lines: Vec<String> = found.iter().map(|f| format!("  {f}")).collect();
+    format!(
+        "{file} breaks {what}'s rules; nothing was changed:\n{}",
+        lines.join("\n")
+    )
+}
+
+/// The first finding's fix that says something, for the refusal's hint.
+pub fn first_fix(found: &[Finding]) -> Option<&str> {
+    found.iter().map(|f| f.fix.as_str()).find(|f| !f.is_empty())
+}
+
 impl std::fmt::Display for Finding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if !self.at.is_empty() {

@@ -15,7 +15,7 @@ mod trust;
 mod types;
 
 pub use doctor::{check_tree, dependencies, rebuild, Installed, ManifestFacts};
-pub use finding::Finding;
+pub use finding::{broken_file_message, first_fix, Finding};
 pub use load::{
     load_registry, load_registry_standalone, load_trust_store, parse_registry, parse_trust_store,
 };
