@@ -87,6 +87,19 @@ impl Progress {
     }
 }
 
+/// Prints each warning on stderr as `warning: …`, escaped: warnings quote
+/// package and manifest text.
+pub fn print_warnings(warnings: &[String]) {
+    let s = Style::stderr();
+    for w in warnings {
+        eprintln!(
+            "{} {}",
+            s.yellow("warning:"),
+            expert_core::display::escape(w)
+        );
+    }
+}
+
 pub fn human_size(n: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
     let mut v = n as f64;

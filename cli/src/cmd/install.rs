@@ -49,10 +49,7 @@ fn report(out: &Out, json: bool) {
         super::print_json(out);
         return;
     }
-    let s = Style::stderr();
-    for w in &out.warnings {
-        eprintln!("{} {}", s.yellow("warning:"), escape(w));
-    }
+    crate::term::print_warnings(&out.warnings);
     let s = Style::stdout();
     for i in &out.installed {
         println!(

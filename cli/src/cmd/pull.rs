@@ -157,10 +157,7 @@ fn status_warning(verdict: &Verdict) -> Option<String> {
 }
 
 fn print_out(o: &Out) {
-    let s = Style::stderr();
-    for w in &o.warnings {
-        eprintln!("{} {}", s.yellow("warning:"), escape(w));
-    }
+    crate::term::print_warnings(&o.warnings);
     let s = Style::stdout();
     println!(
         "{} {} {} for {} → {} ({}, sha256 {})",

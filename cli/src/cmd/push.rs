@@ -317,10 +317,7 @@ fn merged_index(
 }
 
 fn print_out(out: &Out) {
-    let s = Style::stderr();
-    for w in &out.warnings {
-        eprintln!("{} {}", s.yellow("warning:"), escape(w));
-    }
+    crate::term::print_warnings(&out.warnings);
     let s = Style::stdout();
     for p in &out.pushed {
         println!(
