@@ -44,17 +44,12 @@ pub fn is_registered(reg: &Registry, home: &Path, dir: &str, version: &str) -> b
 /// The directory under `experts/` where the registry has `name` `version`
 /// now, when that is not where `install` puts it (an install from before
 /// names were folded, `experts/<spelling>/<version>`): the directory a
-/// reinstall of that version replaces. `None` for any other recorded path.
+/// reinstall of that version replaces, found as `uninstall` finds it
+/// (`installed_dir_name`). `None` for any other recorded path.
 pub fn superseded_dir(reg: &Registry, home: &Path, name: &str, version: &str) -> Option<String> {
-    let entry = reg
-        .find(name)?
-        .versions
-        .iter()
-        .find(|v| v.version == version)?;
-    let rest = entry.path.strip_prefix(home.join("experts")).ok()?;
-    let mut parts = rest.iter();
-    let (dir, v) = (parts.next()?.to_str()?, parts.next()?);
-    (parts.next().is_none() && v == version && dir != dir_name(name)).then(|| dir.to_string())
+    let record = reg.find(name)?;
+    let entry = record.versions.iter().find(|v| v.version == version)?;
+    installed_dir_name(home, &record.name, version, &entry.path).filter(|d| *d != dir_name(name))
 }
 
 #[cfg(test)]
